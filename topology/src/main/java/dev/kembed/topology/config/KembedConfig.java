@@ -1,0 +1,155 @@
+package dev.kembed.topology.config;
+
+import dev.kembed.topology.text.TextCleaner;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * kembed's own configuration: every key declared once with its type, default, validator and doc
+ * (the README's table is generated from this definition). Keys kembed does not know are passed
+ * through untouched to Kafka Streams, so any {@code StreamsConfig}, consumer or producer setting
+ * works as documented by Kafka; kembed only changes a few Streams defaults (see {@link
+ * #streamsProperties()}).
+ */
+public final class KembedConfig extends AbstractConfig {
+
+  private static final String TOPICS = "Topics";
+  private static final String EMBED = "Embedding";
+  private static final String INFERENCE = "Inference";
+  private static final String JOIN = "Joins";
+
+  public static final String TOPIC_POSTS = "topic.posts";
+  public static final String TOPIC_COMMENTS = "topic.comments";
+  public static final String TOPIC_INTERACTIONS = "topic.interactions";
+  public static final String TOPIC_SEARCH_QUERIES = "topic.search.queries";
+  public static final String TOPIC_CONTENT_EMBEDDINGS = "topic.content.embeddings";
+  public static final String TOPIC_USER_VECTORS = "topic.user.vectors";
+  public static final String TOPIC_SIMILARITY_FEATURES = "topic.similarity.features";
+  public static final String TOPIC_INDEX_UPDATES = "topic.index.updates";
+  public static final String TOPIC_QUERY_EXPANSIONS = "topic.query.expansions";
+  public static final String TOPIC_DLQ = "topic.dlq";
+  public static final String TOPICS_CREATE = "topics.create";
+  public static final String TOPICS_PARTITIONS = "topics.partitions";
+  public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
+
+  public static final String EMBED_BATCH_SIZE = "embed.batch.size";
+  public static final String EMBED_MAX_WAIT_MS = "embed.max.wait.ms";
+  public static final String TEXT_URL_MODE = "text.url.mode";
+  public static final String TEXT_MAX_CHARS = "text.max.chars";
+
+  public static final String INFERENCE_MODEL = "inference.model";
+  public static final String INFERENCE_DEVICE = "inference.device";
+  public static final String INFERENCE_THREADS = "inference.threads";
+  public static final String INFERENCE_BATCHING = "inference.batching";
+
+  public static final String JOIN_GRACE_MS = "join.grace.ms";
+
+  /** Upper bound on a micro-batch: keeps one flush far inside the transaction timeout. */
+  public static final int MAX_BATCH_SIZE = 256;
+
+  public static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(TOPIC_POSTS, Type.STRING, "posts", Importance.HIGH, "Input topic of post events (key: post id; tombstone = post deleted).", TOPICS, 1, ConfigDef.Width.MEDIUM, TOPIC_POSTS)
+          .define(TOPIC_COMMENTS, Type.STRING, "comments", Importance.HIGH, "Input topic of comment events (key: comment id; tombstone = comment deleted).", TOPICS, 2, ConfigDef.Width.MEDIUM, TOPIC_COMMENTS)
+          .define(TOPIC_INTERACTIONS, Type.STRING, "interactions", Importance.HIGH, "Input topic of user interactions (key: user id).", TOPICS, 3, ConfigDef.Width.MEDIUM, TOPIC_INTERACTIONS)
+          .define(TOPIC_SEARCH_QUERIES, Type.STRING, "search-queries", Importance.HIGH, "Input topic of search queries (key: user id).", TOPICS, 4, ConfigDef.Width.MEDIUM, TOPIC_SEARCH_QUERIES)
+          .define(TOPIC_CONTENT_EMBEDDINGS, Type.STRING, "content-embeddings", Importance.HIGH, "Output: one embedding per post, comment or query (compacted; tombstone on delete).", TOPICS, 5, ConfigDef.Width.MEDIUM, TOPIC_CONTENT_EMBEDDINGS)
+          .define(TOPIC_USER_VECTORS, Type.STRING, "user-vectors", Importance.HIGH, "Output: windowed user vectors (compacted; key user|kind|window).", TOPICS, 6, ConfigDef.Width.MEDIUM, TOPIC_USER_VECTORS)
+          .define(TOPIC_SIMILARITY_FEATURES, Type.STRING, "similarity-features", Importance.HIGH, "Output: one row of similarity features per exposure (append-only).", TOPICS, 7, ConfigDef.Width.MEDIUM, TOPIC_SIMILARITY_FEATURES)
+          .define(TOPIC_INDEX_UPDATES, Type.STRING, "index-updates", Importance.HIGH, "Output: UPSERT/DELETE of vectors for ANN indexes.", TOPICS, 8, ConfigDef.Width.MEDIUM, TOPIC_INDEX_UPDATES)
+          .define(TOPIC_QUERY_EXPANSIONS, Type.STRING, "query-expansions", Importance.MEDIUM, "Output: nearest past queries for each search.", TOPICS, 9, ConfigDef.Width.MEDIUM, TOPIC_QUERY_EXPANSIONS)
+          .define(TOPIC_DLQ, Type.STRING, "kembed-dlq", Importance.HIGH, "Dead-letter topic: every rejected record, as received, with headers saying why (also set as Kafka Streams' errors.dead.letter.queue.topic.name).", TOPICS, 10, ConfigDef.Width.MEDIUM, TOPIC_DLQ)
+          .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.MEDIUM, "Create missing input and output topics at start (internal topics are always created by Kafka Streams).", TOPICS, 11, ConfigDef.Width.SHORT, TOPICS_CREATE)
+          .define(TOPICS_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM, "Partitions of topics kembed creates. The unit of parallelism: at most this many instances/threads share the work.", TOPICS, 12, ConfigDef.Width.SHORT, TOPICS_PARTITIONS)
+          .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM, "Replication factor of topics kembed creates; -1 takes the broker's default.", TOPICS, 13, ConfigDef.Width.SHORT, TOPICS_REPLICATION_FACTOR)
+          .define(EMBED_BATCH_SIZE, Type.INT, 32, Range.between(1, MAX_BATCH_SIZE), Importance.HIGH, "Texts buffered before an inference batch runs. Bounded so that one flush stays far inside the exactly-once transaction timeout.", EMBED, 1, ConfigDef.Width.SHORT, EMBED_BATCH_SIZE)
+          .define(EMBED_MAX_WAIT_MS, Type.LONG, 200L, Range.between(1, 60_000), Importance.HIGH, "Longest a buffered text waits (wall-clock) before its batch runs even if not full. Must stay well under transaction.timeout.ms.", EMBED, 2, ConfigDef.Width.SHORT, EMBED_MAX_WAIT_MS)
+          .define(TEXT_URL_MODE, Type.STRING, "keep", ValidString.in("keep", "mask", "domain"), Importance.LOW, "URLs inside text: keep them, mask them as [link], or keep only the host name.", EMBED, 3, ConfigDef.Width.SHORT, TEXT_URL_MODE)
+          .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
+          .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default), 'all-minilm-l6-v2' (fp32), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
+          .define(INFERENCE_DEVICE, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM, "Execution provider. 'cuda' needs the gpu Maven profile (onnxruntime_gpu) and a CUDA host.", INFERENCE, 2, ConfigDef.Width.SHORT, INFERENCE_DEVICE)
+          .define(INFERENCE_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Inference threads; 0 uses every available core.", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_THREADS)
+          .define(INFERENCE_BATCHING, Type.STRING, "auto", ValidString.in("auto", "batched", "per-text"), Importance.LOW, "auto: batch only batch-invariant models, run dynamically quantized ones one text per call (so a vector never depends on its batch).", INFERENCE, 4, ConfigDef.Width.SHORT, INFERENCE_BATCHING)
+          .define(JOIN_GRACE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.MEDIUM, "How long (event time) a record waits for the embedding it needs, e.g. a comment for its post. After that it is counted and sent to the DLQ.", JOIN, 1, ConfigDef.Width.SHORT, JOIN_GRACE_MS);
+
+  private final Map<String, Object> passThrough;
+
+  public KembedConfig(Map<?, ?> props) {
+    super(CONFIG, props, false);
+    this.passThrough = new HashMap<>();
+    props.forEach(
+        (k, v) -> {
+          if (!CONFIG.names().contains(String.valueOf(k))) {
+            passThrough.put(String.valueOf(k), v);
+          }
+        });
+    checkTransactionBudget();
+  }
+
+  /** Loads a config from properties, with {@code KEMBED_*} environment variables taking precedence. */
+  public static KembedConfig load(Properties fileProps, Map<String, String> env) {
+    return new KembedConfig(EnvOverrides.apply(fileProps, env, CONFIG.names()));
+  }
+
+  public String topic(String key) {
+    return getString(key);
+  }
+
+  public TextCleaner.UrlMode urlMode() {
+    return TextCleaner.UrlMode.parse(getString(TEXT_URL_MODE));
+  }
+
+  /** True when the app runs exactly-once (the default). */
+  public boolean exactlyOnce() {
+    return StreamsConfig.EXACTLY_ONCE_V2.equals(streamsProperties().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+  }
+
+  /**
+   * Properties for {@code KafkaStreams}: everything kembed does not own, over kembed's defaults
+   * (exactly-once v2, the DLQ topic, kembed's DLQ exception handlers, application id "kembed").
+   */
+  public Properties streamsProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ));
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqDeserializationHandler");
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqProcessingHandler");
+    p.putAll(passThrough);
+    return p;
+  }
+
+  /** Transaction timeout that applies to this app (Streams sets 10 s under exactly-once). */
+  public long transactionTimeoutMs() {
+    Object v = passThrough.get(StreamsConfig.producerPrefix("transaction.timeout.ms"));
+    if (v == null) {
+      v = passThrough.get("transaction.timeout.ms");
+    }
+    return v == null ? 10_000L : Long.parseLong(v.toString());
+  }
+
+  // A buffered text may wait embed.max.wait.ms and then its flush runs inside the same
+  // transaction; if wait + flush approached transaction.timeout.ms the broker would abort it and
+  // the app would loop on fenced transactions. Half the timeout leaves room for the flush itself.
+  private void checkTransactionBudget() {
+    long wait = getLong(EMBED_MAX_WAIT_MS);
+    long timeout = transactionTimeoutMs();
+    if (exactlyOnce() && wait > timeout / 2) {
+      throw new ConfigException(
+          EMBED_MAX_WAIT_MS,
+          wait,
+          String.format(Locale.ROOT, "must be at most half of transaction.timeout.ms (%d ms) under exactly_once_v2", timeout));
+    }
+  }
+}

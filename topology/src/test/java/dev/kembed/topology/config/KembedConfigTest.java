@@ -1,0 +1,60 @@
+package dev.kembed.topology.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class KembedConfigTest {
+
+  @Test
+  void defaultsAreExactlyOnceWithTheDlqWired() {
+    KembedConfig c = new KembedConfig(Map.of());
+    Properties p = c.streamsProperties();
+    assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    assertEquals("kembed-dlq", p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG));
+    assertEquals(32, c.getInt(KembedConfig.EMBED_BATCH_SIZE));
+    assertTrue(c.exactlyOnce());
+  }
+
+  @Test
+  void unknownKeysPassThroughToStreams() {
+    KembedConfig c = new KembedConfig(Map.of("num.standby.replicas", "1", "embed.batch.size", "8"));
+    assertEquals("1", c.streamsProperties().get("num.standby.replicas"));
+    assertEquals(null, c.streamsProperties().get("embed.batch.size"));
+  }
+
+  @Test
+  void environmentOverridesTheFile() {
+    Properties file = new Properties();
+    file.put("embed.batch.size", "8");
+    file.put("bootstrap.servers", "file:9092");
+    KembedConfig c = KembedConfig.load(file, Map.of("KEMBED_EMBED_BATCH_SIZE", "16", "KEMBED_BOOTSTRAP_SERVERS", "env:9092", "KEMBED_NOT_A_KEY", "x", "PATH", "/bin"));
+    assertEquals(16, c.getInt(KembedConfig.EMBED_BATCH_SIZE));
+    assertEquals("env:9092", c.streamsProperties().get("bootstrap.servers"));
+  }
+
+  @Test
+  void batchSizeAndWaitAreBoundedByTheTransactionTimeout() {
+    assertThrows(ConfigException.class, () -> new KembedConfig(Map.of("embed.batch.size", "100000")));
+    ConfigException e = assertThrows(ConfigException.class, () -> new KembedConfig(Map.of("embed.max.wait.ms", "6000")));
+    assertTrue(e.getMessage().contains("transaction.timeout.ms"), e.getMessage());
+    // a longer transaction timeout allows a longer wait; at-least-once has no transaction at all
+    new KembedConfig(Map.of("embed.max.wait.ms", "6000", "producer.transaction.timeout.ms", "30000"));
+    new KembedConfig(Map.of("embed.max.wait.ms", "6000", "processing.guarantee", "at_least_once"));
+  }
+
+  @Test
+  void readmeConfigTableIsGeneratedFromTheConfigDef() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String table = ConfigDocs.markdown(KembedConfig.CONFIG);
+    assertTrue(readme.contains(table), "README config table is stale: regenerate it with ConfigDocs (see README)");
+  }
+}
