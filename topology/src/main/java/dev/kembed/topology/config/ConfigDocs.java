@@ -1,5 +1,6 @@
 package dev.kembed.topology.config;
 
+import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -14,7 +15,12 @@ public final class ConfigDocs {
     StringBuilder sb = new StringBuilder();
     sb.append("| key | env | type | default | valid values | description |\n");
     sb.append("| --- | --- | --- | --- | --- | --- |\n");
-    List<ConfigDef.ConfigKey> keys = def.sortedConfigs();
+    // Grouped as declared (topics, embedding, inference, …), in declaration order within a group.
+    List<String> groups = def.groups();
+    List<ConfigDef.ConfigKey> keys =
+        def.configKeys().values().stream()
+            .sorted(Comparator.comparingInt((ConfigDef.ConfigKey k) -> groups.indexOf(k.group)).thenComparingInt(k -> k.orderInGroup))
+            .toList();
     for (ConfigDef.ConfigKey k : keys) {
       sb.append("| `").append(k.name).append("` | `").append(EnvOverrides.envName(k.name)).append("` | ")
           .append(k.type.toString().toLowerCase()).append(" | ")
