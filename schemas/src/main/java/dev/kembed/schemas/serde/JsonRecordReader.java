@@ -143,6 +143,9 @@ final class JsonRecordReader<T extends SpecificRecord> {
     }
 
     private Object readUnion(Schema union, JsonNode node, String path) {
+        if (node.isNull() && union.isNullable()) {
+            return null;
+        }
         List<Schema> branches = new ArrayList<>();
         for (Schema branch : union.getTypes()) {
             if (branch.getType() != Schema.Type.NULL) {
@@ -257,6 +260,9 @@ final class JsonRecordReader<T extends SpecificRecord> {
 
     /** The JSON type of a node and a short excerpt of it, e.g. {@code string "abc"}. */
     private static String show(JsonNode node) {
+        if (node.isNull()) {
+            return "null";
+        }
         String text = node.toString();
         if (text.length() > MAX_SHOWN_CHARS) {
             text = text.substring(0, MAX_SHOWN_CHARS) + "...";
