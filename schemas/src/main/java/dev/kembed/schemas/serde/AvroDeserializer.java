@@ -1,0 +1,83 @@
+package dev.kembed.schemas.serde;
+
+import java.util.Collection;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Kafka deserializer for one generated record type that accepts the two input formats of the
+ * wire contract: Avro single-object encoding (resolved by writer-schema fingerprint against the
+ * current schema and every archived version), and natural JSON objects. A null value is a
+ * tombstone and yields null. Every failure, whatever its cause, is a {@link RecordDecodeException}
+ * whose message names the topic, the record type and the reason, so the caller can dead-letter
+ * the record without crashing. Thread-safe.
+ */
+public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+
+    private static final int SHOWN_PREFIX_BYTES = 8;
+
+    private final String typeName;
+    private final SingleObjectReader<T> avro;
+    private final JsonRecordReader<T> json;
+
+    AvroDeserializer(SpecificData model, Schema current, Collection<Schema> writerSchemas) {
+        this.typeName = current.getName();
+        this.avro = new SingleObjectReader<>(model, current, writerSchemas);
+        this.json = new JsonRecordReader<>(model, current);
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            return decode(data);
+        } catch (DecodeFailure failure) {
+            throw new RecordDecodeException(topic, typeName, failure.getMessage(), failure.getCause());
+        } catch (RuntimeException unexpected) {
+            // Bad bytes must never escape as anything the DLQ handler does not recognise.
+            throw new RecordDecodeException(topic, typeName, "unexpected " + unexpected, unexpected);
+        }
+    }
+
+    /** Fingerprints of every writer schema this deserializer can read, for diagnostics. */
+    public Collection<Long> knownFingerprints() {
+        return avro.knownFingerprints();
+    }
+
+    private T decode(byte[] data) {
+        if (data.length == 0) {
+            throw new DecodeFailure("empty payload (0 bytes); a tombstone is a null value, not an empty one");
+        }
+        if (SingleObjectReader.hasMagic(data)) {
+            return avro.read(data);
+        }
+        int first = firstNonWhitespace(data);
+        if (first >= 0 && data[first] == '{') {
+            return json.read(data);
+        }
+        throw new DecodeFailure("neither Avro single-object encoding (C3 01) nor JSON object; "
+                + data.length + " bytes starting with " + hexPrefix(data));
+    }
+
+    private static int firstNonWhitespace(byte[] data) {
+        for (int i = 0; i < data.length; i++) {
+            byte b = data[i];
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String hexPrefix(byte[] data) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(data.length, SHOWN_PREFIX_BYTES); i++) {
+            out.append(i == 0 ? "" : " ").append(String.format("%02X", data[i]));
+        }
+        return out.append(data.length > SHOWN_PREFIX_BYTES ? " ..." : "").toString();
+    }
+}
