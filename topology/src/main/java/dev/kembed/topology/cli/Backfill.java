@@ -1,0 +1,189 @@
+package dev.kembed.topology.cli;
+
+import static dev.kembed.topology.config.KembedConfig.*;
+
+import dev.kembed.inference.Embedder;
+import dev.kembed.topology.config.KembedConfig;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays the input topics through the topology under a new application id, writing to
+ * prefixed output topics, and stops by itself once it has processed everything up to the end
+ * offsets it saw at start. The live {@code content-embeddings} topic serves as a cache of
+ * vectors ({@link CachedEmbedder}), so only text never embedded by this model is embedded again.
+ *
+ * <p>"Done" is read from the committed offsets of the new consumer group: first every input
+ * partition reaches its target; then the internal repartition topics drain and the committed
+ * offsets stop moving for a few commit intervals (the embed buffer flushes on a wall-clock
+ * timer, so inputs can be committed while texts still wait for their batch).
+ */
+public final class Backfill {
+  private static final Logger log = LoggerFactory.getLogger(Backfill.class);
+
+  /** How to run one backfill. {@code from} null means the earliest offsets. */
+  public record Options(String applicationId, String outputPrefix, Instant from, boolean useCache, Duration progressInterval, Duration timeout) {}
+
+  /** What one backfill did. */
+  public record Result(String applicationId, long records, long embedded, long reused, double seconds, boolean caughtUp, KembedConfig config) {}
+
+  private static final List<String> INPUTS = List.of(TOPIC_POSTS, TOPIC_COMMENTS, TOPIC_INTERACTIONS, TOPIC_SEARCH_QUERIES);
+  private static final List<String> OUTPUTS = List.of(TOPIC_CONTENT_EMBEDDINGS, TOPIC_USER_VECTORS, TOPIC_SIMILARITY_FEATURES, TOPIC_INDEX_UPDATES, TOPIC_QUERY_EXPANSIONS, TOPIC_DLQ);
+
+  private final KembedConfig live;
+  private final Options options;
+  private final PrintStream progress;
+
+  public Backfill(KembedConfig live, Options options, PrintStream progress) {
+    this.live = live;
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /** The config of the replay: same inputs, new application id, prefixed outputs. */
+  public KembedConfig replayConfig() {
+    Map<String, Object> props = new HashMap<>(live.originals());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
+    for (String key : OUTPUTS) {
+      props.put(key, options.outputPrefix() + live.topic(key));
+    }
+    return new KembedConfig(props);
+  }
+
+  public Result run(Function<KembedConfig, Embedder> embedders) throws Exception {
+    KembedConfig replay = replayConfig();
+    long t0 = System.nanoTime();
+    try (Admin admin = Admin.create(AdminProps.of(replay))) {
+      TopicCreator.ensure(admin, replay);
+      Set<TopicPartition> inputs = inputPartitions(admin);
+      Map<TopicPartition, Long> target = offsets(admin, inputs, OffsetSpec.latest());
+      Map<TopicPartition, Long> start = startOffsets(admin, inputs);
+      BackfillProgress progressOf = new BackfillProgress(start, target);
+      progress.printf("Backfill %s: %,d records on %d input partitions, outputs to %s*%n", options.applicationId(), progressOf.total(), inputs.size(), options.outputPrefix());
+
+      Embedder model = embedders.apply(replay);
+      CachedEmbedder embedder =
+          new CachedEmbedder(model, options.useCache() ? EmbeddingCacheLoader.load(AdminProps.consumer(live), live.topic(TOPIC_CONTENT_EMBEDDINGS), model.model().id()) : Map.of());
+      KembedApp app = new KembedApp(replay, embedder);
+      boolean caughtUp = false;
+      long tStart = System.nanoTime();
+      try {
+        app.start();
+        caughtUp = await(admin, progressOf, tStart, app);
+      } finally {
+        app.close(Duration.ofSeconds(60));
+        embedder.close();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      progress.printf("Backfill %s %s in %.1f s: %,d records, %,d texts embedded, %,d reused from %s%n", options.applicationId(), caughtUp ? "caught up" : "stopped before catching up",
+          seconds, progressOf.total(), embedder.misses(), embedder.hits(), live.topic(TOPIC_CONTENT_EMBEDDINGS));
+      return new Result(options.applicationId(), progressOf.total(), embedder.misses(), embedder.hits(), seconds, caughtUp, replay);
+    }
+  }
+
+  private boolean await(Admin admin, BackfillProgress p, long tStart, KembedApp app) throws Exception {
+    long deadline = System.nanoTime() + options.timeout().toNanos();
+    long lastLine = 0;
+    Map<TopicPartition, Long> previous = Map.of();
+    int stableChecks = 0;
+    while (System.nanoTime() < deadline) {
+      if (!app.state().isRunningOrRebalancing() && app.state() != org.apache.kafka.streams.KafkaStreams.State.CREATED) {
+        throw new IllegalStateException("backfill instance stopped: " + app.state());
+      }
+      Map<TopicPartition, Long> committed = committed(admin);
+      double elapsed = (System.nanoTime() - tStart) / 1e9;
+      if (System.nanoTime() - lastLine >= options.progressInterval().toNanos()) {
+        lastLine = System.nanoTime();
+        progress.println(p.line(committed, elapsed));
+      }
+      if (p.caughtUp(committed) && internalDrained(admin, committed)) {
+        // Stable for a few checks: the embed buffer's timer flush has run and been committed.
+        stableChecks = committed.equals(previous) ? stableChecks + 1 : 0;
+        if (stableChecks >= 3) {
+          progress.println(p.line(committed, elapsed));
+          return true;
+        }
+      } else {
+        stableChecks = 0;
+      }
+      previous = committed;
+      Thread.sleep(500);
+    }
+    log.warn("Backfill timed out after {} s", options.timeout().toSeconds());
+    return false;
+  }
+
+  // Repartition topics are read by the same group; a committed offset one short of the end is a
+  // transaction marker with nothing after it.
+  private boolean internalDrained(Admin admin, Map<TopicPartition, Long> committed) throws Exception {
+    Set<TopicPartition> internal = committed.keySet().stream().filter(tp -> tp.topic().startsWith(options.applicationId() + "-")).collect(Collectors.toSet());
+    if (internal.isEmpty()) {
+      return true;
+    }
+    Map<TopicPartition, Long> end = offsets(admin, internal, OffsetSpec.latest());
+    return internal.stream().allMatch(tp -> end.get(tp) - committed.get(tp) <= 1);
+  }
+
+  private Map<TopicPartition, Long> committed(Admin admin) throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(options.applicationId()).partitionsToOffsetAndMetadata().get();
+    Map<TopicPartition, Long> out = new HashMap<>();
+    offsets.forEach((tp, om) -> {
+      if (om != null) {
+        out.put(tp, om.offset());
+      }
+    });
+    return out;
+  }
+
+  private Set<TopicPartition> inputPartitions(Admin admin) throws ExecutionException, InterruptedException {
+    List<String> topics = INPUTS.stream().map(live::topic).toList();
+    return admin.describeTopics(topics).allTopicNames().get().values().stream()
+        .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+        .collect(Collectors.toSet());
+  }
+
+  private Map<TopicPartition, Long> startOffsets(Admin admin, Set<TopicPartition> inputs) throws Exception {
+    if (options.from() == null) {
+      return offsets(admin, inputs, OffsetSpec.earliest());
+    }
+    // Offsets for a time: the first record at or after it (or the end where there is none), set
+    // as the new group's committed offsets before the group has any member.
+    Map<TopicPartition, Long> byTime = offsets(admin, inputs, OffsetSpec.forTimestamp(options.from().toEpochMilli()));
+    Map<TopicPartition, Long> end = offsets(admin, inputs, OffsetSpec.latest());
+    Map<TopicPartition, Long> start = new HashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    for (TopicPartition tp : inputs) {
+      long o = byTime.get(tp) < 0 ? end.get(tp) : byTime.get(tp);
+      start.put(tp, o);
+      commit.put(tp, new OffsetAndMetadata(o));
+    }
+    admin.alterConsumerGroupOffsets(options.applicationId(), commit).all().get();
+    log.info("Backfill starts at {} on the inputs", options.from());
+    return start;
+  }
+
+  private static Map<TopicPartition, Long> offsets(Admin admin, Set<TopicPartition> parts, OffsetSpec spec) throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+    parts.forEach(tp -> req.put(tp, spec));
+    Map<TopicPartition, Long> out = new HashMap<>();
+    admin.listOffsets(req, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+package dev.kembed.topology.cli;
+
+import dev.kembed.inference.Embedder;
+import dev.kembed.inference.ModelInfo;
+import dev.kembed.topology.text.ContentHash;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An {@link Embedder} that first looks a text up in vectors already computed by the same model,
+ * keyed by {@link ContentHash} (model id + cleaned text, exactly the {@code content_hash} of a
+ * {@code content-embeddings} record), and runs the model only for the rest. A backfill fills the
+ * cache from the live {@code content-embeddings} topic, so replaying history under a new
+ * application id re-embeds only what is new, and the vectors it reuses are bit-for-bit the live
+ * ones.
+ */
+public final class CachedEmbedder implements Embedder {
+  private final Embedder delegate;
+  private final Map<String, float[]> byHash;
+  private final AtomicLong hits = new AtomicLong();
+  private final AtomicLong misses = new AtomicLong();
+
+  public CachedEmbedder(Embedder delegate, Map<String, float[]> byHash) {
+    this.delegate = delegate;
+    this.byHash = byHash;
+  }
+
+  @Override
+  public ModelInfo model() {
+    return delegate.model();
+  }
+
+  @Override
+  public float[][] embed(List<String> texts) {
+    float[][] out = new float[texts.size()][];
+    List<Integer> missing = new ArrayList<>();
+    String model = delegate.model().id();
+    for (int i = 0; i < out.length; i++) {
+      String text = texts.get(i);
+      float[] cached = text == null ? null : byHash.get(ContentHash.of(model, text));
+      if (cached != null) {
+        out[i] = cached.clone();
+      } else {
+        missing.add(i);
+      }
+    }
+    hits.addAndGet(out.length - missing.size());
+    if (!missing.isEmpty()) {
+      misses.addAndGet(missing.size());
+      List<String> rest = new ArrayList<>(missing.size());
+      missing.forEach(i -> rest.add(texts.get(i)));
+      float[][] computed = delegate.embed(rest);
+      for (int j = 0; j < computed.length; j++) {
+        out[missing.get(j)] = computed[j];
+      }
+    }
+    return out;
+  }
+
+  /** Texts answered from the cache. */
+  public long hits() {
+    return hits.get();
+  }
+
+  /** Texts the model had to embed. */
+  public long misses() {
+    return misses.get();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.kembed.topology.cli;
+
+import dev.kembed.inference.Embedder;
+import dev.kembed.topology.KembedTopology;
+import dev.kembed.topology.config.KembedConfig;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running kembed instance: the topology on a {@link KafkaStreams} client, with its state
+ * changes and fatal errors logged. {@code run}, {@code demo} and {@code backfill} all start the
+ * app through this class so they behave the same. A stream thread that dies of an unexpected
+ * exception shuts this client down (rather than being replaced and failing the same way in a
+ * loop); the state becomes ERROR, which the health endpoint reports and {@link #awaitStop} returns.
+ */
+public final class KembedApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KembedApp.class);
+
+  private final KafkaStreams streams;
+  private final KembedConfig config;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  public KembedApp(KembedConfig config, Embedder embedder) {
+    this.config = config;
+    Topology topology = KembedTopology.build(config, embedder);
+    log.debug("Topology:\n{}", topology.describe());
+    Properties props = config.streamsProperties();
+    this.streams = new KafkaStreams(topology, props);
+    streams.setStateListener(
+        (now, before) -> {
+          log.info("kembed {} -> {}", before, now);
+          if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+            stopped.countDown();
+          }
+        });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("Stream thread failed; shutting this instance down", e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+  }
+
+  public void start() {
+    Properties p = config.streamsProperties();
+    log.info("Starting kembed: application.id={} bootstrap.servers={} processing.guarantee={} threads={} state.dir={}",
+        p.get(StreamsConfig.APPLICATION_ID_CONFIG), p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
+        p.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), p.getOrDefault(StreamsConfig.STATE_DIR_CONFIG, "(default)"));
+    streams.start();
+  }
+
+  /** Waits until the instance is RUNNING; false if it did not get there in time or failed. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      KafkaStreams.State s = streams.state();
+      if (s == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      if (!s.isRunningOrRebalancing() && s != KafkaStreams.State.CREATED) {
+        return false;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  /** Blocks until the instance stops (closed or failed); true if it stopped within the timeout. */
+  public boolean awaitStop(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Closes the client, committing what it processed (a graceful shutdown under exactly-once). */
+  public boolean close(Duration timeout) {
+    log.info("Closing kembed (up to {} s)", timeout.toSeconds());
+    boolean clean = streams.close(timeout);
+    log.info(clean ? "kembed closed cleanly" : "kembed did not close within {} s", timeout.toSeconds());
+    return clean;
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}
