@@ -69,6 +69,7 @@ public final class DemoRunner {
       String bootstrap = options.bootstrapServers();
       if (bootstrap == null) {
         progress.println("Starting an in-process Kafka broker (KRaft)...");
+        DemoLogging.quietBroker();
         broker = EmbeddedKafka.start();
         bootstrap = broker.bootstrapServers();
       }

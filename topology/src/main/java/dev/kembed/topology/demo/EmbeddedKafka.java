@@ -45,7 +45,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       builder.setConfigProp("auto.create.topics.enable", "false");
       brokerProps.forEach(builder::setConfigProp);
       KafkaClusterTestKit cluster = builder.build();
-      cluster.format();
+      formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       EmbeddedKafka kafka = new EmbeddedKafka(cluster);
@@ -56,6 +56,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       throw new IllegalStateException("could not start the in-process Kafka broker: " + e, e);
+    }
+  }
+
+  // The storage formatter prints its progress to System.out, which is the demo's report stream.
+  private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+    java.io.PrintStream out = System.out;
+    synchronized (System.class) {
+      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      try {
+        cluster.format();
+      } finally {
+        System.setOut(out);
+      }
     }
   }
 
