@@ -81,12 +81,12 @@ final class KafkaTestSupport implements AutoCloseable {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  void sendAvro(String topic, String key, SpecificRecord value, long timestamp) {
+  void sendAvro(String topic, String key, SpecificRecord value, Long timestamp) {
     Serializer s = KembedSerdes.of(value.getClass()).serializer();
     send(topic, key, s.serialize(topic, value), timestamp);
   }
 
-  void sendJson(String topic, String key, SpecificRecord value, long timestamp) {
+  void sendJson(String topic, String key, SpecificRecord value, Long timestamp) {
     send(topic, key, NaturalJson.bytes(value), timestamp);
   }
 
