@@ -40,13 +40,20 @@ public final class TopicCreator {
 
   /** The topics kembed needs, as it would create them. */
   public static List<NewTopic> plan(KembedConfig config) {
+    return plan(config, Map.of());
+  }
+
+  /** As {@link #plan(KembedConfig)}, with extra topic-level configs on every topic. */
+  public static List<NewTopic> plan(KembedConfig config, Map<String, String> extraTopicConfigs) {
     int partitions = config.getInt(TOPICS_PARTITIONS);
     short rf = config.getShort(TOPICS_REPLICATION_FACTOR);
     List<NewTopic> topics = new ArrayList<>();
     for (String key : TOPIC_KEYS) {
       NewTopic t = new NewTopic(config.topic(key), Optional.of(partitions), Optional.of(rf));
       String policy = COMPACTED.contains(key) ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE;
-      t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, policy));
+      Map<String, String> configs = new java.util.HashMap<>(extraTopicConfigs);
+      configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, policy);
+      t.configs(configs);
       topics.add(t);
     }
     return topics;
@@ -58,10 +65,15 @@ public final class TopicCreator {
    * @return the names of the topics this call created
    */
   public static List<String> ensure(Admin admin, KembedConfig config) {
+    return ensure(admin, config, Map.of());
+  }
+
+  /** As {@link #ensure(Admin, KembedConfig)}, creating topics with extra topic-level configs. */
+  public static List<String> ensure(Admin admin, KembedConfig config, Map<String, String> extraTopicConfigs) {
     try {
       Set<String> existing = admin.listTopics().names().get();
       Map<String, NewTopic> missing = new LinkedHashMap<>();
-      for (NewTopic t : plan(config)) {
+      for (NewTopic t : plan(config, extraTopicConfigs)) {
         if (!existing.contains(t.name())) {
           missing.put(t.name(), t);
         }

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -75,7 +76,8 @@ public final class DemoRunner {
       }
       KembedConfig config = new KembedConfig(settings(bootstrap, stateDir));
       try (Admin admin = Admin.create(AdminProps.of(config))) {
-        TopicCreator.ensure(admin, config);
+        // The story's event times (2025) are the record timestamps: keep them past any retention.
+        TopicCreator.ensure(admin, config, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
       }
       progress.println("Loading the model...");
       try (Embedder embedder = EmbedderFactory.create(config)) {

@@ -43,6 +43,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       builder.setConfigProp("transaction.state.log.num.partitions", "4");
       builder.setConfigProp("group.initial.rebalance.delay.ms", "0");
       builder.setConfigProp("auto.create.topics.enable", "false");
+      // Demo and test events carry fixed event times (a seeded story set in 2025), which become
+      // record timestamps; with the default 7-day retention the broker would delete them as
+      // soon as its retention check runs, under a running app.
+      builder.setConfigProp("log.retention.ms", "-1");
       brokerProps.forEach(builder::setConfigProp);
       KafkaClusterTestKit cluster = builder.build();
       formatQuietly(cluster);
