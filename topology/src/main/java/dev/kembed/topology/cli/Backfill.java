@@ -70,18 +70,24 @@ public final class Backfill {
   public Result run(Function<KembedConfig, Embedder> embedders) throws Exception {
     KembedConfig replay = replayConfig();
     long t0 = System.nanoTime();
+    Embedder model = embedders.apply(replay);
+    CachedEmbedder embedder =
+        new CachedEmbedder(model, options.useCache() ? EmbeddingCacheLoader.load(AdminProps.consumer(live), live.topic(TOPIC_CONTENT_EMBEDDINGS), model.model().id()) : Map.of());
+    KembedApp app = new KembedApp(replay, embedder);
     try (Admin admin = Admin.create(AdminProps.of(replay))) {
       TopicCreator.ensure(admin, replay);
-      Set<TopicPartition> inputs = inputPartitions(admin);
+      // Only inputs this build of the topology reads: the others would never be committed.
+      List<String> read = INPUTS.stream().map(live::topic).filter(app.sourceTopics()::contains).toList();
+      List<String> unread = INPUTS.stream().map(live::topic).filter(t -> !app.sourceTopics().contains(t)).toList();
+      if (!unread.isEmpty()) {
+        progress.printf("Not replayed (this topology does not read them): %s%n", unread);
+      }
+      Set<TopicPartition> inputs = inputPartitions(admin, read);
       Map<TopicPartition, Long> target = offsets(admin, inputs, OffsetSpec.latest());
       Map<TopicPartition, Long> start = startOffsets(admin, inputs);
       BackfillProgress progressOf = new BackfillProgress(start, target);
       progress.printf("Backfill %s: %,d records on %d input partitions, outputs to %s*%n", options.applicationId(), progressOf.total(), inputs.size(), options.outputPrefix());
 
-      Embedder model = embedders.apply(replay);
-      CachedEmbedder embedder =
-          new CachedEmbedder(model, options.useCache() ? EmbeddingCacheLoader.load(AdminProps.consumer(live), live.topic(TOPIC_CONTENT_EMBEDDINGS), model.model().id()) : Map.of());
-      KembedApp app = new KembedApp(replay, embedder);
       boolean caughtUp = false;
       long tStart = System.nanoTime();
       try {
@@ -152,8 +158,7 @@ public final class Backfill {
     return out;
   }
 
-  private Set<TopicPartition> inputPartitions(Admin admin) throws ExecutionException, InterruptedException {
-    List<String> topics = INPUTS.stream().map(live::topic).toList();
+  private static Set<TopicPartition> inputPartitions(Admin admin, List<String> topics) throws ExecutionException, InterruptedException {
     return admin.describeTopics(topics).allTopicNames().get().values().stream()
         .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
         .collect(Collectors.toSet());

@@ -27,11 +27,13 @@ public final class KembedApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final KembedConfig config;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final java.util.Set<String> sourceTopics;
 
   public KembedApp(KembedConfig config, Embedder embedder) {
     this.config = config;
     Topology topology = KembedTopology.build(config, embedder);
     log.debug("Topology:\n{}", topology.describe());
+    this.sourceTopics = sourceTopics(topology);
     Properties props = config.streamsProperties();
     this.streams = new KafkaStreams(topology, props);
     streams.setStateListener(
@@ -75,6 +77,23 @@ public final class KembedApp implements AutoCloseable {
   /** Blocks until the instance stops (closed or failed); true if it stopped within the timeout. */
   public boolean awaitStop(Duration timeout) throws InterruptedException {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The non-internal topics this build of the topology reads (inputs it does not read yet are absent). */
+  public java.util.Set<String> sourceTopics() {
+    return sourceTopics;
+  }
+
+  static java.util.Set<String> sourceTopics(Topology topology) {
+    java.util.Set<String> topics = new java.util.TreeSet<>();
+    for (var sub : topology.describe().subtopologies()) {
+      for (var node : sub.nodes()) {
+        if (node instanceof org.apache.kafka.streams.TopologyDescription.Source src && src.topicSet() != null) {
+          topics.addAll(src.topicSet());
+        }
+      }
+    }
+    return topics;
   }
 
   public KafkaStreams streams() {
