@@ -1,0 +1,81 @@
+package dev.kembed.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kembed.topology.cli.ConfigLoader;
+import dev.kembed.topology.config.KembedConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * What can be checked of docker/ without a Docker engine: the compose file parses and wires a
+ * KRaft broker, topic creation and kembed built from the Dockerfile; the Dockerfile runs, on a
+ * glibc JRE, the same runnable jar these tests start in child JVMs, with DJL kept offline; the
+ * sample config is a valid kembed config; and that jar starts its CLI.
+ */
+class DockerAssetsTest {
+  private static final Path ROOT = Path.of(System.getProperty("kembed.repo.root", ".."));
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void composeWiresKraftBrokerTopicsAndKembed() throws IOException {
+    Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker/docker-compose.yml")));
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    assertEquals(List.of("kafka", "topics", "kembed"), List.copyOf(services.keySet()));
+    assertTrue(services.get("kafka").get("image").toString().startsWith("apache/kafka:"));
+    Map<String, Object> env = (Map<String, Object>) services.get("kafka").get("environment");
+    assertEquals("broker,controller", env.get("KAFKA_PROCESS_ROLES"), "KRaft combined mode, no ZooKeeper");
+    assertEquals(1, env.get("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR"), "exactly-once works on one broker");
+    Map<String, Object> build = (Map<String, Object>) services.get("kembed").get("build");
+    assertEquals("docker/Dockerfile", build.get("dockerfile"));
+    assertTrue(Files.isRegularFile(ROOT.resolve("docker").resolve(build.get("context").toString()).resolve("docker/Dockerfile")));
+    String topics = String.join("\n", (List<String>) services.get("topics").get("command"));
+    assertTrue(topics.contains("cleanup.policy=compact") && topics.contains("content-embeddings user-vectors"), "keyed state topics are compacted");
+  }
+
+  @Test
+  void dockerfileRunsTheTestedJarOnGlibcOffline() throws IOException {
+    String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"));
+    List<String> froms = dockerfile.lines().filter(l -> l.startsWith("FROM ")).toList();
+    assertEquals(2, froms.size(), "multi-stage");
+    assertTrue(froms.get(1).startsWith("FROM eclipse-temurin:17-jre"), froms.get(1));
+    assertTrue(froms.stream().noneMatch(f -> f.toLowerCase().contains("alpine")), "native libraries need glibc");
+    assertTrue(dockerfile.contains("cp topology/target/kembed-topology-*-all.jar /kembed.jar"), "the image takes the shaded jar");
+    assertTrue(System.getProperty("kembed.jar", "").matches(".*/topology/target/kembed-topology-[^/]+-all\\.jar"), "which is the jar the crash test runs: " + System.getProperty("kembed.jar"));
+    assertTrue(dockerfile.contains("ENTRYPOINT [\"java\", \"-Dai.djl.offline=true\", \"-jar\", \"/opt/kembed/kembed.jar\"]"));
+    assertTrue(dockerfile.contains("TOKENIZERS_FLAVOR=cpu"));
+    assertTrue(dockerfile.contains("/etc/kembed/kembed.properties"));
+  }
+
+  @Test
+  void sampleConfigIsValid() {
+    KembedConfig c = ConfigLoader.load(ROOT.resolve("docker/kembed.properties"), Map.of(), Map.of());
+    assertTrue(c.exactlyOnce());
+    assertEquals("kafka:9092", c.streamsProperties().getProperty("bootstrap.servers"));
+    assertEquals(6, c.getInt(KembedConfig.TOPICS_PARTITIONS));
+  }
+
+  @Test
+  void theRunnableJarStartsTheCli() throws Exception {
+    Path jar = KembedProcess.runnableJar();
+    assumeTrue(jar != null, "the runnable jar is built by topology's package phase (mvn verify/install)");
+    try (JarFile j = new JarFile(jar.toFile())) {
+      assertEquals("dev.kembed.topology.cli.KembedCli", j.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertNotNull(j.getEntry("all-minilm-l6-v2-q.onnx"), "the default model is inside");
+    }
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "run", "--help")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("--health-port"), out);
+  }
+}
