@@ -198,7 +198,12 @@ class KembedTopologyTest {
 
   @Test
   void bufferedRecordsSurviveACrashAndAreEmittedOnce() throws Exception {
-    start(Map.of());
+    // Under exactly-once Streams wipes a state directory without a checkpoint and restores it
+    // from the changelog, which the driver cannot do; at-least-once trusts the directory, which is
+    // what this test is about: the buffer is persisted and flushed after a restart. The broker
+    // integration test covers the exactly-once crash.
+    Map<String, Object> alos = Map.of("processing.guarantee", "at_least_once");
+    start(alos);
     for (int i = 0; i < 5; i++) {
       posts.pipeInput("p" + i, post("p" + i, "Garage sale " + i, "tools and books", i));
     }
@@ -207,7 +212,7 @@ class KembedTopologyTest {
     // copied as the state directory a restarted instance would find.
     Path afterCrash = Files.createTempDirectory("kembed-crash");
     copy(stateDir, afterCrash);
-    start(Map.of(), afterCrash);
+    start(alos, afterCrash);
     assertEquals(0, embeddings.getQueueSize());
     flushByTime();
     List<TestRecord<String, ContentEmbedding>> out = embeddings.readRecordsToList();
@@ -218,7 +223,10 @@ class KembedTopologyTest {
 
   @Test
   void badInputGoesToTheDlqWithHeadersAndGoodRecordsAroundItComeOut() {
-    start(Map.of());
+    // TopologyTestDriver drops dead-letter records that Streams sends while deserializing under
+    // exactly_once_v2 (they are sent before the driver opens its transaction); the broker-backed
+    // integration test checks the same path under exactly-once.
+    start(Map.of("processing.guarantee", "at_least_once"));
     posts.pipeInput("ok1", post("ok1", "Babysitter needed", "Friday evening", 0));
     rawPosts.pipeInput("garbage", new byte[] {1, 2, 3, 4});
     rawPosts.pipeInput("nobody", "{\"post_id\":\"nobody\",\"author_id\":\"a\",\"event_time\":1}".getBytes(StandardCharsets.UTF_8));
