@@ -10,7 +10,7 @@ import java.util.List;
  * @param reason a human-readable reason when not applied, else null
  * @param asOf the (user, kind) as-of time after the call ({@link Long#MIN_VALUE} if never seen)
  * @param changed current vectors of the windows whose content changed (received the event or lost
- *     expired tiles), in configured order; empty unless applied
+ *     expired tiles), shortest window first; empty unless applied
  */
 public record AddResult(Status status, String reason, long asOf, List<WindowVector> changed) {
 

@@ -39,7 +39,9 @@ public final class WindowConfig {
         throw new IllegalArgumentException("duplicate window " + w.name());
       }
     }
-    this.windows = List.copyOf(windows);
+    List<WindowSpec> sorted = new ArrayList<>(windows);
+    sorted.sort(Comparator.comparingLong(WindowSpec::lengthMs));
+    this.windows = List.copyOf(sorted);
     this.allowedLatenessMs = allowedLatenessMs;
     Map<Long, WindowSpec> retention = new LinkedHashMap<>();
     for (WindowSpec w : windows) {
@@ -54,7 +56,6 @@ public final class WindowConfig {
     for (String iso : isoWindows) {
       specs.add(WindowSpec.parse(iso, resolution));
     }
-    specs.sort(Comparator.comparingLong(WindowSpec::lengthMs));
     return new WindowConfig(specs, allowedLateness.toMillis());
   }
 
@@ -63,6 +64,7 @@ public final class WindowConfig {
     return of(DEFAULT_WINDOWS, Resolution.defaults(), DEFAULT_ALLOWED_LATENESS);
   }
 
+  /** The windows, shortest first: the order of every list of {@link WindowVector}s. */
   public List<WindowSpec> windows() {
     return windows;
   }

@@ -112,7 +112,7 @@ public final class WindowedVectorAggregator {
     return pending.flush(asOfMs);
   }
 
-  /** Current vectors of every window, in configured order, at the stored as-of. */
+  /** Current vectors of every window, shortest first, at the stored as-of. */
   public List<WindowVector> snapshot(String user, String kind) {
     return snapshotAt(user, kind, Long.MIN_VALUE);
   }
