@@ -31,9 +31,20 @@ public final class InMemoryTileStore implements TileStore {
     return state(user, kind).tilesBySize.computeIfAbsent(tileMs, t -> new TreeMap<>());
   }
 
+  /** Reads must not create entries: snapshots of unknown users would otherwise leak memory. */
+  private State existing(String user, String kind) {
+    return states.get(new Owner(user, kind));
+  }
+
+  private NavigableMap<Long, VectorSum> existingTiles(String user, String kind, long tileMs) {
+    State s = existing(user, kind);
+    return s == null ? null : s.tilesBySize.get(tileMs);
+  }
+
   @Override
   public VectorSum getTile(String user, String kind, long tileMs, long tileStart) {
-    VectorSum v = tiles(user, kind, tileMs).get(tileStart);
+    NavigableMap<Long, VectorSum> tiles = existingTiles(user, kind, tileMs);
+    VectorSum v = tiles == null ? null : tiles.get(tileStart);
     return v == null ? null : v.copy();
   }
 
@@ -44,16 +55,20 @@ public final class InMemoryTileStore implements TileStore {
 
   @Override
   public void deleteTile(String user, String kind, long tileMs, long tileStart) {
-    tiles(user, kind, tileMs).remove(tileStart);
+    NavigableMap<Long, VectorSum> tiles = existingTiles(user, kind, tileMs);
+    if (tiles != null) {
+      tiles.remove(tileStart);
+    }
   }
 
   @Override
   public List<Tile> tiles(String user, String kind, long tileMs, long fromInclusive, long toExclusive) {
     List<Tile> out = new ArrayList<>();
-    if (fromInclusive >= toExclusive) {
+    NavigableMap<Long, VectorSum> tiles = existingTiles(user, kind, tileMs);
+    if (tiles == null || fromInclusive >= toExclusive) {
       return out;
     }
-    for (Map.Entry<Long, VectorSum> e : tiles(user, kind, tileMs).subMap(fromInclusive, true, toExclusive, false).entrySet()) {
+    for (Map.Entry<Long, VectorSum> e : tiles.subMap(fromInclusive, true, toExclusive, false).entrySet()) {
       out.add(new Tile(e.getKey(), e.getValue().copy()));
     }
     return out;
@@ -61,7 +76,8 @@ public final class InMemoryTileStore implements TileStore {
 
   @Override
   public VectorSum getWindowSum(String user, String kind, long windowMs) {
-    VectorSum v = state(user, kind).windowSums.get(windowMs);
+    State s = existing(user, kind);
+    VectorSum v = s == null ? null : s.windowSums.get(windowMs);
     return v == null ? null : v.copy();
   }
 
@@ -72,12 +88,16 @@ public final class InMemoryTileStore implements TileStore {
 
   @Override
   public void deleteWindowSum(String user, String kind, long windowMs) {
-    state(user, kind).windowSums.remove(windowMs);
+    State s = existing(user, kind);
+    if (s != null) {
+      s.windowSums.remove(windowMs);
+    }
   }
 
   @Override
   public Meta getMeta(String user, String kind) {
-    return state(user, kind).meta;
+    State s = existing(user, kind);
+    return s == null ? null : s.meta;
   }
 
   @Override
@@ -87,6 +107,7 @@ public final class InMemoryTileStore implements TileStore {
 
   /** Number of tiles held for (user, kind) across all tile sizes, for tests of retention. */
   public int tileCount(String user, String kind) {
-    return state(user, kind).tilesBySize.values().stream().mapToInt(Map::size).sum();
+    State s = existing(user, kind);
+    return s == null ? 0 : s.tilesBySize.values().stream().mapToInt(Map::size).sum();
   }
 }
