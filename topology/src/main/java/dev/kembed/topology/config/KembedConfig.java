@@ -27,6 +27,7 @@ public final class KembedConfig extends AbstractConfig {
   private static final String EMBED = "Embedding";
   private static final String INFERENCE = "Inference";
   private static final String JOIN = "Joins";
+  private static final String USERS = "User vectors and features";
 
   public static final String TOPIC_POSTS = "topic.posts";
   public static final String TOPIC_COMMENTS = "topic.comments";
@@ -54,6 +55,13 @@ public final class KembedConfig extends AbstractConfig {
 
   public static final String JOIN_GRACE_MS = "join.grace.ms";
 
+  public static final String USER_VECTOR_WINDOWS = "user.vector.windows";
+  public static final String USER_VECTOR_WEIGHTS = "user.vector.weights";
+  public static final String USER_VECTOR_LATENESS_MS = "user.vector.allowed.lateness.ms";
+  public static final String USER_VECTOR_EMIT_INTERVAL_MS = "user.vector.emit.interval.ms";
+  public static final String SEARCH_QUERY_WEIGHT = "search.query.weight";
+  public static final String FEATURES_EXPOSURE_TYPES = "features.exposure.types";
+
   /** Upper bound on a micro-batch: keeps one flush far inside the transaction timeout. */
   public static final int MAX_BATCH_SIZE = 256;
 
@@ -80,7 +88,13 @@ public final class KembedConfig extends AbstractConfig {
           .define(INFERENCE_DEVICE, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM, "Execution provider. 'cuda' needs the gpu Maven profile (onnxruntime_gpu) and a CUDA host.", INFERENCE, 2, ConfigDef.Width.SHORT, INFERENCE_DEVICE)
           .define(INFERENCE_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Inference threads; 0 uses every available core.", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_THREADS)
           .define(INFERENCE_BATCHING, Type.STRING, "auto", ValidString.in("auto", "batched", "per-text"), Importance.LOW, "auto: batch only batch-invariant models, run dynamically quantized ones one text per call (so a vector never depends on its batch).", INFERENCE, 4, ConfigDef.Width.SHORT, INFERENCE_BATCHING)
-          .define(JOIN_GRACE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.MEDIUM, "How long (event time) a record waits for the embedding it needs, e.g. a comment for its post. After that it is counted and sent to the DLQ.", JOIN, 1, ConfigDef.Width.SHORT, JOIN_GRACE_MS);
+          .define(JOIN_GRACE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.MEDIUM, "How long (event time) a record waits for the embedding it needs, e.g. a comment for its post. After that it is counted and sent to the DLQ.", JOIN, 1, ConfigDef.Width.SHORT, JOIN_GRACE_MS)
+          .define(USER_VECTOR_WINDOWS, Type.LIST, "P7D,P30D,P90D", Importance.HIGH, "Windows of every user vector, as ISO-8601 durations. Windows under 12 days are kept in hourly tiles, longer ones in daily tiles (the window's old edge is exact to one tile).", USERS, 1, ConfigDef.Width.MEDIUM, USER_VECTOR_WINDOWS)
+          .define(USER_VECTOR_WEIGHTS, Type.STRING, dev.kembed.topology.features.InteractionWeights.DEFAULT, Importance.HIGH, "Weight of each interaction type in a user's ENGAGEMENT vector (TYPE:weight,...). Types not listed weigh 0.", USERS, 2, ConfigDef.Width.LONG, USER_VECTOR_WEIGHTS)
+          .define(USER_VECTOR_LATENESS_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM, "How far (event time) behind a user's latest event an event may arrive and still be applied; older events go to the DLQ as LATE_EVENT.", USERS, 3, ConfigDef.Width.SHORT, USER_VECTOR_LATENESS_MS)
+          .define(USER_VECTOR_EMIT_INTERVAL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, "Minimum event-time interval between two user-vectors records of one user and kind; changes in between are emitted once the interval has passed (0 emits every change).", USERS, 4, ConfigDef.Width.SHORT, USER_VECTOR_EMIT_INTERVAL_MS)
+          .define(SEARCH_QUERY_WEIGHT, Type.DOUBLE, 1.0, Range.atLeast(0), Importance.LOW, "Weight of one search query in the user's SEARCH_INTENT vector.", USERS, 5, ConfigDef.Width.SHORT, SEARCH_QUERY_WEIGHT)
+          .define(FEATURES_EXPOSURE_TYPES, Type.LIST, "IMPRESSION,NOTIFICATION_SENT,NOTIFICATION_OPEN", Importance.MEDIUM, "Interaction types that log one similarity-features row (computed before the interaction itself is applied).", USERS, 6, ConfigDef.Width.MEDIUM, FEATURES_EXPOSURE_TYPES);
 
   private final Map<String, Object> passThrough;
 

@@ -22,6 +22,7 @@ public final class DlqMetrics {
   private static final Metrics METRICS =
       new Metrics(new MetricConfig(), List.of(new JmxReporter()), Time.SYSTEM, new KafkaMetricsContext("kembed"));
   private static final Map<DlqReason, LongAdder> COUNTS = new ConcurrentHashMap<>();
+  private static final Map<DlqReason, LongAdder> DROPPED = new ConcurrentHashMap<>();
 
   private DlqMetrics() {}
 
@@ -36,6 +37,30 @@ public final class DlqMetrics {
               return adder;
             })
         .increment();
+  }
+
+  /**
+   * Counts a record dropped on purpose rather than dead-lettered (metric {@code
+   * dropped-records-total}): an interaction of an unknown type, a comment whose post never came,
+   * an interaction on a deleted post. The README lists which reasons are dropped.
+   */
+  public static void dropped(DlqReason reason) {
+    DROPPED
+        .computeIfAbsent(
+            reason,
+            r -> {
+              LongAdder adder = new LongAdder();
+              MetricName name = METRICS.metricName("dropped-records-total", GROUP, "Records counted and dropped", Map.of("reason", r.name()));
+              METRICS.addMetric(name, (config, now) -> adder.doubleValue());
+              return adder;
+            })
+        .increment();
+  }
+
+  /** Records dropped for this reason since the JVM started. */
+  public static long droppedCount(DlqReason reason) {
+    LongAdder a = DROPPED.get(reason);
+    return a == null ? 0 : a.sum();
   }
 
   /** Records dead-lettered for this reason since the JVM started. */
