@@ -4,19 +4,20 @@ import java.nio.ByteBuffer;
 
 /**
  * Binary values for tiles, window sums and meta. A {@link VectorSum} is {@code f64 weight, i64
- * count, f64[dim] sum} (16 + 8·dim bytes; the dimension is implied by the length); a meta record
+ * count, i64 weightedCount, f64[dim] sum} (24 + 8·dim bytes; the dimension is implied by the
+ * length); a meta record
  * is {@code i64 asOf, i32 dim} (12 bytes). Big-endian, no version byte: the store is private
  * state, rebuilt from its changelog by the same code.
  */
 public final class StateValueCodec {
-  private static final int SUM_HEADER = 16;
+  private static final int SUM_HEADER = 24;
 
   private StateValueCodec() {}
 
   public static byte[] encodeSum(VectorSum s) {
     double[] v = s.backing();
     ByteBuffer b = ByteBuffer.allocate(SUM_HEADER + 8 * v.length);
-    b.putDouble(s.weight()).putLong(s.count());
+    b.putDouble(s.weight()).putLong(s.count()).putLong(s.weightedCount());
     b.asDoubleBuffer().put(v);
     return b.array();
   }
@@ -28,9 +29,10 @@ public final class StateValueCodec {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     double weight = b.getDouble();
     long count = b.getLong();
+    long weightedCount = b.getLong();
     double[] v = new double[(bytes.length - SUM_HEADER) / 8];
     b.asDoubleBuffer().get(v);
-    return new VectorSum(v, weight, count);
+    return new VectorSum(v, weight, count, weightedCount);
   }
 
   public static byte[] encodeMeta(TileStore.Meta meta) {

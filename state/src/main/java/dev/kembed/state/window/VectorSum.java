@@ -6,23 +6,27 @@ import java.util.Arrays;
 /**
  * A weighted sum of embeddings with its total weight and event count: the value of a tile and of
  * a window's running sum. Accumulates in double so that months of additions and subtractions stay
- * within float noise of a fresh sum. When the count returns to zero the sum is reset to exact
- * zeros, so rounding residue from subtraction never outlives the events that caused it.
+ * within float noise of a fresh sum. It also counts the events with positive weight: when that
+ * count returns to zero the sum and weight are reset to exact zeros, so rounding residue from
+ * subtraction never outlives the events that caused it (a window left with only zero-weight events
+ * must have no direction, not a random one made of residue).
  */
 public final class VectorSum {
   private final double[] sum;
   private double weight;
   private long count;
+  private long weightedCount;
 
-  VectorSum(double[] sum, double weight, long count) {
+  VectorSum(double[] sum, double weight, long count, long weightedCount) {
     this.sum = sum;
     this.weight = weight;
     this.count = count;
+    this.weightedCount = weightedCount;
   }
 
   /** A zero sum of dimension {@code dim}. */
   public static VectorSum empty(int dim) {
-    return new VectorSum(new double[dim], 0, 0);
+    return new VectorSum(new double[dim], 0, 0, 0);
   }
 
   /** Adds one event: {@code sum += weight * embedding}, {@code count += 1}. */
@@ -30,6 +34,9 @@ public final class VectorSum {
     VectorMath.addScaled(sum, embedding, eventWeight);
     weight += eventWeight;
     count++;
+    if (eventWeight > 0) {
+      weightedCount++;
+    }
   }
 
   /** Removes everything {@code other} holds (a tile leaving a window). */
@@ -37,7 +44,8 @@ public final class VectorSum {
     VectorMath.addScaled(sum, other.sum, -1.0);
     weight -= other.weight;
     count -= other.count;
-    if (count == 0) {
+    weightedCount -= other.weightedCount;
+    if (weightedCount == 0) {
       Arrays.fill(sum, 0.0);
       weight = 0;
     }
@@ -53,6 +61,11 @@ public final class VectorSum {
 
   public long count() {
     return count;
+  }
+
+  /** Events with positive weight; the sum is exactly zero when this is. */
+  public long weightedCount() {
+    return weightedCount;
   }
 
   public boolean isEmpty() {
@@ -71,7 +84,7 @@ public final class VectorSum {
 
   /** An independent copy. */
   public VectorSum copy() {
-    return new VectorSum(sum.clone(), weight, count);
+    return new VectorSum(sum.clone(), weight, count, weightedCount);
   }
 
   /** The backing array, for codecs in this package only. */

@@ -19,15 +19,16 @@ class StateCodecTest {
 
   @Test
   void vectorSumRoundTripsBitExact() {
-    VectorSum s = new VectorSum(new double[] {1.5, -0.0, -3e-300, 1e300, Math.PI}, 7.25, 42);
+    VectorSum s = new VectorSum(new double[] {1.5, -0.0, -3e-300, 1e300, Math.PI}, 7.25, 42, 40);
     byte[] bytes = StateValueCodec.encodeSum(s);
-    assertEquals(16 + 8 * 5, bytes.length);
+    assertEquals(24 + 8 * 5, bytes.length);
     VectorSum back = StateValueCodec.decodeSum(bytes);
     assertEquals(7.25, back.weight(), 0);
     assertEquals(42, back.count());
+    assertEquals(40, back.weightedCount());
     assertArrayEquals(s.sumCopy(), back.sumCopy(), 0);
     assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(back.get(1)));
-    assertThrows(IllegalArgumentException.class, () -> StateValueCodec.decodeSum(new byte[17]));
+    assertThrows(IllegalArgumentException.class, () -> StateValueCodec.decodeSum(new byte[25]));
   }
 
   @Test

@@ -185,8 +185,11 @@ class WindowedVectorAggregatorPropertyTest {
     if (VectorMath.norm(diff) > 1e-9 * wantNorm + 1e-12) {
       fail(ctx + " sum differs by " + VectorMath.norm(diff) + " at norm " + wantNorm);
     }
-    if (want.count() == 0) {
-      assertEquals(0.0, VectorMath.norm(got.sum()), 0.0, ctx + " empty window must be exactly zero");
+    if (want.weight() == 0) {
+      // No positive-weight event in the window: no residue may fake a direction.
+      assertEquals(0.0, VectorMath.norm(got.sum()), 0.0, ctx + " weightless window must sum to exactly zero");
+      assertEquals(0.0, got.totalWeight(), 0.0, ctx + " weightless window must weigh exactly zero");
+      assertEquals(null, got.normalized(), ctx);
     } else if (wantNorm > 0) {
       double cos = VectorMath.cosine(got.sum(), want.sum());
       minCosine = Math.min(minCosine, cos);

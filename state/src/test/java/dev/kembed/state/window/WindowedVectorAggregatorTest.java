@@ -192,5 +192,18 @@ class WindowedVectorAggregatorTest {
     WindowVector v = window(agg.snapshot(U, ENG), "P7D");
     assertWindow(v, 0.0, 1, 0, 0);
     assertNull(v.normalized());
+
+    // Weighted events in other tiles come and go; the zero-weight one left behind must read as
+    // exactly zero, not as a direction made of subtraction residue.
+    agg.add(U, ENG, t("2024-01-01T01:10:00Z"), 0.1, new float[] {0.3f, 0.7f});
+    agg.add(U, ENG, t("2024-01-01T02:20:00Z"), 0.7, new float[] {0.1f, 0.9f});
+    agg.add(U, ENG, t("2024-01-01T03:30:00Z"), 0.3, new float[] {0.7f, 0.3f});
+    agg.add(U, ENG, t("2024-01-05T00:00:00Z"), 0.0, new float[] {1, 1});
+    agg.advanceTo(U, ENG, t("2024-01-08T03:00:00Z")); // P7D starts at 2024-01-01T04:00
+    WindowVector after = window(agg.snapshot(U, ENG), "P7D");
+    assertEquals(1, after.count());
+    assertEquals(0.0, after.totalWeight(), 0.0);
+    assertArrayEquals(new double[] {0, 0}, after.sum(), 0.0);
+    assertNull(after.normalized());
   }
 }
