@@ -170,9 +170,9 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     String user = s.getUserId();
     String key = user + "|" + s.getKind() + "|" + s.getModelId();
     if (emitIntervalMs > 0) {
-      Long last = emitState.get(key);
-      if (last != null && last >= 0 && s.getEventTime() - last < emitIntervalMs) {
-        emitState.put(key, -last - 1); // negative = changed since the last emit, encodes last
+      Long state = emitState.get(key);
+      if (state != null && s.getEventTime() - lastEmit(state) < emitIntervalMs) {
+        emitState.put(key, -lastEmit(state) - 1); // negative: changed since the last emit at -v-1
         return;
       }
       emitState.put(key, s.getEventTime());
@@ -202,12 +202,16 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     }
   }
 
+  private static long lastEmit(long state) {
+    return state < 0 ? -state - 1 : state;
+  }
+
   // Throttled keys whose interval has passed get their current vectors now.
   private void emitDue(long streamTime) {
     List<String> due = new ArrayList<>();
     try (KeyValueIterator<String, Long> it = emitState.all()) {
       it.forEachRemaining(kv -> {
-        if (kv.value < 0 && streamTime - (-kv.value - 1) >= emitIntervalMs) {
+        if (kv.value < 0 && streamTime - lastEmit(kv.value) >= emitIntervalMs) {
           due.add(kv.key);
         }
       });
