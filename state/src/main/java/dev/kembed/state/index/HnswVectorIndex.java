@@ -40,7 +40,7 @@ public final class HnswVectorIndex implements VectorIndex {
 
   private final String modelId;
   private final int dimension;
-  private final IndexOptions options;
+  private volatile IndexOptions options;
   private final Executor rebuildExecutor;
   private final ExecutorService ownedExecutor;
 
@@ -174,6 +174,20 @@ public final class HnswVectorIndex implements VectorIndex {
     return options;
   }
 
+  /**
+   * Changes the query breadth. ef is a search-time knob (hnswlib keeps it outside the graph), so
+   * this needs no rebuild; queries use at least k whatever it is.
+   */
+  public void setEf(int ef) {
+    writeLock.lock();
+    try {
+      options = options.withEf(ef);
+      current.hnsw.setEf(ef);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   /** Node slots the current graph has room for (a metric; it grows by doubling). */
   public int capacity() {
     return current.capacity();
@@ -298,6 +312,7 @@ public final class HnswVectorIndex implements VectorIndex {
           pending = new ArrayList<>(rebuildLog.subList(replayed, rebuildLog.size()));
           if (pending.size() <= SWAP_REPLAY_BATCH || round > MAX_REPLAY_ROUNDS) {
             pending.forEach(w -> w.applyTo(fresh));
+            fresh.hnsw.setEf(options.ef()); // setEf may have run since the build began
             current = fresh;
             rebuildLog = null;
             rebuildCount++;
