@@ -24,6 +24,8 @@ import dev.kembed.topology.content.EntityEvent;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.expansion.IndexService;
+import dev.kembed.topology.expansion.QueryExpansions;
 import dev.kembed.topology.features.InteractionWeights;
 import dev.kembed.topology.features.QueryNormalizer;
 import dev.kembed.topology.internal.EmbedRequest;
@@ -106,22 +108,32 @@ public final class KembedTopology {
   private KembedTopology() {}
 
   public static Topology build(KembedConfig config, Embedder embedder) {
-    return new Wiring(config, embedder).build();
+    return build(config, embedder, null);
+  }
+
+  /**
+   * The topology with query expansion fed by {@code indexes}' queries index; with {@code null}
+   * (as the two-argument overload passes) no query-expansions are produced.
+   */
+  public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes) {
+    return new Wiring(config, embedder, indexes).build();
   }
 
   /** The builder's state while the topology is assembled; one instance per build. */
   private static final class Wiring {
     private final KembedConfig config;
     private final Embedder embedder;
+    private final IndexService indexes;
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Serde<String> strings = Serdes.String();
     private final Serde<ContentEmbedding> embeddingSerde = KembedSerdes.of(ContentEmbedding.class);
     private final Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
     private final int partitions;
 
-    Wiring(KembedConfig config, Embedder embedder) {
+    Wiring(KembedConfig config, Embedder embedder, IndexService indexes) {
       this.config = config;
       this.embedder = embedder;
+      this.indexes = indexes;
       this.partitions = config.getInt(TOPICS_PARTITIONS);
     }
 
@@ -136,6 +148,7 @@ public final class KembedTopology {
           .mapValues(ContentChange::request, Named.as("failed-request"))
           .mapValues((id, r) -> new DeadLetter(id.getBytes(StandardCharsets.UTF_8), bytes(r.getSourceValue())), Named.as("failed-to-dead-letter")), "embed");
       contentOutputs(embedded);
+      if (indexes != null) QueryExpansions.attach(only(queries, UserSignal.class, "expansion-signals"), config, indexes.queries());
 
       KStream<String, Object> joined = entityJoin(embedded);
       KStream<String, UserSignal> signals =

@@ -28,6 +28,7 @@ public final class KembedConfig extends AbstractConfig {
   private static final String INFERENCE = "Inference";
   private static final String JOIN = "Joins";
   private static final String USERS = "User vectors and features";
+  private static final String SERVING = "Serving";
 
   public static final String TOPIC_POSTS = "topic.posts";
   public static final String TOPIC_COMMENTS = "topic.comments";
@@ -62,6 +63,20 @@ public final class KembedConfig extends AbstractConfig {
   public static final String SEARCH_QUERY_WEIGHT = "search.query.weight";
   public static final String FEATURES_EXPOSURE_TYPES = "features.exposure.types";
 
+  public static final String EXPANSION_ENABLED = "expansion.enabled";
+  public static final String EXPANSION_K = "expansion.k";
+  public static final String EXPANSION_MIN_SCORE = "expansion.min.score";
+  public static final String INDEX_POSTS_ENABLED = "index.posts.enabled";
+  public static final String INDEX_SNAPSHOT_INTERVAL_MS = "index.snapshot.interval.ms";
+  public static final String INDEX_SNAPSHOT_RECORDS = "index.snapshot.records";
+  public static final String INDEX_SNAPSHOT_MAX_AGE_MS = "index.snapshot.max.age.ms";
+  public static final String HTTP_PORT = "http.port";
+  public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+  public static final String HTTP_AUTH_TOKEN = "http.auth.token";
+
+  /** Largest k that query expansion and the HTTP API accept. */
+  public static final int MAX_NEIGHBOURS = 100;
+
   /** Upper bound on a micro-batch: keeps one flush far inside the transaction timeout. */
   public static final int MAX_BATCH_SIZE = 256;
 
@@ -94,7 +109,17 @@ public final class KembedConfig extends AbstractConfig {
           .define(USER_VECTOR_LATENESS_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM, "How far (event time) behind a user's latest event an event may arrive and still be applied; older events go to the DLQ as LATE_EVENT.", USERS, 3, ConfigDef.Width.SHORT, USER_VECTOR_LATENESS_MS)
           .define(USER_VECTOR_EMIT_INTERVAL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, "Minimum event-time interval between two user-vectors records of one user and kind; changes in between are emitted once the interval has passed (0 emits every change).", USERS, 4, ConfigDef.Width.SHORT, USER_VECTOR_EMIT_INTERVAL_MS)
           .define(SEARCH_QUERY_WEIGHT, Type.DOUBLE, 1.0, Range.atLeast(0), Importance.LOW, "Weight of one search query in the user's SEARCH_INTENT vector.", USERS, 5, ConfigDef.Width.SHORT, SEARCH_QUERY_WEIGHT)
-          .define(FEATURES_EXPOSURE_TYPES, Type.LIST, "IMPRESSION,NOTIFICATION_SENT,NOTIFICATION_OPEN", Importance.MEDIUM, "Interaction types that log one similarity-features row (computed before the interaction itself is applied).", USERS, 6, ConfigDef.Width.MEDIUM, FEATURES_EXPOSURE_TYPES);
+          .define(FEATURES_EXPOSURE_TYPES, Type.LIST, "IMPRESSION,NOTIFICATION_SENT,NOTIFICATION_OPEN", Importance.MEDIUM, "Interaction types that log one similarity-features row (computed before the interaction itself is applied).", USERS, 6, ConfigDef.Width.MEDIUM, FEATURES_EXPOSURE_TYPES)
+          .define(EXPANSION_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, "Emit a query-expansions record for every search: the nearest past queries from the in-memory 'queries' index, which each instance feeds from the content-embeddings topic. Only effective when the app runs with an index service.", SERVING, 1, ConfigDef.Width.SHORT, EXPANSION_ENABLED)
+          .define(EXPANSION_K, Type.INT, 10, Range.between(1, MAX_NEIGHBOURS), Importance.MEDIUM, "Most neighbours in one query expansion (the query itself and its trivial variants never count).", SERVING, 2, ConfigDef.Width.SHORT, EXPANSION_K)
+          .define(EXPANSION_MIN_SCORE, Type.DOUBLE, 0.5, Range.between(-1, 1), Importance.MEDIUM, "Lowest cosine similarity between a query and a past query for the latter to be offered as an expansion (also applied by GET /expand).", SERVING, 3, ConfigDef.Width.SHORT, EXPANSION_MIN_SCORE)
+          .define(INDEX_POSTS_ENABLED, Type.BOOLEAN, true, Importance.LOW, "Also keep an in-memory HNSW index of post embeddings, for GET /similar. Costs about 4 x dimension bytes plus graph links per post on every instance; when false, /similar answers from the queries index.", SERVING, 4, ConfigDef.Width.SHORT, INDEX_POSTS_ENABLED)
+          .define(INDEX_SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, Range.atLeast(1_000), Importance.LOW, "Wall-clock interval between two snapshots of each in-memory index (with the content-embeddings offsets they cover) under <state.dir>/kembed-index/<index>/; one is also written at shutdown.", SERVING, 5, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_INTERVAL_MS)
+          .define(INDEX_SNAPSHOT_RECORDS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Content-embeddings records applied to the in-memory indexes after which a snapshot is written even if the interval has not passed.", SERVING, 6, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_RECORDS)
+          .define(INDEX_SNAPSHOT_MAX_AGE_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.LOW, "An index snapshot older than this at start is discarded and the index rebuilt from the earliest offset. Keep it at or below the content-embeddings topic's delete.retention.ms (default one day): compaction may since have removed tombstones the snapshot has not seen. 0 disables the check.", SERVING, 7, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_MAX_AGE_MS)
+          .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM, "Port of the HTTP interactive-query API (0 picks a free port). Set application.server to host:port of this API so that instances can proxy user lookups to the owner of the key.", SERVING, 8, ConfigDef.Width.SHORT, HTTP_PORT)
+          .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API binds to. Loopback by default: expose it (e.g. 0.0.0.0) only together with http.auth.token or behind a proxy that authenticates.", SERVING, 9, ConfigDef.Width.MEDIUM, HTTP_BIND_ADDRESS)
+          .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN);
 
   private final Map<String, Object> passThrough;
 
