@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * is rebuilt from the earliest offset (see {@link IndexFeeder}). Readiness means every index has
  * read up to the end offsets seen at start; queries are answered before that, from what is there.
  */
-public final class IndexService implements AutoCloseable {
+public final class IndexService implements Indexes, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IndexService.class);
 
   public static final String QUERIES = "queries";
@@ -103,7 +103,7 @@ public final class IndexService implements AutoCloseable {
     }
   }
 
-  /** The index named {@code name}, if this instance keeps one. */
+  @Override
   public Optional<VectorIndex> index(String name) {
     FedIndex f = feeder.indexes().get(name);
     return f == null ? Optional.empty() : Optional.of(f.index());
@@ -116,11 +116,13 @@ public final class IndexService implements AutoCloseable {
   }
 
   /** True once every index has read up to the end offsets seen at start, and the feeder has not failed. */
+  @Override
   public boolean ready() {
     return failure == null && feeder.ready();
   }
 
   /** A description of every index, for health checks and metrics. */
+  @Override
   public List<IndexStatus> status() {
     List<IndexStatus> out = new ArrayList<>();
     feeder.indexes().values().forEach(f -> out.add(new IndexStatus(f.name(), f.index().modelId(), f.index().size(), ready(), failure == null ? null : failure.toString())));
@@ -160,7 +162,4 @@ public final class IndexService implements AutoCloseable {
   IndexFeeder feeder() {
     return feeder;
   }
-
-  /** One index's state as reported by /health and /metrics. */
-  public record IndexStatus(String name, String modelId, int size, boolean ready, String failure) {}
 }
