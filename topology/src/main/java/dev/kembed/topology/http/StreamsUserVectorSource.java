@@ -60,18 +60,23 @@ public final class StreamsUserVectorSource implements UserVectorSource {
       params = params.withPartition(owner.partition());
     }
     try {
-      TileStore tiles = new ReadOnlyTileStore(streams.store(params));
-      WindowedVectorAggregator aggregator = new WindowedVectorAggregator(tiles, windows);
-      Map<String, List<WindowVector>> byKind = new LinkedHashMap<>();
-      for (String kind : KINDS) {
-        String key = UserVectorProcessor.kindKey(kind, modelId);
-        if (tiles.getMeta(userId, key) != null) {
-          byKind.put(kind, aggregator.snapshot(userId, key));
-        }
-      }
-      return byKind.isEmpty() ? new NotFound() : new Found(modelId, byKind);
+      return read(streams.store(params), userId, windows, modelId);
     } catch (InvalidStateStoreException e) {
       return new Unavailable("the user-vector store is not queryable now: " + e.getMessage());
     }
+  }
+
+  /** The user's windows in {@code store} (the tile store, or one partition of it). */
+  static Lookup read(ReadOnlyKeyValueStore<Bytes, byte[]> store, String userId, WindowConfig windows, String modelId) {
+    TileStore tiles = new ReadOnlyTileStore(store);
+    WindowedVectorAggregator aggregator = new WindowedVectorAggregator(tiles, windows);
+    Map<String, List<WindowVector>> byKind = new LinkedHashMap<>();
+    for (String kind : KINDS) {
+      String key = UserVectorProcessor.kindKey(kind, modelId);
+      if (tiles.getMeta(userId, key) != null) {
+        byKind.put(kind, aggregator.snapshot(userId, key));
+      }
+    }
+    return byKind.isEmpty() ? new NotFound() : new Found(modelId, byKind);
   }
 }

@@ -69,7 +69,9 @@ final class UserVectorsEndpoint implements Endpoint {
     try {
       HttpResponse<byte[]> r = client.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
       String type = r.headers().firstValue("Content-Type").orElse(ApiResponse.JSON);
-      return new ApiResponse(r.statusCode(), type, r.body(), Map.of("X-Kembed-Served-By", owner.host() + ":" + owner.port()));
+      ApiResponse answer = new ApiResponse(r.statusCode(), type, r.body(), Map.of("X-Kembed-Served-By", owner.host() + ":" + owner.port()));
+      // The owner's own 503 carries a retry hint the client needs too.
+      return r.headers().firstValue("Retry-After").map(v -> answer.withHeader("Retry-After", v)).orElse(answer);
     } catch (java.io.IOException e) {
       return ApiResponse.error(502, "owner " + owner.host() + ":" + owner.port() + " did not answer: " + e.getMessage());
     } catch (InterruptedException e) {
