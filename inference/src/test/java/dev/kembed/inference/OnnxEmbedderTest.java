@@ -129,6 +129,7 @@ class OnnxEmbedderTest {
       }
       System.out.printf("int8 forced batching: min cosine alone vs batch = %.6f%n", worst);
       assertTrue(worst < 0.99999, "expected batch dependence, min cosine " + worst);
+      batched.close(); // and again by try-with-resources: close is idempotent
     }
   }
 
