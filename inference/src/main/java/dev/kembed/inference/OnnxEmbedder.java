@@ -181,6 +181,12 @@ public final class OnnxEmbedder implements Embedder {
     return embedTokenized(ids);
   }
 
+  /** Overridden so that a null text is an {@link InvalidTextException}, not List.of's NPE. */
+  @Override
+  public float[] embed(String text) {
+    return embed(java.util.Collections.singletonList(text))[0];
+  }
+
   /**
    * Embeds texts already tokenized by this embedder's tokenizer; used by the benchmark to separate
    * tokenization time from model time.

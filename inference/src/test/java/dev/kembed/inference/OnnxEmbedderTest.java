@@ -142,6 +142,7 @@ class OnnxEmbedderTest {
     var blank = assertThrows(InvalidTextException.class, () -> int8.embed(List.of(" \t\n ")));
     assertEquals(0, blank.index());
     assertTrue(blank.getMessage().contains("index 0"), blank.getMessage());
+    assertEquals(0, assertThrows(InvalidTextException.class, () -> int8.embed((String) null)).index());
   }
 
   @Test
