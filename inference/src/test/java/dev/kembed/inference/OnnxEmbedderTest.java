@@ -213,6 +213,19 @@ class OnnxEmbedderTest {
   }
 
   @Test
+  void nonDefaultSessionOptionsGiveTheSameVectors() {
+    EmbedderOptions options = EmbedderOptions.builder()
+        .interOpThreads(1).intraOpThreads(2).parallelism(1)
+        .optimization(EmbedderOptions.Optimization.BASIC).maxTokens(128).build();
+    try (OnnxEmbedder other = OnnxEmbedder.create(options)) {
+      assertEquals(128, other.model().maxTokens());
+      assertEquals(int8.model().id(), other.model().id());
+      String text = "does anyone know a reliable electrician near the park?";
+      assertTrue(cosine(int8.embed(text), other.embed(text)) >= 0.9999);
+    }
+  }
+
+  @Test
   void emptyListGivesNoVectors() {
     assertEquals(0, int8.embed(List.of()).length);
   }
