@@ -50,6 +50,8 @@ public final class HnswVectorIndex implements VectorIndex {
   private volatile Generation current;
   private volatile boolean closed;
   private volatile long rebuildCount;
+  /** Mirrors {@code rebuildLog != null} for metric readers, who must not wait on a write. */
+  private volatile boolean rebuilding;
 
   // Guarded by writeLock.
   private long nextVersion;
@@ -200,12 +202,7 @@ public final class HnswVectorIndex implements VectorIndex {
 
   /** True while a background rebuild is building or replaying. */
   public boolean rebuildInProgress() {
-    writeLock.lock();
-    try {
-      return rebuildLog != null;
-    } finally {
-      writeLock.unlock();
-    }
+    return rebuilding;
   }
 
   @Override
@@ -281,10 +278,12 @@ public final class HnswVectorIndex implements VectorIndex {
     log.info("index {}: {} of {} slots are dead; rebuilding from {} live items in the background",
         modelId, generation.deadSlots(), generation.capacity(), live.size());
     rebuildLog = new ArrayList<>();
+    rebuilding = true;
     try {
       rebuildExecutor.execute(() -> rebuild(live));
     } catch (RejectedExecutionException e) {
       rebuildLog = null;
+      rebuilding = false;
       log.warn("index {}: rebuild rejected by its executor; will retry on a later write",
           modelId, e);
     }
@@ -315,6 +314,7 @@ public final class HnswVectorIndex implements VectorIndex {
             fresh.hnsw.setEf(options.ef()); // setEf may have run since the build began
             current = fresh;
             rebuildLog = null;
+            rebuilding = false;
             rebuildCount++;
             swapped = true;
             log.info("index {}: rebuilt with {} live items ({} writes replayed), capacity {}",
@@ -336,6 +336,7 @@ public final class HnswVectorIndex implements VectorIndex {
         writeLock.lock();
         try {
           rebuildLog = null;
+          rebuilding = false;
         } finally {
           writeLock.unlock();
         }

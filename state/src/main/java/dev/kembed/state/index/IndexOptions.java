@@ -13,7 +13,11 @@ package dev.kembed.state.index;
 public record IndexOptions(
     int m, int efConstruction, int ef, int initialCapacity, double maxDeletedFraction) {
 
+  // Measured (docs/index.md): with M=16/efC=200, clustered 384-d 100k reaches recall@10 1.0 at
+  // ef 64 and 21x exact speed at ef 100; ef 100 also keeps random 64-d 5k above 0.95 recall.
+  // M=32 bought recall only on adversarial random data, at 3-4x the build time.
   public static final int DEFAULT_M = 16;
+  // efC=100 built 1.6x faster at a small recall cost; the build is paid once, queries always.
   public static final int DEFAULT_EF_CONSTRUCTION = 200;
   public static final int DEFAULT_EF = 100;
   public static final int DEFAULT_INITIAL_CAPACITY = 1024;

@@ -1,5 +1,6 @@
 package dev.kembed.topology.config;
 
+import dev.kembed.inference.EmbedderOptions;
 import dev.kembed.topology.text.TextCleaner;
 import java.util.HashMap;
 import java.util.Locale;
@@ -51,7 +52,10 @@ public final class KembedConfig extends AbstractConfig {
 
   public static final String INFERENCE_MODEL = "inference.model";
   public static final String INFERENCE_DEVICE = "inference.device";
-  public static final String INFERENCE_THREADS = "inference.threads";
+  public static final String INFERENCE_INTRA_OP_THREADS = "inference.intra.op.threads";
+  public static final String INFERENCE_PARALLELISM = "inference.parallelism";
+  public static final String INFERENCE_MAX_TOKENS = "inference.max.tokens";
+  public static final String INFERENCE_OPTIMIZATION = "inference.optimization";
   public static final String INFERENCE_BATCHING = "inference.batching";
 
   public static final String JOIN_GRACE_MS = "join.grace.ms";
@@ -101,8 +105,11 @@ public final class KembedConfig extends AbstractConfig {
           .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
           .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default), 'all-minilm-l6-v2' (fp32), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
           .define(INFERENCE_DEVICE, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM, "Execution provider. 'cuda' needs the gpu Maven profile (onnxruntime_gpu) and a CUDA host.", INFERENCE, 2, ConfigDef.Width.SHORT, INFERENCE_DEVICE)
-          .define(INFERENCE_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Inference threads; 0 uses every available core.", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_THREADS)
-          .define(INFERENCE_BATCHING, Type.STRING, "auto", ValidString.in("auto", "batched", "per-text"), Importance.LOW, "auto: batch only batch-invariant models, run dynamically quantized ones one text per call (so a vector never depends on its batch).", INFERENCE, 4, ConfigDef.Width.SHORT, INFERENCE_BATCHING)
+          .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Threads one ONNX Runtime call may use; 0 chooses (1 when texts run one per call, else every core).", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_INTRA_OP_THREADS)
+          .define(INFERENCE_PARALLELISM, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Concurrent ONNX Runtime calls one batch is spread over; 0 chooses (every core when texts run one per call).", INFERENCE, 4, ConfigDef.Width.SHORT, INFERENCE_PARALLELISM)
+          .define(INFERENCE_MAX_TOKENS, Type.INT, 0, Range.atLeast(0), Importance.LOW, "Tokens per text (special tokens included) after which text is truncated; 0 takes the model's limit (256 for MiniLM).", INFERENCE, 6, ConfigDef.Width.SHORT, INFERENCE_MAX_TOKENS)
+          .define(INFERENCE_OPTIMIZATION, Type.STRING, "all", ValidString.in("none", "basic", "extended", "all"), Importance.LOW, "ONNX Runtime graph optimisation level.", INFERENCE, 7, ConfigDef.Width.SHORT, INFERENCE_OPTIMIZATION)
+          .define(INFERENCE_BATCHING, Type.STRING, "auto", ValidString.in("auto", "batched", "per-text"), Importance.LOW, "auto: batch only batch-invariant models, run dynamically quantized ones one text per call (so a vector never depends on its batch).", INFERENCE, 5, ConfigDef.Width.SHORT, INFERENCE_BATCHING)
           .define(JOIN_GRACE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.MEDIUM, "How long (event time) a record waits for the embedding it needs, e.g. a comment for its post. After that it is counted and sent to the DLQ.", JOIN, 1, ConfigDef.Width.SHORT, JOIN_GRACE_MS)
           .define(USER_VECTOR_WINDOWS, Type.LIST, "P7D,P30D,P90D", Importance.HIGH, "Windows of every user vector, as ISO-8601 durations. Windows under 12 days are kept in hourly tiles, longer ones in daily tiles (the window's old edge is exact to one tile).", USERS, 1, ConfigDef.Width.MEDIUM, USER_VECTOR_WINDOWS)
           .define(USER_VECTOR_WEIGHTS, Type.STRING, dev.kembed.topology.features.InteractionWeights.DEFAULT, Importance.HIGH, "Weight of each interaction type in a user's ENGAGEMENT vector (TYPE:weight,...). Types not listed weigh 0.", USERS, 2, ConfigDef.Width.LONG, USER_VECTOR_WEIGHTS)
@@ -146,6 +153,19 @@ public final class KembedConfig extends AbstractConfig {
 
   public TextCleaner.UrlMode urlMode() {
     return TextCleaner.UrlMode.parse(getString(TEXT_URL_MODE));
+  }
+
+  /** The embedder these settings describe; its batches are at most {@code embed.batch.size}. */
+  public EmbedderOptions embedderOptions() {
+    return EmbedderOptions.fromMap(Map.of(
+        "model", getString(INFERENCE_MODEL),
+        "device", getString(INFERENCE_DEVICE),
+        "intra.op.threads", getInt(INFERENCE_INTRA_OP_THREADS).toString(),
+        "parallelism", getInt(INFERENCE_PARALLELISM).toString(),
+        "max.tokens", getInt(INFERENCE_MAX_TOKENS).toString(),
+        "optimization", getString(INFERENCE_OPTIMIZATION),
+        "batching", getString(INFERENCE_BATCHING),
+        "batch.size", getInt(EMBED_BATCH_SIZE).toString()));
   }
 
   /** True when the app runs exactly-once (the default). */

@@ -1,6 +1,9 @@
 package dev.kembed.topology.content;
 
 import dev.kembed.inference.Embedder;
+import dev.kembed.state.VectorMath;
+import dev.kembed.topology.errors.DlqReason;
+import dev.kembed.topology.errors.InvalidVectorException;
 import dev.kembed.topology.internal.EmbedRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -91,10 +94,28 @@ public final class BatchBuffer {
   }
 
   /**
-   * Embeds the texts in one call; if that fails, one by one. A text the model still fails on gets
-   * a null vector and its exception in {@code errors[i]}.
+   * Embeds the texts in one call; if that fails, one by one. A text the model still fails on, or
+   * gets a NaN, infinite or wrongly sized vector for, gets a null vector and its exception in
+   * {@code errors[i]} ({@link InvalidVectorException} for a bad vector).
    */
   public static float[][] embed(Embedder embedder, List<String> texts, Exception[] errors) {
+    float[][] out = embedAll(embedder, texts, errors);
+    int dim = embedder.model().dimension();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] != null && (out[i].length != dim || !VectorMath.isFinite(out[i]))) {
+        errors[i] = new InvalidVectorException("model returned " + (out[i].length != dim ? out[i].length + " dimensions instead of " + dim : "a vector with NaN or infinite components"));
+        out[i] = null;
+      }
+    }
+    return out;
+  }
+
+  /** The DLQ reason for an error {@link #embed} reported. */
+  public static DlqReason reasonFor(Exception e) {
+    return e instanceof InvalidVectorException ? DlqReason.INVALID_VECTOR : DlqReason.MODEL_FAILURE;
+  }
+
+  private static float[][] embedAll(Embedder embedder, List<String> texts, Exception[] errors) {
     try {
       return embedder.embed(texts);
     } catch (RuntimeException batchFailure) {

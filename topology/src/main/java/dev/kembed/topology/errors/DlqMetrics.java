@@ -27,16 +27,7 @@ public final class DlqMetrics {
   private DlqMetrics() {}
 
   public static void record(DlqReason reason) {
-    COUNTS
-        .computeIfAbsent(
-            reason,
-            r -> {
-              LongAdder adder = new LongAdder();
-              MetricName name = METRICS.metricName("dlq-records-total", GROUP, "Records sent to the dead-letter topic", Map.of("reason", r.name()));
-              METRICS.addMetric(name, (config, now) -> adder.doubleValue());
-              return adder;
-            })
-        .increment();
+    counter(COUNTS, "dlq-records-total", "Records sent to the dead-letter topic", reason).increment();
   }
 
   /**
@@ -45,16 +36,19 @@ public final class DlqMetrics {
    * an interaction on a deleted post. The README lists which reasons are dropped.
    */
   public static void dropped(DlqReason reason) {
-    DROPPED
-        .computeIfAbsent(
-            reason,
-            r -> {
-              LongAdder adder = new LongAdder();
-              MetricName name = METRICS.metricName("dropped-records-total", GROUP, "Records counted and dropped", Map.of("reason", r.name()));
-              METRICS.addMetric(name, (config, now) -> adder.doubleValue());
-              return adder;
-            })
-        .increment();
+    counter(DROPPED, "dropped-records-total", "Records counted and dropped", reason).increment();
+  }
+
+  // One JMX-visible counter per (metric, reason), registered on first use.
+  private static LongAdder counter(Map<DlqReason, LongAdder> counters, String metric, String description, DlqReason reason) {
+    return counters.computeIfAbsent(
+        reason,
+        r -> {
+          LongAdder adder = new LongAdder();
+          MetricName name = METRICS.metricName(metric, GROUP, description, Map.of("reason", r.name()));
+          METRICS.addMetric(name, (config, now) -> adder.doubleValue());
+          return adder;
+        });
   }
 
   /** Records dropped for this reason since the JVM started. */

@@ -118,9 +118,10 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
         context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, vectors[i], first), r.getEventTime()));
       } else {
         Exception e = errors[i];
-        DlqMetrics.record(DlqReason.MODEL_FAILURE);
-        log.warn("model failed on {} {} from {}-{}@{}: {}", r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
-        var headers = DlqHeaders.write(new RecordHeaders(), DlqReason.MODEL_FAILURE, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+        DlqReason reason = BatchBuffer.reasonFor(e);
+        DlqMetrics.record(reason);
+        log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
+        var headers = DlqHeaders.write(new RecordHeaders(), reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
         context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, e), r.getEventTime(), headers));
       }
     }

@@ -141,8 +141,9 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   }
 
   private void deadLetter(EmbedRequest r, Exception e) {
-    DlqMetrics.record(DlqReason.MODEL_FAILURE);
-    var headers = DlqHeaders.write(new RecordHeaders(), DlqReason.MODEL_FAILURE, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+    DlqReason reason = BatchBuffer.reasonFor(e);
+    DlqMetrics.record(reason);
+    var headers = DlqHeaders.write(new RecordHeaders(), reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
     byte[] value = new byte[r.getSourceValue().remaining()];
     r.getSourceValue().duplicate().get(value);
     context.forward(new Record<>(r.getAuthorId(), new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value), r.getEventTime(), headers));

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class EmbedBatchProcessorTest {
 
   /** A deterministic 2-d "model": the vector is (length, 1) normalised; counts calls. */
-  private static final class LengthEmbedder implements Embedder {
+  private static class LengthEmbedder implements Embedder {
     final List<List<String>> calls = new ArrayList<>();
 
     @Override
@@ -82,6 +82,34 @@ class EmbedBatchProcessorTest {
     ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(20_000);
     assertEquals(List.of("b"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
     assertEquals(2, model.calls.size());
+  }
+
+  @Test
+  void aNonFiniteVectorIsDeadLetteredAndTheRestOfTheBatchGoesOut() {
+    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
+    store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    store(ctx, "hashes", Serdes.String());
+    LengthEmbedder nanOnBad = new LengthEmbedder() {
+      @Override
+      public float[][] embed(List<String> texts) {
+        float[][] out = super.embed(texts);
+        for (int i = 0; i < texts.size(); i++) {
+          if (texts.get(i).contains("bad")) {
+            out[i][0] = Float.NaN;
+          }
+        }
+        return out;
+      }
+    };
+    EmbedBatchProcessor p = new EmbedBatchProcessor(nanOnBad, "buffer", "hashes", 3, 200);
+    p.init(ctx);
+    ctx.setCurrentSystemTimeMs(0);
+    p.process(new Record<>("a", request("a", "good one", 0), 1));
+    p.process(new Record<>("b", request("b", "bad one", 0), 2));
+    p.process(new Record<>("c", request("c", "good two", 0), 3));
+    var out = ctx.forwarded();
+    assertEquals(List.of(ContentChange.Kind.UPSERT, ContentChange.Kind.FAILED, ContentChange.Kind.UPSERT), out.stream().map(f -> ((ContentChange) f.record().value()).kind()).toList());
+    assertEquals("INVALID_VECTOR", dev.kembed.topology.errors.DlqHeaders.read(out.get(1).record().headers(), dev.kembed.topology.errors.DlqHeaders.REASON));
   }
 
   @Test
