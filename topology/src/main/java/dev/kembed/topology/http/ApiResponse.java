@@ -3,6 +3,7 @@ package dev.kembed.topology.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A finished answer: status, content type and body bytes, plus any extra headers. */
@@ -28,7 +29,7 @@ public record ApiResponse(int status, String contentType, byte[] body, Map<Strin
   }
 
   public ApiResponse withHeader(String name, String value) {
-    Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+    Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
     return new ApiResponse(status, contentType, body, Map.copyOf(h));
   }
