@@ -8,7 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A GET request as the endpoints see it: the decoded path, the query parameters (first value of
+ * A GET request as the endpoints see it: the raw (still percent-encoded) path, so that an id
+ * holding an encoded '/' stays one path segment, the decoded query parameters (first value of
  * each name wins) and the headers the API cares about, with helpers that turn missing or malformed
  * parameters into 400 answers.
  */
@@ -33,11 +34,16 @@ public record ApiRequest(String path, Map<String, String> params, Map<String, St
     }
     Map<String, String> lower = new LinkedHashMap<>();
     headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-    return new ApiRequest(uri.getPath(), params, lower);
+    return new ApiRequest(uri.getRawPath(), params, lower);
   }
 
   private static String decode(String s) {
     return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  /** Decodes one raw path segment: %XX escapes only ('+' is a plus sign in a path, not a space). */
+  static String decodeSegment(String raw) {
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   /** The header's value, or null; {@code name} is case-insensitive. */

@@ -85,7 +85,7 @@ public final class ApiServer implements AutoCloseable {
     if (!"GET".equals(exchange.getRequestMethod())) {
       return ApiResponse.error(405, "only GET is supported").withHeader("Allow", "GET");
     }
-    String path = exchange.getRequestURI().getPath();
+    String path = exchange.getRequestURI().getRawPath();
     for (Map.Entry<Pattern, Endpoint> route : routes.entrySet()) {
       if (route.getKey().matcher(path).matches()) {
         Map<String, String> headers = new HashMap<>();

@@ -5,6 +5,7 @@ import dev.kembed.state.index.VectorIndex;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.expansion.IndexService;
 import dev.kembed.topology.expansion.Indexes;
+import dev.kembed.topology.features.QueryNormalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +25,14 @@ final class SimilarEndpoint implements Endpoint {
 
   @Override
   public ApiResponse handle(ApiRequest request) {
-    String id = request.required("id");
+    String given = request.required("id");
     int k = request.intParam("k", 10, 1, KembedConfig.MAX_NEIGHBOURS);
     String name = request.params().getOrDefault("index",
         indexes.index(IndexService.POSTS).isPresent() ? IndexService.POSTS : IndexService.QUERIES);
     VectorIndex index = indexes.index(name)
         .orElseThrow(() -> new ApiException(400, "no index named '" + name + "' on this instance"));
+    // Queries are indexed by their normalised form; let clients pass what the user typed.
+    String id = IndexService.QUERIES.equals(name) ? QueryNormalizer.normalize(given) : given;
     List<Neighbour> found = index.nearest(id, k);
     if (found.isEmpty() && !isSoleItem(index, id)) {
       throw new ApiException(404, "'" + id + "' is not in the " + name + " index");

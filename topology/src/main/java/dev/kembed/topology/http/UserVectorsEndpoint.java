@@ -2,11 +2,9 @@ package dev.kembed.topology.http;
 
 import dev.kembed.state.window.WindowVector;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +38,7 @@ final class UserVectorsEndpoint implements Endpoint {
     if (!m.matches()) {
       throw new ApiException(404, "no such endpoint: " + request.path());
     }
-    String user = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+    String user = ApiRequest.decodeSegment(m.group(1));
     UserVectorSource.Lookup found = source.find(user);
     if (found instanceof UserVectorSource.Found f) {
       return ApiResponse.json(200, body(user, f));

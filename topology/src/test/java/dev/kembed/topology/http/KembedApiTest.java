@@ -154,7 +154,8 @@ class KembedApiTest {
     assertEquals("p3", n.get(1).get("id").asText());
     assertEquals(0.0, n.get(1).get("score").asDouble(), 1e-6);
 
-    JsonNode q = json(get(server, "/similar?id=alpha%20sale&k=1&index=queries"));
+    JsonNode q = json(get(server, "/similar?id=Alpha%20Sale%21&k=1&index=queries"));
+    assertEquals("alpha sale", q.get("id").asText(), "queries are looked up by their normalised form");
     assertEquals("alpha deals", q.get("neighbours").get(0).get("id").asText());
     assertEquals(1, q.get("neighbours").size());
   }
@@ -244,6 +245,16 @@ class KembedApiTest {
     assertEquals(503, loop.statusCode());
     assertEquals("ownership of this user is moving between instances", json(loop).get("error").asText());
     assertEquals("1", loop.headers().firstValue("Retry-After").orElseThrow());
+  }
+
+  @Test
+  void userIdsArePercentDecodedAsOnePathSegment() throws Exception {
+    ApiServer server = start(null);
+    users.put("a/b+c d", new UserVectorSource.Found("keywords@1", Map.of("ENGAGEMENT", List.of(
+        new WindowVector("P7D", 604_800_000L, new double[] {1, 0, 0, 0}, 1.0, 1, 0)))));
+    HttpResponse<String> r = get(server, "/users/a%2Fb+c%20d/vectors");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("a/b+c d", json(r).get("user_id").asText());
   }
 
   @Test
