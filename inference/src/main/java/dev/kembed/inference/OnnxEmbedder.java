@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ public final class OnnxEmbedder implements Embedder {
   private final int textsPerRun;
   private final int parallelism;
   private final ExecutorService workers;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private OnnxEmbedder(EmbedderOptions options) throws OrtException {
     if (options.device() == EmbedderOptions.Device.CUDA) {
@@ -164,6 +166,11 @@ public final class OnnxEmbedder implements Embedder {
     return info;
   }
 
+  /** Most texts that share one {@code session.run}: 1 in per-text mode, else the batch size. */
+  public int textsPerRun() {
+    return textsPerRun;
+  }
+
   @Override
   public float[][] embed(List<String> texts) {
     validate(texts);
@@ -172,6 +179,12 @@ public final class OnnxEmbedder implements Embedder {
     }
     long[][] ids = tokenizer.encode(texts);
     return embedTokenized(ids);
+  }
+
+  /** Overridden so that a null text is an {@link InvalidTextException}, not List.of's NPE. */
+  @Override
+  public float[] embed(String text) {
+    return embed(java.util.Collections.singletonList(text))[0];
   }
 
   /**
@@ -257,8 +270,12 @@ public final class OnnxEmbedder implements Embedder {
     }
   }
 
+  /** Idempotent. Calls still running when it is called may fail with an {@link IllegalStateException}. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (workers != null) {
       workers.shutdown();
     }

@@ -30,6 +30,8 @@ final class OnnxSessions {
     try (SessionOptions so = new SessionOptions()) {
       so.setIntraOpNumThreads(intraOpThreads);
       if (options.interOpThreads() > 0) {
+        // ORT uses the inter-op pool only in parallel execution mode; asking for it means that mode.
+        so.setExecutionMode(SessionOptions.ExecutionMode.PARALLEL);
         so.setInterOpNumThreads(options.interOpThreads());
       }
       so.setOptimizationLevel(optLevel(options.optimization()));

@@ -129,6 +129,7 @@ class OnnxEmbedderTest {
       }
       System.out.printf("int8 forced batching: min cosine alone vs batch = %.6f%n", worst);
       assertTrue(worst < 0.99999, "expected batch dependence, min cosine " + worst);
+      batched.close(); // and again by try-with-resources: close is idempotent
     }
   }
 
@@ -141,6 +142,7 @@ class OnnxEmbedderTest {
     var blank = assertThrows(InvalidTextException.class, () -> int8.embed(List.of(" \t\n ")));
     assertEquals(0, blank.index());
     assertTrue(blank.getMessage().contains("index 0"), blank.getMessage());
+    assertEquals(0, assertThrows(InvalidTextException.class, () -> int8.embed((String) null)).index());
   }
 
   @Test
@@ -208,6 +210,19 @@ class OnnxEmbedderTest {
     var e = assertThrows(IllegalStateException.class,
         () -> OnnxEmbedder.create(EmbedderOptions.builder().device(EmbedderOptions.Device.CUDA).build()));
     assertTrue(e.getMessage().startsWith("device=cuda needs the gpu Maven profile (onnxruntime_gpu)"), e.getMessage());
+  }
+
+  @Test
+  void nonDefaultSessionOptionsGiveTheSameVectors() {
+    EmbedderOptions options = EmbedderOptions.builder()
+        .interOpThreads(1).intraOpThreads(2).parallelism(1)
+        .optimization(EmbedderOptions.Optimization.BASIC).maxTokens(128).build();
+    try (OnnxEmbedder other = OnnxEmbedder.create(options)) {
+      assertEquals(128, other.model().maxTokens());
+      assertEquals(int8.model().id(), other.model().id());
+      String text = "does anyone know a reliable electrician near the park?";
+      assertTrue(cosine(int8.embed(text), other.embed(text)) >= 0.9999);
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.kembed.topology.config;
 
+import dev.kembed.inference.EmbedderOptions;
 import dev.kembed.topology.text.TextCleaner;
 import java.util.HashMap;
 import java.util.Locale;
@@ -27,6 +28,8 @@ public final class KembedConfig extends AbstractConfig {
   private static final String EMBED = "Embedding";
   private static final String INFERENCE = "Inference";
   private static final String JOIN = "Joins";
+  private static final String USERS = "User vectors and features";
+  private static final String SERVING = "Serving";
 
   public static final String TOPIC_POSTS = "topic.posts";
   public static final String TOPIC_COMMENTS = "topic.comments";
@@ -49,10 +52,34 @@ public final class KembedConfig extends AbstractConfig {
 
   public static final String INFERENCE_MODEL = "inference.model";
   public static final String INFERENCE_DEVICE = "inference.device";
-  public static final String INFERENCE_THREADS = "inference.threads";
+  public static final String INFERENCE_INTRA_OP_THREADS = "inference.intra.op.threads";
+  public static final String INFERENCE_PARALLELISM = "inference.parallelism";
+  public static final String INFERENCE_MAX_TOKENS = "inference.max.tokens";
+  public static final String INFERENCE_OPTIMIZATION = "inference.optimization";
   public static final String INFERENCE_BATCHING = "inference.batching";
 
   public static final String JOIN_GRACE_MS = "join.grace.ms";
+
+  public static final String USER_VECTOR_WINDOWS = "user.vector.windows";
+  public static final String USER_VECTOR_WEIGHTS = "user.vector.weights";
+  public static final String USER_VECTOR_LATENESS_MS = "user.vector.allowed.lateness.ms";
+  public static final String USER_VECTOR_EMIT_INTERVAL_MS = "user.vector.emit.interval.ms";
+  public static final String SEARCH_QUERY_WEIGHT = "search.query.weight";
+  public static final String FEATURES_EXPOSURE_TYPES = "features.exposure.types";
+
+  public static final String EXPANSION_ENABLED = "expansion.enabled";
+  public static final String EXPANSION_K = "expansion.k";
+  public static final String EXPANSION_MIN_SCORE = "expansion.min.score";
+  public static final String INDEX_POSTS_ENABLED = "index.posts.enabled";
+  public static final String INDEX_SNAPSHOT_INTERVAL_MS = "index.snapshot.interval.ms";
+  public static final String INDEX_SNAPSHOT_RECORDS = "index.snapshot.records";
+  public static final String INDEX_SNAPSHOT_MAX_AGE_MS = "index.snapshot.max.age.ms";
+  public static final String HTTP_PORT = "http.port";
+  public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+  public static final String HTTP_AUTH_TOKEN = "http.auth.token";
+
+  /** Largest k that query expansion and the HTTP API accept. */
+  public static final int MAX_NEIGHBOURS = 100;
 
   /** Upper bound on a micro-batch: keeps one flush far inside the transaction timeout. */
   public static final int MAX_BATCH_SIZE = 256;
@@ -78,9 +105,28 @@ public final class KembedConfig extends AbstractConfig {
           .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
           .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default), 'all-minilm-l6-v2' (fp32), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
           .define(INFERENCE_DEVICE, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM, "Execution provider. 'cuda' needs the gpu Maven profile (onnxruntime_gpu) and a CUDA host.", INFERENCE, 2, ConfigDef.Width.SHORT, INFERENCE_DEVICE)
-          .define(INFERENCE_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Inference threads; 0 uses every available core.", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_THREADS)
-          .define(INFERENCE_BATCHING, Type.STRING, "auto", ValidString.in("auto", "batched", "per-text"), Importance.LOW, "auto: batch only batch-invariant models, run dynamically quantized ones one text per call (so a vector never depends on its batch).", INFERENCE, 4, ConfigDef.Width.SHORT, INFERENCE_BATCHING)
-          .define(JOIN_GRACE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.MEDIUM, "How long (event time) a record waits for the embedding it needs, e.g. a comment for its post. After that it is counted and sent to the DLQ.", JOIN, 1, ConfigDef.Width.SHORT, JOIN_GRACE_MS);
+          .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Threads one ONNX Runtime call may use; 0 chooses (1 when texts run one per call, else every core).", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_INTRA_OP_THREADS)
+          .define(INFERENCE_PARALLELISM, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Concurrent ONNX Runtime calls one batch is spread over; 0 chooses (every core when texts run one per call).", INFERENCE, 4, ConfigDef.Width.SHORT, INFERENCE_PARALLELISM)
+          .define(INFERENCE_MAX_TOKENS, Type.INT, 0, Range.atLeast(0), Importance.LOW, "Tokens per text (special tokens included) after which text is truncated; 0 takes the model's limit (256 for MiniLM).", INFERENCE, 6, ConfigDef.Width.SHORT, INFERENCE_MAX_TOKENS)
+          .define(INFERENCE_OPTIMIZATION, Type.STRING, "all", ValidString.in("none", "basic", "extended", "all"), Importance.LOW, "ONNX Runtime graph optimisation level.", INFERENCE, 7, ConfigDef.Width.SHORT, INFERENCE_OPTIMIZATION)
+          .define(INFERENCE_BATCHING, Type.STRING, "auto", ValidString.in("auto", "batched", "per-text"), Importance.LOW, "auto: batch only batch-invariant models, run dynamically quantized ones one text per call (so a vector never depends on its batch).", INFERENCE, 5, ConfigDef.Width.SHORT, INFERENCE_BATCHING)
+          .define(JOIN_GRACE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.MEDIUM, "How long (event time) a record waits for the embedding it needs, e.g. a comment for its post. After that it is counted and sent to the DLQ.", JOIN, 1, ConfigDef.Width.SHORT, JOIN_GRACE_MS)
+          .define(USER_VECTOR_WINDOWS, Type.LIST, "P7D,P30D,P90D", Importance.HIGH, "Windows of every user vector, as ISO-8601 durations. Windows under 12 days are kept in hourly tiles, longer ones in daily tiles (the window's old edge is exact to one tile).", USERS, 1, ConfigDef.Width.MEDIUM, USER_VECTOR_WINDOWS)
+          .define(USER_VECTOR_WEIGHTS, Type.STRING, dev.kembed.topology.features.InteractionWeights.DEFAULT, Importance.HIGH, "Weight of each interaction type in a user's ENGAGEMENT vector (TYPE:weight,...). Types not listed weigh 0.", USERS, 2, ConfigDef.Width.LONG, USER_VECTOR_WEIGHTS)
+          .define(USER_VECTOR_LATENESS_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM, "How far (event time) behind a user's latest event an event may arrive and still be applied; older events go to the DLQ as LATE_EVENT.", USERS, 3, ConfigDef.Width.SHORT, USER_VECTOR_LATENESS_MS)
+          .define(USER_VECTOR_EMIT_INTERVAL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, "Minimum event-time interval between two user-vectors records of one user and kind; changes in between are emitted once the interval has passed (0 emits every change).", USERS, 4, ConfigDef.Width.SHORT, USER_VECTOR_EMIT_INTERVAL_MS)
+          .define(SEARCH_QUERY_WEIGHT, Type.DOUBLE, 1.0, Range.atLeast(0), Importance.LOW, "Weight of one search query in the user's SEARCH_INTENT vector.", USERS, 5, ConfigDef.Width.SHORT, SEARCH_QUERY_WEIGHT)
+          .define(FEATURES_EXPOSURE_TYPES, Type.LIST, "IMPRESSION,NOTIFICATION_SENT,NOTIFICATION_OPEN", Importance.MEDIUM, "Interaction types that log one similarity-features row (computed before the interaction itself is applied).", USERS, 6, ConfigDef.Width.MEDIUM, FEATURES_EXPOSURE_TYPES)
+          .define(EXPANSION_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, "Emit a query-expansions record for every search: the nearest past queries from the in-memory 'queries' index, which each instance feeds from the content-embeddings topic. Only effective when the app runs with an index service.", SERVING, 1, ConfigDef.Width.SHORT, EXPANSION_ENABLED)
+          .define(EXPANSION_K, Type.INT, 10, Range.between(1, MAX_NEIGHBOURS), Importance.MEDIUM, "Most neighbours in one query expansion (the query itself and its trivial variants never count).", SERVING, 2, ConfigDef.Width.SHORT, EXPANSION_K)
+          .define(EXPANSION_MIN_SCORE, Type.DOUBLE, 0.5, Range.between(-1, 1), Importance.MEDIUM, "Lowest cosine similarity between a query and a past query for the latter to be offered as an expansion (also applied by GET /expand).", SERVING, 3, ConfigDef.Width.SHORT, EXPANSION_MIN_SCORE)
+          .define(INDEX_POSTS_ENABLED, Type.BOOLEAN, true, Importance.LOW, "Also keep an in-memory HNSW index of post embeddings, for GET /similar. Costs about 4 x dimension bytes plus graph links per post on every instance; when false, /similar answers from the queries index.", SERVING, 4, ConfigDef.Width.SHORT, INDEX_POSTS_ENABLED)
+          .define(INDEX_SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, Range.atLeast(1_000), Importance.LOW, "Wall-clock interval between two snapshots of each in-memory index (with the content-embeddings offsets they cover) under <state.dir>/kembed-index/<index>/; one is also written at shutdown.", SERVING, 5, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_INTERVAL_MS)
+          .define(INDEX_SNAPSHOT_RECORDS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Content-embeddings records applied to the in-memory indexes after which a snapshot is written even if the interval has not passed.", SERVING, 6, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_RECORDS)
+          .define(INDEX_SNAPSHOT_MAX_AGE_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.LOW, "An index snapshot older than this at start is discarded and the index rebuilt from the earliest offset. Keep it at or below the content-embeddings topic's delete.retention.ms (default one day): compaction may since have removed tombstones the snapshot has not seen. 0 disables the check.", SERVING, 7, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_MAX_AGE_MS)
+          .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM, "Port of the HTTP interactive-query API (0 picks a free port). Set application.server to host:port of this API so that instances can proxy user lookups to the owner of the key.", SERVING, 8, ConfigDef.Width.SHORT, HTTP_PORT)
+          .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API binds to. Loopback by default: expose it (e.g. 0.0.0.0) only together with http.auth.token or behind a proxy that authenticates.", SERVING, 9, ConfigDef.Width.MEDIUM, HTTP_BIND_ADDRESS)
+          .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN);
 
   private final Map<String, Object> passThrough;
 
@@ -107,6 +153,19 @@ public final class KembedConfig extends AbstractConfig {
 
   public TextCleaner.UrlMode urlMode() {
     return TextCleaner.UrlMode.parse(getString(TEXT_URL_MODE));
+  }
+
+  /** The embedder these settings describe; its batches are at most {@code embed.batch.size}. */
+  public EmbedderOptions embedderOptions() {
+    return EmbedderOptions.fromMap(Map.of(
+        "model", getString(INFERENCE_MODEL),
+        "device", getString(INFERENCE_DEVICE),
+        "intra.op.threads", getInt(INFERENCE_INTRA_OP_THREADS).toString(),
+        "parallelism", getInt(INFERENCE_PARALLELISM).toString(),
+        "max.tokens", getInt(INFERENCE_MAX_TOKENS).toString(),
+        "optimization", getString(INFERENCE_OPTIMIZATION),
+        "batching", getString(INFERENCE_BATCHING),
+        "batch.size", getInt(EMBED_BATCH_SIZE).toString()));
   }
 
   /** True when the app runs exactly-once (the default). */

@@ -4,10 +4,11 @@ import dev.kembed.topology.internal.EmbedRequest;
 
 /**
  * What the embedding stage says about one entity: it now has this vector, it was deleted, or the
- * model failed on it. In-memory only (it never crosses a topic), mapped to the public output
+ * model failed on it ({@code firstVersion}: the entity had never been embedded before, so its
+ * author's CREATE/COMMENT counts once however often it is edited). In-memory only (it never crosses a topic), mapped to the public output
  * records by {@link ContentOutputs}.
  */
-public record ContentChange(Kind kind, EmbedRequest request, String modelId, float[] vector, Exception failure) {
+public record ContentChange(Kind kind, EmbedRequest request, String modelId, float[] vector, boolean firstVersion, Exception failure) {
 
   /** The three outcomes. */
   public enum Kind {
@@ -16,15 +17,15 @@ public record ContentChange(Kind kind, EmbedRequest request, String modelId, flo
     FAILED
   }
 
-  public static ContentChange upsert(EmbedRequest r, String modelId, float[] vector) {
-    return new ContentChange(Kind.UPSERT, r, modelId, vector, null);
+  public static ContentChange upsert(EmbedRequest r, String modelId, float[] vector, boolean firstVersion) {
+    return new ContentChange(Kind.UPSERT, r, modelId, vector, firstVersion, null);
   }
 
   public static ContentChange delete(EmbedRequest r, String modelId) {
-    return new ContentChange(Kind.DELETE, r, modelId, null, null);
+    return new ContentChange(Kind.DELETE, r, modelId, null, false, null);
   }
 
   public static ContentChange failed(EmbedRequest r, String modelId, Exception e) {
-    return new ContentChange(Kind.FAILED, r, modelId, null, e);
+    return new ContentChange(Kind.FAILED, r, modelId, null, false, e);
   }
 }

@@ -14,6 +14,7 @@ public class DlqDeserializationHandler extends LogAndContinueExceptionHandler {
   public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     Response response = super.handleError(context, record, exception);
     DlqReason reason = DlqReason.UNDECODABLE;
+
     response.deadLetterQueueRecords().forEach(r -> r.headers().add(DlqHeaders.REASON, reason.name().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     DlqMetrics.record(reason);
     return response;

@@ -24,6 +24,8 @@ public enum DlqReason {
   JOIN_TIMEOUT,
   /** Older than the window grace allows. */
   LATE_EVENT,
+  /** An interaction on a post or comment that was deleted (counted and dropped). */
+  DELETED_TARGET,
   /** A vector with NaN/infinite components or the wrong dimension. */
   INVALID_VECTOR,
   /** Any other failure while processing one record. */

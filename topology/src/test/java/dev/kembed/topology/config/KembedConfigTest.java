@@ -25,6 +25,16 @@ class KembedConfigTest {
   }
 
   @Test
+  void inferenceKeysBuildTheEmbedderOptions() {
+    var o = new KembedConfig(Map.of("inference.model", "all-minilm-l6-v2", "inference.batching", "per-text", "inference.parallelism", "3", "embed.batch.size", "16")).embedderOptions();
+    assertEquals("all-minilm-l6-v2", o.model());
+    assertEquals(dev.kembed.inference.EmbedderOptions.Batching.PER_TEXT, o.batching());
+    assertEquals(3, o.parallelism());
+    assertEquals(16, o.batchSize());
+    assertEquals(dev.kembed.inference.EmbedderOptions.Device.CPU, o.device());
+  }
+
+  @Test
   void unknownKeysPassThroughToStreams() {
     KembedConfig c = new KembedConfig(Map.of("num.standby.replicas", "1", "embed.batch.size", "8"));
     assertEquals("1", c.streamsProperties().get("num.standby.replicas"));
@@ -54,7 +64,6 @@ class KembedConfigTest {
   @Test
   void readmeConfigTableIsGeneratedFromTheConfigDef() throws Exception {
     String readme = Files.readString(Path.of("..", "README.md"));
-    String table = ConfigDocs.markdown(KembedConfig.CONFIG);
-    assertTrue(readme.contains(table), "README config table is stale: regenerate it with ConfigDocs (see README)");
+    assertEquals(ConfigDocs.refresh(readme, KembedConfig.CONFIG), readme, "README config table is stale: run bin/refresh-docs");
   }
 }

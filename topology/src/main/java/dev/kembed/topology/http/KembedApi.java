@@ -1,0 +1,71 @@
+package dev.kembed.topology.http;
+
+import static dev.kembed.topology.config.KembedConfig.*;
+
+import dev.kembed.inference.Embedder;
+import dev.kembed.state.window.Resolution;
+import dev.kembed.state.window.WindowConfig;
+import dev.kembed.topology.config.KembedConfig;
+import dev.kembed.topology.errors.DlqMetrics;
+import dev.kembed.topology.expansion.Indexes;
+import dev.kembed.topology.expansion.QueryExpander;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * kembed's HTTP interactive-query API, assembled: {@code /users/{id}/vectors}, {@code /similar},
+ * {@code /expand}, {@code /health} and {@code /metrics} over a running {@link KafkaStreams}, the
+ * instance's {@link Indexes} and its {@link Embedder}. {@link #start(KembedConfig, KafkaStreams,
+ * Embedder, Indexes)} is what {@code kembed run} calls; {@link #start(HttpSettings, Backends)}
+ * takes each backend separately, for tests and other hosts.
+ */
+public final class KembedApi {
+  private KembedApi() {}
+
+  /** Everything the endpoints read from. */
+  public record Backends(
+      UserVectorSource users,
+      Indexes indexes,
+      Embedder embedder,
+      QueryExpander expander,
+      Supplier<KafkaStreams.State> streamsState,
+      Supplier<Map<MetricName, ? extends Metric>> streamsMetrics,
+      Supplier<Map<MetricName, ? extends Metric>> kembedMetrics) {}
+
+  /** Starts the API for a running app; the caller closes the returned server before the streams. */
+  public static ApiServer start(KembedConfig config, KafkaStreams streams, Embedder embedder, Indexes indexes) throws IOException {
+    String server = config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
+    HostInfo self = server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
+    WindowConfig windows = WindowConfig.of(config.getList(USER_VECTOR_WINDOWS), Resolution.defaults(), Duration.ofMillis(config.getLong(USER_VECTOR_LATENESS_MS)));
+    Backends backends = new Backends(
+        new StreamsUserVectorSource(streams, self, windows, embedder.model().id()),
+        indexes,
+        embedder,
+        new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE)),
+        streams::state,
+        streams::metrics,
+        () -> DlqMetrics.registry().metrics());
+    return start(HttpSettings.from(config), backends);
+  }
+
+  public static ApiServer start(HttpSettings settings, Backends b) throws IOException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    Map<Pattern, Endpoint> routes = new LinkedHashMap<>();
+    routes.put(UserVectorsEndpoint.PATH, new UserVectorsEndpoint(b.users(), client));
+    routes.put(Pattern.compile("/similar"), new SimilarEndpoint(b.indexes()));
+    routes.put(Pattern.compile("/expand"), new ExpandEndpoint(b.indexes(), b.embedder(), b.expander()));
+    routes.put(Pattern.compile("/health"), new HealthEndpoint(b.streamsState(), b.indexes()));
+    routes.put(Pattern.compile("/metrics"), new MetricsEndpoint(b.streamsMetrics(), b.kembedMetrics(), b.indexes()));
+    return ApiServer.start(settings, routes);
+  }
+}

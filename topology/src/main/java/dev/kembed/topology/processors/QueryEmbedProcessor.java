@@ -1,0 +1,163 @@
+package dev.kembed.topology.processors;
+
+import dev.kembed.inference.Embedder;
+import dev.kembed.schemas.SearchQueryEvent;
+import dev.kembed.topology.content.BatchBuffer;
+import dev.kembed.topology.content.ContentChange;
+import dev.kembed.topology.content.Signals;
+import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.errors.DlqHeaders;
+import dev.kembed.topology.errors.DlqMetrics;
+import dev.kembed.topology.errors.DlqReason;
+import dev.kembed.topology.errors.SourceHeaders;
+import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.metrics.QueryCacheMetrics;
+import dev.kembed.topology.text.ContentHash;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Embeds search queries, keyed by normalised query. Queries repeat heavily, so a store caches
+ * each normalised query's vector (per model): a repeat costs a lookup, and its SEARCH_INTENT signal
+ * goes out at once. A new query waits in the same exactly-once {@link BatchBuffer} the content
+ * stream uses; at flush each distinct query is embedded once however many searches wait for it,
+ * goes out once to {@code content-embeddings} as a QUERY entity (and to the {@code queries} index),
+ * and every waiting search becomes a signal for its user.
+ */
+public final class QueryEmbedProcessor implements Processor<String, SearchQueryEvent, String, Object> {
+  private final Embedder embedder;
+  private final String bufferStore;
+  private final String cacheStore;
+  private final int batchSize;
+  private final long maxWaitMs;
+  private final Serializer<SearchQueryEvent> eventSerializer;
+  private ProcessorContext<String, Object> context;
+  private BatchBuffer buffer;
+  private KeyValueStore<String, byte[]> cache;
+  private QueryCacheMetrics metrics;
+
+  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long maxWaitMs, Serializer<SearchQueryEvent> eventSerializer) {
+    this.embedder = embedder;
+    this.bufferStore = bufferStore;
+    this.cacheStore = cacheStore;
+    this.batchSize = batchSize;
+    this.maxWaitMs = maxWaitMs;
+    this.eventSerializer = eventSerializer;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
+    this.cache = context.getStateStore(cacheStore);
+    this.metrics = new QueryCacheMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    context.schedule(Duration.ofMillis(Math.max(1, maxWaitMs / 4)), PunctuationType.WALL_CLOCK_TIME, now -> {
+      if (buffer.due(now)) {
+        flush();
+      }
+    });
+  }
+
+  private String cacheKey(String query) {
+    return embedder.model().id() + "|" + query;
+  }
+
+  @Override
+  public void process(Record<String, SearchQueryEvent> record) {
+    String query = record.key();
+    SearchQueryEvent q = record.value();
+    String topic = SourceHeaders.topic(record.headers());
+    EmbedRequest request =
+        EmbedRequest.newBuilder()
+            .setEntityId(query)
+            .setEntityType("QUERY")
+            .setAuthorId(q.getUserId())
+            .setText(query)
+            .setContentHash(ContentHash.of(embedder.model().id(), query))
+            .setEventTime(q.getEventTime().toEpochMilli())
+            .setSourceTopic(topic)
+            .setSourcePartition(SourceHeaders.partition(record.headers()))
+            .setSourceOffset(SourceHeaders.offset(record.headers()))
+            .setSourceValue(ByteBuffer.wrap(eventSerializer.serialize(topic == null ? "" : topic, q)))
+            .build();
+    byte[] cached = cache.get(cacheKey(query));
+    if (cached != null) {
+      metrics.hit();
+      forwardSignal(request, decode(cached));
+      return;
+    }
+    metrics.miss();
+    // Unique per search: the same query from two users waits twice but is embedded once.
+    String key = String.format(Locale.ROOT, "%s%c%s-%d-%d", query, '\u0000', topic, request.getSourcePartition(), request.getSourceOffset());
+    if (buffer.put(key, request, context.currentSystemTimeMs())) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    List<KeyValue<String, EmbedRequest>> batch = buffer.drain();
+    Map<String, float[]> vectors = new LinkedHashMap<>();
+    batch.forEach(kv -> vectors.put(kv.value.getText(), null));
+    List<String> distinct = List.copyOf(vectors.keySet());
+    Exception[] errors = new Exception[distinct.size()];
+    float[][] out = BatchBuffer.embed(embedder, distinct, errors);
+    Map<String, Exception> failures = new LinkedHashMap<>();
+    for (int i = 0; i < distinct.size(); i++) {
+      vectors.put(distinct.get(i), out[i]);
+      if (out[i] == null) {
+        failures.put(distinct.get(i), errors[i]);
+      }
+    }
+    for (KeyValue<String, EmbedRequest> kv : batch) {
+      EmbedRequest r = kv.value;
+      float[] v = vectors.get(r.getText());
+      if (v == null) {
+        deadLetter(r, failures.get(r.getText()));
+        continue;
+      }
+      if (cache.get(cacheKey(r.getText())) == null) {
+        cache.put(cacheKey(r.getText()), encode(v));
+        context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(EmbedRequest.newBuilder(r).setAuthorId(null).build(), embedder.model().id(), v, true), r.getEventTime()));
+      }
+      forwardSignal(r, v);
+    }
+  }
+
+  private void forwardSignal(EmbedRequest r, float[] v) {
+    context.forward(new Record<>(r.getAuthorId(), Signals.search(r, embedder.model().id(), v), r.getEventTime()));
+  }
+
+  private void deadLetter(EmbedRequest r, Exception e) {
+    DlqReason reason = BatchBuffer.reasonFor(e);
+    DlqMetrics.record(reason);
+    var headers = DlqHeaders.write(new RecordHeaders(), reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+    byte[] value = new byte[r.getSourceValue().remaining()];
+    r.getSourceValue().duplicate().get(value);
+    context.forward(new Record<>(r.getAuthorId(), new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value), r.getEventTime(), headers));
+  }
+
+  private static byte[] encode(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length);
+    b.asFloatBuffer().put(v);
+    return b.array();
+  }
+
+  private static float[] decode(byte[] bytes) {
+    float[] v = new float[bytes.length / 4];
+    ByteBuffer.wrap(bytes).asFloatBuffer().get(v);
+    return v;
+  }
+}
