@@ -76,6 +76,6 @@ class DockerAssetsTest {
     String out = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
-    assertTrue(out.contains("--health-port"), out);
+    assertTrue(out.contains("--shutdown-timeout"), out);
   }
 }

@@ -30,16 +30,18 @@ final class KembedProcess implements AutoCloseable {
     this.healthPort = healthPort;
   }
 
-  /** Starts {@code kembed run --config <settings>} and returns once /ready answers 200. */
+  /** Starts {@code kembed run --config <settings>} and returns once /health answers 200 (RUNNING, indexes caught up). */
   static KembedProcess start(Map<String, Object> settings, Duration timeout) throws Exception {
     Path dir = KafkaTestSupport.tempDir("kembed-child");
     Path config = dir.resolve("kembed.properties");
     Properties p = new Properties();
     settings.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+    int port = freePort();
+    p.setProperty("http.bind.address", "127.0.0.1");
+    p.setProperty("http.port", Integer.toString(port));
     try (var w = Files.newBufferedWriter(config)) {
       p.store(w, "written by KembedProcess");
     }
-    int port = freePort();
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m", "-Dai.djl.offline=true"));
     Path jar = runnableJar();
     if (jar != null) {
@@ -47,7 +49,7 @@ final class KembedProcess implements AutoCloseable {
     } else {
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.kembed.topology.cli.KembedCli"));
     }
-    cmd.addAll(List.of("run", "--config", config.toString(), "--health-host", "127.0.0.1", "--health-port", Integer.toString(port)));
+    cmd.addAll(List.of("run", "--config", config.toString()));
     // Under target/ so that a failed run leaves the child's log where the surefire reports are.
     Files.createDirectories(Path.of("target", "child-logs"));
     Path log = Path.of("target", "child-logs", "kembed-" + settings.get("application.id") + "-" + System.currentTimeMillis() + ".log");
@@ -71,7 +73,7 @@ final class KembedProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException("kembed exited with " + process.exitValue() + ":\n" + log());
       }
-      if (status("/ready") == 200) {
+      if (status("/health") == 200) {
         return;
       }
       Thread.sleep(200);

@@ -3,6 +3,7 @@ package dev.kembed.topology.cli;
 import dev.kembed.inference.Embedder;
 import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.config.KembedConfig;
+import dev.kembed.topology.expansion.IndexService;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -15,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running kembed instance: the topology on a {@link KafkaStreams} client, with its state
- * changes and fatal errors logged. {@code run}, {@code demo} and {@code backfill} all start the
+ * One running kembed instance: the topology on a {@link KafkaStreams} client (with the in-memory
+ * indexes that feed query expansion, when given), with its state changes and fatal errors logged. {@code run}, {@code demo} and {@code backfill} all start the
  * app through this class so they behave the same. A stream thread that dies of an unexpected
  * exception shuts this client down (rather than being replaced and failing the same way in a
  * loop); the state becomes ERROR, which the health endpoint reports and {@link #awaitStop} returns.
@@ -30,8 +31,13 @@ public final class KembedApp implements AutoCloseable {
   private final java.util.Set<String> sourceTopics;
 
   public KembedApp(KembedConfig config, Embedder embedder) {
+    this(config, embedder, null);
+  }
+
+  /** An instance whose search queries are expanded from {@code indexes} (null: no expansions). */
+  public KembedApp(KembedConfig config, Embedder embedder, IndexService indexes) {
     this.config = config;
-    Topology topology = KembedTopology.build(config, embedder);
+    Topology topology = KembedTopology.build(config, embedder, indexes);
     log.debug("Topology:\n{}", topology.describe());
     this.sourceTopics = sourceTopics(topology);
     Properties props = config.streamsProperties();

@@ -2,6 +2,9 @@ package dev.kembed.topology.cli;
 
 import dev.kembed.inference.Embedder;
 import dev.kembed.topology.config.KembedConfig;
+import dev.kembed.topology.expansion.IndexService;
+import dev.kembed.topology.http.ApiServer;
+import dev.kembed.topology.http.KembedApi;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,21 +17,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kembed run}: the service. Loads the config, creates the topics when allowed, loads the
- * model once, starts the topology and a health endpoint, and stays up until SIGTERM/SIGINT, when a
- * shutdown hook closes Kafka Streams (committing the open transaction) before the JVM exits. Exits
- * 1 if the instance fails, so an orchestrator restarts it.
+ * model once, opens the query indexes, starts the topology and the HTTP API ({@code /health},
+ * {@code /metrics}, interactive queries on {@code http.port}), and stays up until SIGTERM/SIGINT,
+ * when a shutdown hook closes the API, Kafka Streams (committing the open transaction), the
+ * indexes (with a final snapshot) and the model, in that order. Exits 1 if the instance fails, so
+ * an orchestrator restarts it.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the kembed topology against a Kafka cluster until stopped (SIGTERM).")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the kembed topology against a Kafka cluster until stopped (SIGTERM). "
+    + "The HTTP API (/health, /metrics, /users/{id}/vectors, /similar, /expand) listens on http.bind.address:http.port.")
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
   @Mixin ConfigOptions config;
-
-  @Option(names = "--health-port", paramLabel = "PORT", defaultValue = "8080", description = "Port of /health, /ready and /metrics; 0 picks a free port, -1 disables. Default: ${DEFAULT-VALUE}.")
-  int healthPort;
-
-  @Option(names = "--health-host", paramLabel = "HOST", defaultValue = "0.0.0.0", description = "Address the health endpoint binds to. Default: ${DEFAULT-VALUE}.")
-  String healthHost;
 
   @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "30", description = "How long a shutdown may take to commit and close. Default: ${DEFAULT-VALUE}.")
   long shutdownTimeoutSeconds;
@@ -40,20 +40,18 @@ public final class RunCommand implements Callable<Integer> {
       TopicCreator.ensure(admin, cfg);
     }
     Embedder embedder = EmbedderFactory.create(cfg);
-    KembedApp app = new KembedApp(cfg, embedder);
-    HealthServer health = healthPort >= 0 ? HealthServer.start(healthHost, healthPort, app.streams()) : null;
-    Thread hook =
-        new Thread(
-            () -> {
-              log.info("Shutdown requested");
-              app.close(Duration.ofSeconds(shutdownTimeoutSeconds));
-              embedder.close();
-              if (health != null) {
-                health.close();
-              }
-            },
-            "kembed-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    IndexService indexes = IndexService.open(cfg, embedder.model());
+    indexes.start();
+    KembedApp app = new KembedApp(cfg, embedder, indexes);
+    ApiServer api = KembedApi.start(cfg, app.streams(), embedder, indexes);
+    log.info("HTTP API on port {} (/health, /metrics)", api.port());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutdown requested");
+      api.close();
+      app.close(Duration.ofSeconds(shutdownTimeoutSeconds));
+      indexes.close();
+      embedder.close();
+    }, "kembed-shutdown"));
     app.start();
     app.awaitStop(Duration.ofDays(365_000));
     if (app.state() == KafkaStreams.State.ERROR) {

@@ -12,6 +12,7 @@ import dev.kembed.topology.cli.InputType;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.TopicCreator;
 import dev.kembed.topology.config.KembedConfig;
+import dev.kembed.topology.expansion.IndexService;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -80,8 +81,10 @@ public final class DemoRunner {
         TopicCreator.ensure(admin, config, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
       }
       progress.println("Loading the model...");
-      try (Embedder embedder = EmbedderFactory.create(config)) {
-        KembedApp app = new KembedApp(config, embedder);
+      try (Embedder embedder = EmbedderFactory.create(config);
+          IndexService indexes = IndexService.open(config, embedder.model())) {
+        indexes.start();
+        KembedApp app = new KembedApp(config, embedder, indexes);
         app.start();
         if (!app.awaitRunning(Duration.ofSeconds(120))) {
           throw new IllegalStateException("kembed did not reach RUNNING (state " + app.state() + ")");

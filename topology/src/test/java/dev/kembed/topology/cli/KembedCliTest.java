@@ -2,7 +2,6 @@ package dev.kembed.topology.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.kembed.inference.EmbedderOptions;
 import dev.kembed.topology.config.KembedConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,15 +29,4 @@ class KembedCliTest {
     assertEquals("from-file", c.streamsProperties().getProperty("application.id"));
   }
 
-  @Test
-  void inferenceKeysBecomeEmbedderOptions() {
-    EmbedderOptions o = EmbedderFactory.options(new KembedConfig(Map.of(KembedConfig.INFERENCE_MODEL, "all-minilm-l6-v2", KembedConfig.INFERENCE_THREADS, "3",
-        KembedConfig.INFERENCE_BATCHING, "per-text", KembedConfig.EMBED_BATCH_SIZE, "48")));
-    assertEquals("all-minilm-l6-v2", o.model());
-    assertEquals(3, o.parallelism());
-    assertEquals(1, o.intraOpThreads());
-    assertEquals(EmbedderOptions.Batching.PER_TEXT, o.batching());
-    assertEquals(48, o.batchSize());
-    assertEquals(0, EmbedderFactory.options(new KembedConfig(Map.of())).parallelism(), "0 threads: the inference module decides");
-  }
 }
