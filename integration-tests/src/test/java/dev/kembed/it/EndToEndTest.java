@@ -100,7 +100,9 @@ class EndToEndTest {
         "p-plumber", cleaner.post(plumber.getSubject(), plumber.getBody()),
         "c-seen", cleaner.clean(seen.getText()),
         "c-pickup", cleaner.clean(pickup.getText()));
-    List<ConsumerRecord<String, byte[]>> out = io.readAtLeast(config.topic(KembedConfig.TOPIC_CONTENT_EMBEDDINGS), 5, WAIT, Duration.ofSeconds(1));
+    // Search queries are embedded into the same topic (entity type QUERY); this test is about content.
+    List<ConsumerRecord<String, byte[]>> out = contentOnly(io.read(config.topic(KembedConfig.TOPIC_CONTENT_EMBEDDINGS),
+        l -> contentOnly(l).size() >= 5, WAIT, Duration.ofSeconds(1)));
     assertEquals(5, out.size(), "one embedding per post and comment");
     for (var r : out) {
       ContentEmbedding e = KembedSerdes.contentEmbedding().deserializer().deserialize(r.topic(), r.value());
@@ -120,11 +122,14 @@ class EndToEndTest {
 
   @Test
   void indexUpdatesUpsertEveryEntityWithItsVector() {
-    List<ConsumerRecord<String, byte[]>> out = io.readAtLeast(config.topic(KembedConfig.TOPIC_INDEX_UPDATES), 5, WAIT, Duration.ofSeconds(1));
-    assertEquals(5, out.size());
+    List<ConsumerRecord<String, byte[]>> all = io.read(config.topic(KembedConfig.TOPIC_INDEX_UPDATES), l -> l.size() >= 5, WAIT, Duration.ofSeconds(1));
     Map<String, IndexUpdate> byEntity = new HashMap<>();
-    for (var r : out) {
+    for (var r : all) {
       IndexUpdate u = KembedSerdes.indexUpdate().deserializer().deserialize(r.topic(), r.value());
+      if (!java.util.Set.of("p-dog", "p-couch", "p-plumber", "c-seen", "c-pickup").contains(u.getEntityId())) {
+        continue; // the query index's updates
+      }
+      assertNull(byEntity.get(u.getEntityId()), "one update per entity: " + u.getEntityId());
       byEntity.put(u.getEntityId(), u);
       assertEquals(IndexOp.UPSERT, u.getOp());
       assertEquals(384, u.getVector().size());
@@ -176,6 +181,24 @@ class EndToEndTest {
       }
     });
     assertTrue(f.getFeatures().keySet().stream().anyMatch(k -> k.startsWith("cos_viewer_post")), "has viewer-post cosines: " + f.getFeatures().keySet());
+  }
+
+  @Test
+  void searchQueriesAreEmbeddedToo() {
+    List<ConsumerRecord<String, byte[]>> out = io.read(config.topic(KembedConfig.TOPIC_CONTENT_EMBEDDINGS),
+        l -> l.size() > contentOnly(l).size(), WAIT, Duration.ZERO);
+    List<ContentEmbedding> queries = out.stream().map(r -> KembedSerdes.contentEmbedding().deserializer().deserialize(r.topic(), r.value()))
+        .filter(e -> e.getEntityType() == EntityType.QUERY).toList();
+    assumeTrue(!queries.isEmpty(), "this topology does not embed queries");
+    assertEquals(1, queries.size());
+    assertTrue(Vectors.cosine(queries.get(0).getVector(), model.embed(cleaner.clean("lost labrador"))) >= 0.99999);
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> contentOnly(List<ConsumerRecord<String, byte[]>> l) {
+    return l.stream().filter(r -> r.value() != null).filter(r -> {
+      EntityType t = KembedSerdes.contentEmbedding().deserializer().deserialize(r.topic(), r.value()).getEntityType();
+      return t == EntityType.POST || t == EntityType.COMMENT;
+    }).toList();
   }
 
   private boolean writes(String topicKey) {
