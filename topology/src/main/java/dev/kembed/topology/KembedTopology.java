@@ -75,7 +75,7 @@ import org.apache.kafka.streams.state.Stores;
  * interactions ► validate-interaction ► [interactions-by-entity] ─┴► entity-join ─┬─► cos_comment_post │
  *                                                                                   ├─► ENGAGEMENT signals ┤
  *                                                                                   └─► kembed-dlq (join timeout)
- *                                             [signals-by-user] ◄──────────────────────────────────────┘
+ *                          [interaction-, authored-, search-signals-by-user] ◄──────────────────────────┘
  *                                                 └─► user-vectors (tiles) ─┬─► user-vectors, kembed-dlq (late)
  *                                                                           └─► viewer-side feature rows
  *                                                     [rows-by-author] ◄────┘
@@ -102,7 +102,9 @@ public final class KembedTopology {
   public static final String SEARCHES_BY_QUERY = "searches-by-query";
   public static final String EMBEDDINGS_BY_ENTITY = "embeddings-by-entity";
   public static final String INTERACTIONS_BY_ENTITY = "interactions-by-entity";
-  public static final String SIGNALS_BY_USER = "signals-by-user";
+  public static final String INTERACTION_SIGNALS_BY_USER = "interaction-signals-by-user";
+  public static final String AUTHORED_SIGNALS_BY_USER = "authored-signals-by-user";
+  public static final String SEARCH_SIGNALS_BY_USER = "search-signals-by-user";
   public static final String ROWS_BY_AUTHOR = "rows-by-author";
 
   private KembedTopology() {}
@@ -151,10 +153,13 @@ public final class KembedTopology {
       if (indexes != null) QueryExpansions.attach(only(queries, UserSignal.class, "expansion-signals"), config, indexes.queries());
 
       KStream<String, Object> joined = entityJoin(embedded);
+      // Each path that moves user vectors keeps its own repartition topic: Kafka Streams then
+      // picks across them by event time (and, with max.task.idle.ms, waits for a slower path), so a
+      // replay applies a user's own posts, clicks and searches in the order live processing did.
       KStream<String, UserSignal> signals =
-          only(joined, UserSignal.class, "interaction-signals")
-              .merge(authoredSignals(embedded), Named.as("plus-authored"))
-              .merge(only(queries, UserSignal.class, "search-signals"), Named.as("plus-searches"));
+          bySignalUser(only(joined, UserSignal.class, "interaction-signals"), INTERACTION_SIGNALS_BY_USER)
+              .merge(bySignalUser(authoredSignals(embedded), AUTHORED_SIGNALS_BY_USER), Named.as("plus-authored"))
+              .merge(bySignalUser(only(queries, UserSignal.class, "search-signals"), SEARCH_SIGNALS_BY_USER), Named.as("plus-searches"));
       userVectors(signals);
       return builder.build();
     }
@@ -261,8 +266,7 @@ public final class KembedTopology {
       double searchWeight = config.getDouble(SEARCH_QUERY_WEIGHT);
       long emitInterval = config.getLong(USER_VECTOR_EMIT_INTERVAL_MS);
       KStream<String, Object> users =
-          signals.repartition(Repartitioned.with(strings, InternalSerdes.of(UserSignal.class)).withName(SIGNALS_BY_USER).withNumberOfPartitions(partitions))
-              .process(() -> new UserVectorProcessor(USER_TILE_STORE, USER_EMIT_STORE, windows, weights, searchWeight, emitInterval, featureSerde), Named.as("user-vectors"), USER_TILE_STORE, USER_EMIT_STORE);
+          signals.process(() -> new UserVectorProcessor(USER_TILE_STORE, USER_EMIT_STORE, windows, weights, searchWeight, emitInterval, featureSerde), Named.as("user-vectors"), USER_TILE_STORE, USER_EMIT_STORE);
       only(users, UserVectorOut.class, "vector-updates")
           .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
           .to(config.topic(TOPIC_USER_VECTORS), Produced.with(strings, KembedSerdes.of(UserVector.class)).withName("user-vectors-sink"));
@@ -273,6 +277,10 @@ public final class KembedTopology {
               .repartition(Repartitioned.with(strings, InternalSerdes.of(PartialFeatureRow.class)).withName(ROWS_BY_AUTHOR).withNumberOfPartitions(partitions))
               .process(() -> new AuthorFeatureProcessor(USER_TILE_STORE, windows, featureSerde), Named.as("author-features"), USER_TILE_STORE);
       toFeatures(rows, "exposure");
+    }
+
+    private KStream<String, UserSignal> bySignalUser(KStream<String, UserSignal> signals, String topic) {
+      return signals.repartition(Repartitioned.with(strings, InternalSerdes.of(UserSignal.class)).withName(topic).withNumberOfPartitions(partitions));
     }
 
     private Set<InteractionType> exposureTypes() {

@@ -47,6 +47,9 @@ public final class Backfill {
   private static final List<String> INPUTS = List.of(TOPIC_POSTS, TOPIC_COMMENTS, TOPIC_INTERACTIONS, TOPIC_SEARCH_QUERIES);
   private static final List<String> OUTPUTS = List.of(TOPIC_CONTENT_EMBEDDINGS, TOPIC_USER_VECTORS, TOPIC_SIMILARITY_FEATURES, TOPIC_INDEX_UPDATES, TOPIC_QUERY_EXPANSIONS, TOPIC_DLQ);
 
+  /** How long a backfill task waits for an empty input before processing the others. */
+  public static final long BACKFILL_MAX_TASK_IDLE_MS = 5_000;
+
   private final KembedConfig live;
   private final Options options;
   private final PrintStream progress;
@@ -61,6 +64,11 @@ public final class Backfill {
   public KembedConfig replayConfig() {
     Map<String, Object> props = new HashMap<>(live.originals());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
+    // A replay reads months of every input at once, so fast paths (interactions) would outrun slow
+    // ones (inference) and point-in-time features would see a different order than live did.
+    // Letting a task wait for its empty inputs makes Streams pick records across them by event
+    // time, which is the order live processing saw.
+    props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(BACKFILL_MAX_TASK_IDLE_MS));
     for (String key : OUTPUTS) {
       props.put(key, options.outputPrefix() + live.topic(key));
     }
@@ -136,15 +144,18 @@ public final class Backfill {
     return false;
   }
 
-  // Repartition topics are read by the same group; a committed offset one short of the end is a
-  // transaction marker with nothing after it.
+  // Every partition of this application's repartition topics must be read to its end, including
+  // partitions the group has not committed yet (a task that waits on max.task.idle.ms may not
+  // have). A committed offset one short of the end is a transaction marker with nothing after it.
   private boolean internalDrained(Admin admin, Map<TopicPartition, Long> committed) throws Exception {
-    Set<TopicPartition> internal = committed.keySet().stream().filter(tp -> tp.topic().startsWith(options.applicationId() + "-")).collect(Collectors.toSet());
-    if (internal.isEmpty()) {
+    String prefix = options.applicationId() + "-";
+    List<String> repartition = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix) && t.endsWith("-repartition")).toList();
+    if (repartition.isEmpty()) {
       return true;
     }
+    Set<TopicPartition> internal = inputPartitions(admin, repartition);
     Map<TopicPartition, Long> end = offsets(admin, internal, OffsetSpec.latest());
-    return internal.stream().allMatch(tp -> end.get(tp) - committed.get(tp) <= 1);
+    return internal.stream().allMatch(tp -> end.get(tp) - committed.getOrDefault(tp, 0L) <= (committed.containsKey(tp) ? 1 : 0));
   }
 
   private Map<TopicPartition, Long> committed(Admin admin) throws ExecutionException, InterruptedException {

@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Reads a user's windows from the running app with Kafka Streams interactive queries. The tile
- * store's partitions follow the {@code signals-by-user} topic, keyed by the user id string, so
+ * store's partitions follow the {@code *-signals-by-user} topics, keyed by the user id string, so
  * {@link KafkaStreams#queryMetadataForKey} with a string serializer names the owning instance;
  * when that is this instance, the user's partition of the store is read through {@link
  * ReadOnlyTileStore} and the same {@link WindowedVectorAggregator} the stream thread uses. With no
