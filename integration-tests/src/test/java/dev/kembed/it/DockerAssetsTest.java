@@ -53,6 +53,7 @@ class DockerAssetsTest {
     assertTrue(dockerfile.contains("ENTRYPOINT [\"java\", \"-Dai.djl.offline=true\", \"-jar\", \"/opt/kembed/kembed.jar\"]"));
     assertTrue(dockerfile.contains("TOKENIZERS_FLAVOR=cpu"));
     assertTrue(dockerfile.contains("/etc/kembed/kembed.properties"));
+    assertTrue(dockerfile.contains("GET /health"), "the image probes the health endpoint");
   }
 
   @Test

@@ -201,6 +201,28 @@ class EndToEndTest {
     }).toList();
   }
 
+  @Test
+  void produceCommandPublishesJsonLinesAsAvroThroughTheCli() throws Exception {
+    String topic = "manual-posts"; // not an input of the running app: its outputs stay as asserted above
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all().get();
+    }
+    java.nio.file.Path file = KafkaTestSupport.tempDir("produce").resolve("posts.jsonl");
+    java.nio.file.Files.writeString(file, String.join("\n",
+        "{\"post_id\":\"m1\",\"author_id\":\"u1\",\"subject\":\"Found keys\",\"body\":\"On the bench by the pond\",\"event_time\":\"2025-03-03T09:00:00Z\"}",
+        "{\"key\":\"m0\",\"value\":null}",
+        "{\"post_id\":\"m2\",\"author_id\":\"u2\",\"body\":\"Free plant pots\",\"event_time\":1740992400000}"));
+    int rc = dev.kembed.topology.cli.KembedCli.execute("produce", "-b", kafka.bootstrapServers(), "--topic", topic, "--type", "post", file.toString());
+    assertEquals(0, rc);
+    List<ConsumerRecord<String, byte[]>> out = io.readAtLeast(topic, 3, WAIT, Duration.ZERO);
+    assertEquals(List.of("m1", "m0", "m2"), out.stream().map(ConsumerRecord::key).toList());
+    assertNull(out.get(1).value(), "the envelope with a null value is a tombstone");
+    PostEvent m1 = KembedSerdes.postEvent().deserializer().deserialize(topic, out.get(0).value());
+    assertEquals("On the bench by the pond", m1.getBody());
+    assertEquals((byte) 0xC3, out.get(0).value()[0], "Avro single-object encoding");
+    assertEquals(java.time.Instant.parse("2025-03-03T09:00:00Z").toEpochMilli(), out.get(0).timestamp(), "record time = event time");
+  }
+
   private boolean writes(String topicKey) {
     return KembedTopology.build(config, model).describe().toString().contains("(topic: " + config.topic(topicKey) + ")");
   }

@@ -95,8 +95,9 @@ class ExactlyOnceCrashTest {
         PostEvent p = sent.get(r.key());
         assertTrue(Vectors.cosine(e.getVector(), SharedEmbedder.get().embed(cleaner.post(p.getSubject(), p.getBody()))) >= 0.99999, r.key());
       }
-      assertEquals(0, second.terminate(Duration.ofSeconds(60)) == 143 || second.log().contains("kembed closed cleanly") ? 0 : 1,
-          "SIGTERM closes kembed cleanly:\n" + second.log());
+      int exit = second.terminate(Duration.ofSeconds(60));
+      assertTrue(exit == 0 || exit == 143, "SIGTERM ends the process (exit " + exit + ")");
+      assertTrue(second.log().contains("kembed closed cleanly"), "the shutdown hook closed Kafka Streams:\n" + second.log());
     }
   }
 

@@ -26,7 +26,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--actions", defaultValue = "3000", description = "Interactions, comments and searches. Default: ${DEFAULT-VALUE}.")
   int actions;
 
-  @Option(names = "--rate", defaultValue = "400", description = "Input events per second; 0 sends as fast as possible (latency then measures queueing). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--rate", defaultValue = "300", description = "Input events per second; 0 sends as fast as possible (latency then measures queueing). Default: ${DEFAULT-VALUE}.")
   double rate;
 
   @Option(names = "--json-share", defaultValue = "0.1", description = "Fraction of events sent as natural JSON instead of Avro. Default: ${DEFAULT-VALUE}.")

@@ -12,11 +12,9 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -48,6 +46,8 @@ public final class DemoReport {
     p.println("=== kembed demo report ===");
     p.printf(Locale.ROOT, "model %s; %d neighbours, %d posts, %d events over simulated %s .. %s%n", timing.model(), workload.personas().size(), workload.postCategories().size(),
         timing.eventsSent(), Workload.START, workload.end());
+    p.printf(Locale.ROOT, "(two weeks of event time played in seconds: join.grace.ms and user.vector.allowed.lateness.ms widened to %d days)%n",
+        config.getLong(JOIN_GRACE_MS) / 86_400_000L);
     throughput(p);
     latency(p);
     outputs(p);
@@ -64,7 +64,8 @@ public final class DemoReport {
     p.printf(Locale.ROOT, "  input      %,d events in %.1f s = %,.0f events/s (posts+comments: %,d texts)%n", timing.eventsSent(), timing.produceSeconds(),
         timing.eventsSent() / timing.produceSeconds(), timing.textsSent());
     long emb = out.count(config.topic(TOPIC_CONTENT_EMBEDDINGS));
-    p.printf(Locale.ROOT, "  embedded   %,d texts; whole run %.1f s = %,.0f texts/s end to end%n", emb, timing.totalSeconds(), emb / timing.totalSeconds());
+    p.printf(Locale.ROOT, "  embedded   %,d texts (posts, comments, search queries) in %.1f s from the first send to the last output = %,.0f texts/s%n", emb, timing.totalSeconds(),
+        emb / timing.totalSeconds());
   }
 
   private void latency(PrintStream p) {
@@ -164,7 +165,9 @@ public final class DemoReport {
   }
 
   private void commentPost(PrintStream p) {
-    List<SimilarityFeatures> rows = out.features().stream().filter(f -> f.getFeatures().keySet().stream().anyMatch(k -> k.startsWith("cos_comment_post"))).limit(3).toList();
+    // The first comments of the story (by id), so that two runs show the same rows.
+    List<SimilarityFeatures> rows = out.features().stream().filter(f -> f.getFeatures().keySet().stream().anyMatch(k -> k.startsWith("cos_comment_post")))
+        .sorted(Comparator.comparing(SimilarityFeatures::getEntityId)).limit(3).toList();
     if (rows.isEmpty()) {
       return;
     }
@@ -183,20 +186,27 @@ public final class DemoReport {
       p.printf("  none on '%s' (this build does not produce them yet)%n", config.topic(TOPIC_QUERY_EXPANSIONS));
       return;
     }
-    Set<String> shown = new LinkedHashSet<>();
-    // The last expansions have the most history behind them; show distinct queries.
-    for (int i = all.size() - 1; i >= 0 && shown.size() < 5; i--) {
-      QueryExpansion q = all.get(i);
-      if (!q.getNeighbours().isEmpty() && shown.add(q.getQuery())) {
-        p.printf("  \"%s\" -> %s%n", q.getQuery(), q.getNeighbours().stream().limit(4).map(n -> String.format(Locale.ROOT, "\"%s\" %.2f", n.getQuery(), n.getScore())).collect(Collectors.joining(", ")));
+    // The latest searches of the story (by event time) have the most history behind them.
+    Map<String, QueryExpansion> latest = new TreeMap<>();
+    for (QueryExpansion q : all) {
+      if (!q.getNeighbours().isEmpty()) {
+        latest.merge(q.getQuery(), q, (a, b) -> a.getEventTime().isAfter(b.getEventTime()) ? a : b);
       }
     }
+    latest.values().stream()
+        .sorted(Comparator.comparing(QueryExpansion::getEventTime).reversed().thenComparing(QueryExpansion::getQuery))
+        .limit(5)
+        .forEach(q -> p.printf("  \"%s\" -> %s%n", q.getQuery(),
+            q.getNeighbours().stream().limit(4).map(n -> String.format(Locale.ROOT, "\"%s\" %.2f", n.getQuery(), n.getScore())).collect(Collectors.joining(", "))));
   }
 
   private void dlq(PrintStream p) {
     p.println();
     p.printf("Dead-letter topic '%s': %,d records (%d bad records were injected on purpose)%n", config.topic(TOPIC_DLQ), out.count(config.topic(TOPIC_DLQ)), timing.poisonSent());
     out.dlqByReason().forEach((reason, n) -> p.printf("  %-50s %,d%n", reason, n));
+    p.println("  injected:");
+    workload.events().stream().filter(e -> e.poison() != null)
+        .forEach(e -> p.printf("    %-13s %-20s %s%n", e.type().topic(config), e.key(), e.poison()));
   }
 
   private static String features(Map<String, Double> f) {

@@ -121,6 +121,12 @@ public final class DemoRunner {
     s.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     s.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     s.put(TOPICS_PARTITIONS, "3");
+    // The demo plays two weeks of event time in a few seconds, so one second of embedding latency
+    // is more than a day of event time: an interaction waiting for its post's vector would miss
+    // the one-hour join grace and the one-day lateness bound that fit real time. Widen both to
+    // the whole story (the report prints them).
+    s.put(JOIN_GRACE_MS, Long.toString(Duration.ofDays(14).toMillis()));
+    s.put(USER_VECTOR_LATENESS_MS, Long.toString(Duration.ofDays(14).toMillis()));
     if (options.bootstrapServers() == null) {
       s.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-demo");
     } else {
@@ -192,7 +198,7 @@ public final class DemoRunner {
     long deadline = System.nanoTime() + options.drainTimeout().toNanos();
     long lastReport = 0;
     while (System.nanoTime() < deadline) {
-      boolean embedded = out.embeddings().size() >= texts;
+      boolean embedded = out.contentEmbeddings() >= texts;
       boolean quiet = System.nanoTime() - out.lastArrivalNanos() > 3_000_000_000L;
       if (embedded && quiet) {
         return;
@@ -203,7 +209,7 @@ public final class DemoRunner {
       }
       Thread.sleep(100);
     }
-    progress.printf("Drain timeout: %d of %d texts embedded%n", out.embeddings().size(), texts);
+    progress.printf("Drain timeout: %d of %d texts embedded%n", out.contentEmbeddings(), texts);
   }
 
   private void line(OutputCollector out, KembedConfig config, int sent, int total, long start) {

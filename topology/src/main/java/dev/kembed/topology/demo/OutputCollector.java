@@ -3,6 +3,7 @@ package dev.kembed.topology.demo;
 import static dev.kembed.topology.config.KembedConfig.*;
 
 import dev.kembed.schemas.ContentEmbedding;
+import dev.kembed.schemas.EntityType;
 import dev.kembed.schemas.QueryExpansion;
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.UserVector;
@@ -169,6 +170,11 @@ public final class OutputCollector implements AutoCloseable {
   /** Nanosecond time of the last output record seen. */
   public long lastArrivalNanos() {
     return lastArrivalNanos;
+  }
+
+  /** Posts and comments embedded so far (queries are embedded into the same topic). */
+  public long contentEmbeddings() {
+    return embeddings.values().stream().filter(e -> e.getEntityType() == EntityType.POST || e.getEntityType() == EntityType.COMMENT).count();
   }
 
   public Map<String, ContentEmbedding> embeddings() {

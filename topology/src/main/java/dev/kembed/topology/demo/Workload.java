@@ -276,8 +276,8 @@ public final class Workload {
     raw(InputType.POST, "post-empty", ("{\"post_id\":\"post-empty\",\"author_id\":\"user-ben\",\"subject\":\"\",\"body\":\"   \",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "empty text");
     raw(InputType.COMMENT, "comment-noauthor", ("{\"comment_id\":\"comment-noauthor\",\"post_id\":\"" + LOST_DOG_POST + "\",\"text\":\"who wrote me?\",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "missing required field author_id");
     raw(InputType.POST, "post-huge", ("{\"post_id\":\"post-huge\",\"author_id\":\"user-ben\",\"body\":\"" + "spam ".repeat(25_000) + "\",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "text longer than text.max.chars");
-    raw(InputType.INTERACTION, PET_LOVER, ("{\"user_id\":\"" + PET_LOVER + "\",\"target_id\":\"" + LOST_DOG_POST + "\",\"target_type\":\"POST\",\"interaction_type\":\"TELEPATHY\",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "unknown interaction type");
-    raw(InputType.INTERACTION, PET_LOVER, ("{\"user_id\":\"" + PET_LOVER + "\",\"target_id\":\"post-never-existed\",\"target_type\":\"POST\",\"interaction_type\":\"CLICK\",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "interaction on an unknown post");
+    raw(InputType.INTERACTION, PET_LOVER, ("{\"user_id\":\"" + PET_LOVER + "\",\"target_id\":\"" + LOST_DOG_POST + "\",\"target_type\":\"POST\",\"interaction_type\":\"TELEPATHY\",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "unknown interaction type (counted and dropped, not dead-lettered)");
+    raw(InputType.INTERACTION, PET_LOVER, ("{\"user_id\":\"" + PET_LOVER + "\",\"target_id\":\"post-never-existed\",\"target_type\":\"POST\",\"interaction_type\":\"CLICK\",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "interaction on an unknown post (dead-lettered as JOIN_TIMEOUT after join.grace.ms of event time)");
     raw(InputType.SEARCH_QUERY, "user-ben", "not json at all".getBytes(StandardCharsets.UTF_8), "undecodable text");
   }
 
