@@ -126,7 +126,7 @@ public final class KembedConfig extends AbstractConfig {
           .define(INDEX_SNAPSHOT_MAX_AGE_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.LOW, "An index snapshot older than this at start is discarded and the index rebuilt from the earliest offset. Keep it at or below the content-embeddings topic's delete.retention.ms (default one day): compaction may since have removed tombstones the snapshot has not seen. 0 disables the check.", SERVING, 7, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_MAX_AGE_MS)
           .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM, "Port of the HTTP interactive-query API (0 picks a free port). Set application.server to host:port of this API so that instances can proxy user lookups to the owner of the key.", SERVING, 8, ConfigDef.Width.SHORT, HTTP_PORT)
           .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API binds to. Loopback by default: expose it (e.g. 0.0.0.0) only together with http.auth.token or behind a proxy that authenticates.", SERVING, 9, ConfigDef.Width.MEDIUM, HTTP_BIND_ADDRESS)
-          .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN);
+          .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request but GET /health must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN);
 
   private final Map<String, Object> passThrough;
 

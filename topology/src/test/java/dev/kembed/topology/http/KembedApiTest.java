@@ -108,13 +108,15 @@ class KembedApiTest {
   }
 
   @Test
-  void tokenIsRequiredWhenConfigured() throws Exception {
+  void tokenIsRequiredWhenConfiguredExceptForHealth() throws Exception {
     ApiServer server = start(TOKEN);
-    HttpResponse<String> none = get(server, "/health");
+    HttpResponse<String> none = get(server, "/similar?id=p1");
     assertEquals(401, none.statusCode());
     assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElseThrow());
-    assertEquals(401, get(server, "/health", "wrong").statusCode());
+    assertEquals(401, get(server, "/expand?q=sofa", "wrong").statusCode());
     assertEquals(401, get(server, "/similar?id=p1", TOKEN + "x").statusCode());
+    assertEquals(401, get(server, "/metrics").statusCode());
+    assertEquals(200, get(server, "/health").statusCode(), "probes send no token");
     assertEquals(200, get(server, "/health", TOKEN).statusCode());
   }
 
