@@ -1,12 +1,15 @@
 package dev.kembed.topology.demo;
 
+
 import static dev.kembed.topology.config.KembedConfig.*;
 
 import dev.kembed.schemas.ContentEmbedding;
+import dev.kembed.schemas.EntityType;
 import dev.kembed.schemas.QueryExpansion;
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.UserVector;
 import dev.kembed.state.VectorMath;
+import dev.kembed.topology.cli.InputType;
 import dev.kembed.topology.config.KembedConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -66,6 +69,12 @@ public final class DemoReport {
     long emb = out.count(config.topic(TOPIC_CONTENT_EMBEDDINGS));
     p.printf(Locale.ROOT, "  embedded   %,d texts (posts, comments, search queries) in %.1f s from the first send to the last output = %,.0f texts/s%n", emb, timing.totalSeconds(),
         emb / timing.totalSeconds());
+    // Queries repeat: each distinct normalised query is embedded once, repeats hit the cache.
+    long searches = workload.events().stream().filter(e -> e.type() == InputType.SEARCH_QUERY && e.poison() == null).count();
+    long distinct = out.embeddings().values().stream().filter(e -> e.getEntityType() == EntityType.QUERY).count();
+    if (searches > 0) {
+      p.printf(Locale.ROOT, "  searches   %,d searches, %,d distinct normalised queries embedded: query-cache hit rate %.0f%%%n", searches, distinct, 100.0 * (searches - distinct) / searches);
+    }
   }
 
   private void latency(PrintStream p) {
