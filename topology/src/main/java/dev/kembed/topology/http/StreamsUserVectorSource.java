@@ -1,5 +1,6 @@
 package dev.kembed.topology.http;
 
+import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.TileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * store's partitions follow the {@code *-signals-by-user} topics, keyed by the user id string, so
  * {@link KafkaStreams#queryMetadataForKey} with a string serializer names the owning instance;
  * when that is this instance, the user's partition of the store is read through {@link
- * ReadOnlyTileStore} and the same {@link WindowedVectorAggregator} the stream thread uses. With no
+ * KeyValueTileStore#readOnly} and the same {@link WindowedVectorAggregator} the stream thread uses. With no
  * {@code application.server} configured the app is taken to be a single instance and every
  * lookup is local.
  */
@@ -68,7 +69,7 @@ public final class StreamsUserVectorSource implements UserVectorSource {
 
   /** The user's windows in {@code store} (the tile store, or one partition of it). */
   static Lookup read(ReadOnlyKeyValueStore<Bytes, byte[]> store, String userId, WindowConfig windows, String modelId) {
-    TileStore tiles = new ReadOnlyTileStore(store);
+    TileStore tiles = KeyValueTileStore.readOnly(store);
     WindowedVectorAggregator aggregator = new WindowedVectorAggregator(tiles, windows);
     Map<String, List<WindowVector>> byKind = new LinkedHashMap<>();
     for (String kind : KINDS) {

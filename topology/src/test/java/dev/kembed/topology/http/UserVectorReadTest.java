@@ -1,5 +1,6 @@
 package dev.kembed.topology.http;
 
+import dev.kembed.state.window.KeyValueTileStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -93,7 +94,7 @@ class UserVectorReadTest {
 
   @Test
   void theAdapterRefusesWrites() {
-    ReadOnlyTileStore store = new ReadOnlyTileStore(tiles());
+    KeyValueTileStore store = KeyValueTileStore.readOnly(tiles());
     assertThrows(UnsupportedOperationException.class, () -> store.deleteWindowSum("u1", "SEARCH_INTENT|keywords@1", 1));
   }
 }
