@@ -132,7 +132,7 @@ class ScaleOutTest {
 
   private static void awaitAllTasks(KembedApp app, KembedConfig config) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    int all = 2 * PARTITIONS; // two sub-topologies (embedding; comment-post join after the repartition)
+    int all = app.subtopologies() * PARTITIONS; // every topic, repartitions included, has PARTITIONS partitions
     while (System.nanoTime() < deadline && !(app.state() == KafkaStreams.State.RUNNING && activeTasks(app) == all)) {
       Thread.sleep(200);
     }

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class KembedApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KembedApp.class);
 
+  private final int subtopologies;
   private final KafkaStreams streams;
   private final KembedConfig config;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -40,6 +41,7 @@ public final class KembedApp implements AutoCloseable {
     Topology topology = KembedTopology.build(config, embedder, indexes);
     log.debug("Topology:\n{}", topology.describe());
     this.sourceTopics = sourceTopics(topology);
+    this.subtopologies = topology.describe().subtopologies().size();
     Properties props = config.streamsProperties();
     this.streams = new KafkaStreams(topology, props);
     streams.setStateListener(
@@ -83,6 +85,14 @@ public final class KembedApp implements AutoCloseable {
   /** Blocks until the instance stops (closed or failed); true if it stopped within the timeout. */
   public boolean awaitStop(Duration timeout) throws InterruptedException {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Sub-topologies of this build: with every topic at {@code topics.partitions} partitions, the
+   * instance group runs {@code subtopologies() × partitions} tasks.
+   */
+  public int subtopologies() {
+    return subtopologies;
   }
 
   /** The non-internal topics this build of the topology reads (inputs it does not read yet are absent). */
