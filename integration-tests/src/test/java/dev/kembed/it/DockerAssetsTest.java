@@ -62,6 +62,13 @@ class DockerAssetsTest {
     assertTrue(c.exactlyOnce());
     assertEquals("kafka:9092", c.streamsProperties().getProperty("bootstrap.servers"));
     assertEquals(6, c.getInt(KembedConfig.TOPICS_PARTITIONS));
+    // Unknown keys pass through to Kafka Streams silently, so a renamed kembed key would quietly
+    // stop working in the sample: every key must be kembed's or Kafka Streams'.
+    java.util.Properties raw = ConfigLoader.read(ROOT.resolve("docker/kembed.properties"));
+    java.util.Set<String> known = new java.util.HashSet<>(KembedConfig.CONFIG.names());
+    known.addAll(org.apache.kafka.streams.StreamsConfig.configDef().names());
+    java.util.List<String> unknown = raw.stringPropertyNames().stream().filter(k -> !known.contains(k)).sorted().toList();
+    assertEquals(java.util.List.of(), unknown, "keys neither kembed nor Kafka Streams knows");
   }
 
   @Test
