@@ -141,7 +141,7 @@ public final class HnswVectorIndex implements VectorIndex {
     UnitVectors.requirePositiveK(k);
     float[] unit = UnitVectors.unitCopy(query, dimension);
     ensureOpen();
-    return toNeighbours(current.search(unit, k), null, k);
+    return toNeighbours(current.search(unit, k + RACE_SLACK), null, k);
   }
 
   @Override
@@ -154,7 +154,7 @@ public final class HnswVectorIndex implements VectorIndex {
     if (self.isEmpty()) {
       return List.of();
     }
-    return toNeighbours(generation.search(self.get().vector(), k + 1), id, k);
+    return toNeighbours(generation.search(self.get().vector(), k + 1 + RACE_SLACK), id, k);
   }
 
   @Override
@@ -242,6 +242,10 @@ public final class HnswVectorIndex implements VectorIndex {
       throw new IllegalStateException("index for model " + modelId + " is closed");
     }
   }
+
+  // A search racing an update may meet an id twice (old and new node) and drop one; a few extra
+  // candidates keep the answer at k. Search cost follows ef, not k, so this is nearly free.
+  private static final int RACE_SLACK = 4;
 
   private List<Neighbour> toNeighbours(
       List<SearchResult<IndexedVector, Float>> results, String excludedId, int k) {
