@@ -204,11 +204,12 @@ public final class KembedTopology {
       Serde<SearchQueryEvent> searchSerde = KembedSerdes.of(SearchQueryEvent.class);
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
       long maxWait = config.getLong(EMBED_MAX_WAIT_MS);
+      long cacheTtl = config.getLong(SEARCH_QUERY_CACHE_TTL_MS);
       return builder.stream(config.topic(TOPIC_SEARCH_QUERIES), Consumed.with(strings, searchSerde).withName("search-queries"))
           .processValues(ValidateSearchProcessor::new, Named.as("validate-search"))
           .selectKey((user, q) -> QueryNormalizer.normalize(q.getQuery()), Named.as("key-by-query"))
           .repartition(Repartitioned.with(strings, searchSerde).withName(SEARCHES_BY_QUERY).withNumberOfPartitions(partitions))
-          .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, maxWait, searchSerde.serializer()), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE);
+          .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, maxWait, searchSerde.serializer(), cacheTtl), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE);
     }
 
     // 3. Public content outputs: embeddings (tombstone on delete) and ANN index updates.

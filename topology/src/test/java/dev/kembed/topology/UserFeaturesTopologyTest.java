@@ -264,6 +264,19 @@ class UserFeaturesTopologyTest {
   }
 
   @Test
+  void aQueryUnusedForTheCacheTtlIsEvictedAndEmbeddedAgain() {
+    start(Map.of("search.query.cache.ttl.ms", Long.toString(10L * 86_400_000L))); // 10 days
+    search("u1", "gamma rays", 0); // embedded, last used day 0
+    search("u1", "delta blues", 24 * 3); // embedded, last used day 3
+    search("u2", "gamma rays", 24 * 5); // hit: last used day 5
+    search("u2", "delta blues", 24 * 12); // hit, 9 days after its last use (TTL 10): last used day 12
+    assertEquals(List.of("gamma rays", "delta blues"), model.texts, "both still cached");
+    search("u3", "delta blues", 24 * 16); // stream time day 16: gamma rays, last used day 5, is evicted
+    search("u3", "gamma rays", 24 * 16.5);
+    assertEquals(List.of("gamma rays", "delta blues", "gamma rays"), model.texts, "only the evicted query is embedded again");
+  }
+
+  @Test
   void emitIntervalThrottlesUserVectorsButEmitsTheLastChange() {
     start(Map.of("user.vector.emit.interval.ms", "3600000"));
     post("pA", "alice", "alpha", 0);

@@ -65,6 +65,7 @@ public final class KembedConfig extends AbstractConfig {
   public static final String USER_VECTOR_LATENESS_MS = "user.vector.allowed.lateness.ms";
   public static final String USER_VECTOR_EMIT_INTERVAL_MS = "user.vector.emit.interval.ms";
   public static final String SEARCH_QUERY_WEIGHT = "search.query.weight";
+  public static final String SEARCH_QUERY_CACHE_TTL_MS = "search.query.cache.ttl.ms";
   public static final String FEATURES_EXPOSURE_TYPES = "features.exposure.types";
 
   public static final String EXPANSION_ENABLED = "expansion.enabled";
@@ -116,6 +117,7 @@ public final class KembedConfig extends AbstractConfig {
           .define(USER_VECTOR_LATENESS_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM, "How far (event time) behind a user's latest event an event may arrive and still be applied; older events go to the DLQ as LATE_EVENT.", USERS, 3, ConfigDef.Width.SHORT, USER_VECTOR_LATENESS_MS)
           .define(USER_VECTOR_EMIT_INTERVAL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, "Minimum event-time interval between two user-vectors records of one user and kind; changes in between are emitted once the interval has passed (0 emits every change).", USERS, 4, ConfigDef.Width.SHORT, USER_VECTOR_EMIT_INTERVAL_MS)
           .define(SEARCH_QUERY_WEIGHT, Type.DOUBLE, 1.0, Range.atLeast(0), Importance.LOW, "Weight of one search query in the user's SEARCH_INTENT vector.", USERS, 5, ConfigDef.Width.SHORT, SEARCH_QUERY_WEIGHT)
+          .define(SEARCH_QUERY_CACHE_TTL_MS, Type.LONG, 7_776_000_000L, Range.atLeast(0), Importance.LOW, "A cached query embedding unused for this long (event time) is evicted; 0 keeps every query forever. Default 90 days, the longest default window.", USERS, 7, ConfigDef.Width.SHORT, SEARCH_QUERY_CACHE_TTL_MS)
           .define(FEATURES_EXPOSURE_TYPES, Type.LIST, "IMPRESSION,NOTIFICATION_SENT,NOTIFICATION_OPEN", Importance.MEDIUM, "Interaction types that log one similarity-features row (computed before the interaction itself is applied).", USERS, 6, ConfigDef.Width.MEDIUM, FEATURES_EXPOSURE_TYPES)
           .define(EXPANSION_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, "Emit a query-expansions record for every search: the nearest past queries from the in-memory 'queries' index, which each instance feeds from the content-embeddings topic. Only effective when the app runs with an index service.", SERVING, 1, ConfigDef.Width.SHORT, EXPANSION_ENABLED)
           .define(EXPANSION_K, Type.INT, 10, Range.between(1, MAX_NEIGHBOURS), Importance.MEDIUM, "Most neighbours in one query expansion (the query itself and its trivial variants never count).", SERVING, 2, ConfigDef.Width.SHORT, EXPANSION_K)

@@ -35,7 +35,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * goes out at once. A new query waits in the same exactly-once {@link BatchBuffer} the content
  * stream uses; at flush each distinct query is embedded once however many searches wait for it,
  * goes out once to {@code content-embeddings} as a QUERY entity (and to the {@code queries} index),
- * and every waiting search becomes a signal for its user.
+ * and every waiting search becomes a signal for its user. A cached query unused for {@code
+ * search.query.cache.ttl.ms} of event time is evicted, so the cache holds the queries people still
+ * search for rather than every query ever seen (a query searched again later is embedded again, to
+ * the same vector).
  */
 public final class QueryEmbedProcessor implements Processor<String, SearchQueryEvent, String, Object> {
   private final Embedder embedder;
@@ -44,12 +47,17 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   private final int batchSize;
   private final long maxWaitMs;
   private final Serializer<SearchQueryEvent> eventSerializer;
+  private final long cacheTtlMs;
   private ProcessorContext<String, Object> context;
   private BatchBuffer buffer;
   private KeyValueStore<String, byte[]> cache;
   private QueryCacheMetrics metrics;
 
-  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long maxWaitMs, Serializer<SearchQueryEvent> eventSerializer) {
+  /** An entry's last-used time is rewritten at most this often, not on every repeat. */
+  static final long LAST_USED_REFRESH_MS = 86_400_000L;
+
+  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long maxWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs) {
+    this.cacheTtlMs = cacheTtlMs;
     this.embedder = embedder;
     this.bufferStore = bufferStore;
     this.cacheStore = cacheStore;
@@ -64,6 +72,9 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
     this.cache = context.getStateStore(cacheStore);
     this.metrics = new QueryCacheMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    if (cacheTtlMs > 0) {
+      context.schedule(Duration.ofMillis(Math.max(60_000, Math.min(cacheTtlMs / 10, 3_600_000))), PunctuationType.STREAM_TIME, this::evict);
+    }
     context.schedule(Duration.ofMillis(Math.max(1, maxWaitMs / 4)), PunctuationType.WALL_CLOCK_TIME, now -> {
       if (buffer.due(now)) {
         flush();
@@ -96,7 +107,11 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
     byte[] cached = cache.get(cacheKey(query));
     if (cached != null) {
       metrics.hit();
-      forwardSignal(request, decode(cached));
+      float[] vector = vectorOf(cached);
+      if (request.getEventTime() - lastUsedOf(cached) >= LAST_USED_REFRESH_MS) {
+        cache.put(cacheKey(query), encode(request.getEventTime(), vector));
+      }
+      forwardSignal(request, vector);
       return;
     }
     metrics.miss();
@@ -129,7 +144,7 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
         continue;
       }
       if (cache.get(cacheKey(r.getText())) == null) {
-        cache.put(cacheKey(r.getText()), encode(v));
+        cache.put(cacheKey(r.getText()), encode(r.getEventTime(), v));
         context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(EmbedRequest.newBuilder(r).setAuthorId(null).build(), embedder.model().id(), v, true), r.getEventTime()));
       }
       forwardSignal(r, v);
@@ -149,15 +164,34 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
     context.forward(new Record<>(r.getAuthorId(), new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value), r.getEventTime(), headers));
   }
 
-  private static byte[] encode(float[] v) {
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length);
+  // Drops queries nobody has searched for within the TTL (event time).
+  private void evict(long streamTime) {
+    java.util.List<String> old = new java.util.ArrayList<>();
+    try (var it = cache.all()) {
+      it.forEachRemaining(kv -> {
+        if (lastUsedOf(kv.value) < streamTime - cacheTtlMs) {
+          old.add(kv.key);
+        }
+      });
+    }
+    old.forEach(cache::delete);
+  }
+
+  // Cache value: the last-used event time (8 bytes, big-endian), then the vector's floats.
+  static byte[] encode(long lastUsed, float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(8 + 4 * v.length);
+    b.putLong(lastUsed);
     b.asFloatBuffer().put(v);
     return b.array();
   }
 
-  private static float[] decode(byte[] bytes) {
-    float[] v = new float[bytes.length / 4];
-    ByteBuffer.wrap(bytes).asFloatBuffer().get(v);
+  static long lastUsedOf(byte[] bytes) {
+    return ByteBuffer.wrap(bytes).getLong();
+  }
+
+  static float[] vectorOf(byte[] bytes) {
+    float[] v = new float[(bytes.length - 8) / 4];
+    ByteBuffer.wrap(bytes, 8, bytes.length - 8).asFloatBuffer().get(v);
     return v;
   }
 }
