@@ -29,6 +29,16 @@ public final class VectorMath {
     return s;
   }
 
+  /** Dot product of an accumulated (double) vector with a float one, accumulated in double. */
+  public static double dot(double[] a, float[] b) {
+    requireSameLength(a.length, b.length);
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
   /** Euclidean norm. */
   public static double norm(float[] a) {
     return Math.sqrt(dot(a, a));
@@ -54,6 +64,16 @@ public final class VectorMath {
 
   /** Cosine similarity, or {@link Double#NaN} when either vector has zero norm. */
   public static double cosine(double[] a, double[] b) {
+    double na = norm(a);
+    double nb = norm(b);
+    if (na == 0 || nb == 0) {
+      return Double.NaN;
+    }
+    return dot(a, b) / (na * nb);
+  }
+
+  /** Cosine of an accumulated (double) vector and a float one, or NaN when either is zero. */
+  public static double cosine(double[] a, float[] b) {
     double na = norm(a);
     double nb = norm(b);
     if (na == 0 || nb == 0) {

@@ -21,6 +21,16 @@ class VectorMathTest {
   }
 
   @Test
+  void mixedPrecisionDotAndCosine() {
+    double[] a = {0.6, 0.0};
+    float[] b = {0.8f, 0.6f};
+    assertEquals(0.48, VectorMath.dot(a, b), 1e-7);
+    assertEquals(0.8, VectorMath.cosine(a, b), 1e-7);
+    assertTrue(Double.isNaN(VectorMath.cosine(new double[] {0, 0}, b)));
+    assertThrows(IllegalArgumentException.class, () -> VectorMath.dot(new double[3], b));
+  }
+
+  @Test
   void zeroVectorHasNoCosine() {
     assertTrue(Double.isNaN(VectorMath.cosine(new float[] {0, 0}, new float[] {1, 0})));
     assertNull(VectorMath.normalizedCopy(new double[] {0, 0}));

@@ -41,7 +41,7 @@ public final class ExposureFeatures {
     String w = label(window);
     Map<String, Double> f = new LinkedHashMap<>();
     f.put("cos_viewer_post_" + w, cos(viewerMean, post));
-    f.put("dot_viewer_post_" + w, viewerMean == null || post == null ? null : finite(dot(viewerMean, post)));
+    f.put("dot_viewer_post_" + w, viewerMean == null || post == null ? null : finite(VectorMath.dot(viewerMean, post)));
     f.put("cos_intent_post_" + w, cos(intentMean, post));
     return f;
   }
@@ -53,23 +53,7 @@ public final class ExposureFeatures {
   }
 
   private static Double cos(double[] a, float[] b) {
-    if (a == null || b == null) {
-      return null;
-    }
-    double na = VectorMath.norm(a);
-    double nb = VectorMath.norm(b);
-    return na == 0 || nb == 0 ? null : finite(dot(a, b) / (na * nb));
-  }
-
-  private static double dot(double[] a, float[] b) {
-    if (a.length != b.length) {
-      throw new IllegalArgumentException("vector dimensions differ: " + a.length + " vs " + b.length);
-    }
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
+    return a == null || b == null ? null : finite(VectorMath.cosine(a, b));
   }
 
   private static Double finite(double v) {
