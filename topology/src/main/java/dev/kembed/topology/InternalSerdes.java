@@ -3,7 +3,6 @@ package dev.kembed.topology;
 import dev.kembed.topology.internal.EmbedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -11,6 +10,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Serdes for kembed's internal records (state stores, their changelogs, repartition topics).
@@ -36,10 +36,7 @@ public final class InternalSerdes {
             return null;
           }
           try {
-            ByteBuffer b = encoder.encode(r);
-            byte[] out = new byte[b.remaining()];
-            b.get(out);
-            return out;
+            return Utils.toArray(encoder.encode(r));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

@@ -59,6 +59,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The whole kembed topology, built in one place. Read top to bottom, it is the data flow:
@@ -148,7 +149,7 @@ public final class KembedTopology {
       KStream<String, ContentChange> embedded = changes.filter((id, c) -> c.kind() != ContentChange.Kind.FAILED, Named.as("embedded"));
       toDeadLetters(changes.filter((id, c) -> c.kind() == ContentChange.Kind.FAILED, Named.as("embed-failed"))
           .mapValues(ContentChange::request, Named.as("failed-request"))
-          .mapValues((id, r) -> new DeadLetter(id.getBytes(StandardCharsets.UTF_8), bytes(r.getSourceValue())), Named.as("failed-to-dead-letter")), "embed");
+          .mapValues((id, r) -> new DeadLetter(id.getBytes(StandardCharsets.UTF_8), r.getSourceValue() == null ? null : Utils.toArray(r.getSourceValue())), Named.as("failed-to-dead-letter")), "embed");
       contentOutputs(embedded);
       if (indexes != null) QueryExpansions.attach(only(queries, UserSignal.class, "expansion-signals"), config, indexes.queries());
 
@@ -306,15 +307,6 @@ public final class KembedTopology {
 
     private static boolean isQuery(ContentChange c) {
       return "QUERY".equals(c.request().getEntityType());
-    }
-
-    private static byte[] bytes(java.nio.ByteBuffer b) {
-      if (b == null) {
-        return null;
-      }
-      byte[] out = new byte[b.remaining()];
-      b.duplicate().get(out);
-      return out;
     }
   }
 }

@@ -8,7 +8,6 @@ import dev.kembed.state.window.WindowedVectorAggregator;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.features.ExposureFeatures;
 import dev.kembed.topology.internal.PartialFeatureRow;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Completes a similarity-feature row on the author's partition: {@code cos_viewer_author_<w>},
@@ -50,10 +50,7 @@ public final class AuthorFeatureProcessor implements Processor<String, PartialFe
   public void process(Record<String, PartialFeatureRow> record) {
     String author = record.key();
     PartialFeatureRow partial = record.value();
-    ByteBuffer b = partial.getRow();
-    byte[] bytes = new byte[b.remaining()];
-    b.duplicate().get(bytes);
-    SimilarityFeatures row = rowSerde.deserializer().deserialize("", bytes);
+    SimilarityFeatures row = rowSerde.deserializer().deserialize("", Utils.toArray(partial.getRow()));
     List<WindowVector> authorVectors = aggregator.snapshotAt(author, UserVectorProcessor.kindKey(Signals.ENGAGEMENT, row.getModelId()), row.getEventTime().toEpochMilli());
     Map<String, Double> features = new HashMap<>(row.getFeatures());
     for (int i = 0; i < windows.windows().size(); i++) {

@@ -3,14 +3,12 @@ package dev.kembed.topology.processors;
 import dev.kembed.inference.Embedder;
 import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
-import dev.kembed.topology.errors.DlqHeaders;
-import dev.kembed.topology.errors.DlqMetrics;
+import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.internal.EmbedRequest;
 import dev.kembed.topology.metrics.EmbedMetrics;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -119,9 +117,8 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
       } else {
         Exception e = errors[i];
         DlqReason reason = BatchBuffer.reasonFor(e);
-        DlqMetrics.record(reason);
         log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
-        var headers = DlqHeaders.write(new RecordHeaders(), reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+        var headers = DeadLetter.headers(reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
         context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, e), r.getEventTime(), headers));
       }
     }

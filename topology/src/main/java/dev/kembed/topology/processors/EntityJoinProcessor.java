@@ -11,7 +11,6 @@ import dev.kembed.topology.content.EntityEvent;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.content.Vectors;
 import dev.kembed.topology.errors.DeadLetter;
-import dev.kembed.topology.errors.DlqHeaders;
 import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.SourceHeaders;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -35,6 +33,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,8 +104,8 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     // Release what waited for this entity: interactions in event-time order (their keys sort so).
     for (KeyValue<String, PendingInteraction> kv : prefix(pendingInteractions, id)) {
       PendingInteraction p = kv.value;
-      InteractionEvent i = interactionSerde.deserializer().deserialize(p.getSourceTopic(), bytes(p.getInteraction()));
-      emitSignal(i, embedding, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset(), bytes(p.getInteraction()));
+      InteractionEvent i = interactionSerde.deserializer().deserialize(p.getSourceTopic(), Utils.toArray(p.getInteraction()));
+      emitSignal(i, embedding, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset(), Utils.toArray(p.getInteraction()));
       pendingInteractions.delete(kv.key);
     }
     if (embedding.getEntityType() == EntityType.POST) {
@@ -192,11 +191,10 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
       }
       for (KeyValue<String, PendingInteraction> kv : old) {
         PendingInteraction p = kv.value;
-        InteractionEvent i = interactionSerde.deserializer().deserialize(p.getSourceTopic(), bytes(p.getInteraction()));
+        InteractionEvent i = interactionSerde.deserializer().deserialize(p.getSourceTopic(), Utils.toArray(p.getInteraction()));
         String msg = "no embedding for " + i.getTargetId() + " within join.grace.ms (" + graceMs + " ms of event time)";
-        var headers = DlqHeaders.write(new RecordHeaders(), DlqReason.JOIN_TIMEOUT, "dev.kembed.topology.errors.JoinTimeout", msg, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset());
-        DlqMetrics.record(DlqReason.JOIN_TIMEOUT);
-        context.forward(new Record<>(i.getUserId(), new DeadLetter(i.getUserId().getBytes(StandardCharsets.UTF_8), bytes(p.getInteraction())), streamTime, headers));
+        var headers = DeadLetter.headers(DlqReason.JOIN_TIMEOUT, "dev.kembed.topology.errors.JoinTimeout", msg, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset());
+        context.forward(new Record<>(i.getUserId(), new DeadLetter(i.getUserId().getBytes(StandardCharsets.UTF_8), Utils.toArray(p.getInteraction())), streamTime, headers));
         pendingInteractions.delete(kv.key);
         timedOut++;
       }
@@ -237,12 +235,6 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     try (KeyValueIterator<String, V> it = store.prefixScan(id + SEP, new StringSerializer())) {
       it.forEachRemaining(out::add);
     }
-    return out;
-  }
-
-  private static byte[] bytes(ByteBuffer b) {
-    byte[] out = new byte[b.remaining()];
-    b.duplicate().get(out);
     return out;
   }
 }

@@ -6,9 +6,6 @@ import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.errors.DeadLetter;
-import dev.kembed.topology.errors.DlqHeaders;
-import dev.kembed.topology.errors.DlqMetrics;
-import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.SourceHeaders;
 import dev.kembed.topology.internal.EmbedRequest;
 import dev.kembed.topology.metrics.QueryCacheMetrics;
@@ -20,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -28,6 +24,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Embeds search queries, keyed by normalised query. Queries repeat heavily, so a store caches
@@ -156,11 +153,8 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   }
 
   private void deadLetter(EmbedRequest r, Exception e) {
-    DlqReason reason = BatchBuffer.reasonFor(e);
-    DlqMetrics.record(reason);
-    var headers = DlqHeaders.write(new RecordHeaders(), reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
-    byte[] value = new byte[r.getSourceValue().remaining()];
-    r.getSourceValue().duplicate().get(value);
+    var headers = DeadLetter.headers(BatchBuffer.reasonFor(e), e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+    byte[] value = Utils.toArray(r.getSourceValue());
     context.forward(new Record<>(r.getAuthorId(), new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value), r.getEventTime(), headers));
   }
 

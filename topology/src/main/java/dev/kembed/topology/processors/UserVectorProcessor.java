@@ -15,8 +15,6 @@ import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.content.Vectors;
 import dev.kembed.topology.errors.DeadLetter;
-import dev.kembed.topology.errors.DlqHeaders;
-import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.features.ExposureFeatures;
 import dev.kembed.topology.features.InteractionWeights;
@@ -31,7 +29,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -40,6 +37,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Keyed by user: keeps every user's windowed ENGAGEMENT and SEARCH_INTENT vectors (tiles in
@@ -224,13 +222,8 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   }
 
   private void deadLetter(UserSignal s, DlqReason reason, String message) {
-    DlqMetrics.record(reason);
-    var headers = DlqHeaders.write(new RecordHeaders(), reason, "dev.kembed.state.window.AddResult", message, s.getSourceTopic(), s.getSourcePartition(), s.getSourceOffset());
-    byte[] value = null;
-    if (s.getSourceValue() != null) {
-      value = new byte[s.getSourceValue().remaining()];
-      s.getSourceValue().duplicate().get(value);
-    }
+    var headers = DeadLetter.headers(reason, "dev.kembed.state.window.AddResult", message, s.getSourceTopic(), s.getSourcePartition(), s.getSourceOffset());
+    byte[] value = s.getSourceValue() == null ? null : Utils.toArray(s.getSourceValue());
     context.forward(new Record<>(s.getUserId(), new DeadLetter(s.getUserId().getBytes(StandardCharsets.UTF_8), value), s.getEventTime(), headers));
   }
 }
