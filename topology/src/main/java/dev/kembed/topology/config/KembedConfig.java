@@ -49,6 +49,8 @@ public final class KembedConfig extends AbstractConfig {
   public static final String EMBED_MAX_WAIT_MS = "embed.max.wait.ms";
   public static final String TEXT_URL_MODE = "text.url.mode";
   public static final String TEXT_MAX_CHARS = "text.max.chars";
+  public static final String INPUT_MAX_FUTURE_MS = "input.max.future.ms";
+  public static final String SEARCH_QUERY_MAX_CHARS = "search.query.max.chars";
 
   public static final String INFERENCE_MODEL = "inference.model";
   public static final String INFERENCE_DEVICE = "inference.device";
@@ -104,6 +106,8 @@ public final class KembedConfig extends AbstractConfig {
           .define(EMBED_MAX_WAIT_MS, Type.LONG, 200L, Range.between(1, 60_000), Importance.HIGH, "Longest a buffered text waits (wall-clock) before its batch runs even if not full. Must stay well under transaction.timeout.ms.", EMBED, 2, ConfigDef.Width.SHORT, EMBED_MAX_WAIT_MS)
           .define(TEXT_URL_MODE, Type.STRING, "keep", ValidString.in("keep", "mask", "domain"), Importance.LOW, "URLs inside text: keep them, mask them as [link], or keep only the host name.", EMBED, 3, ConfigDef.Width.SHORT, TEXT_URL_MODE)
           .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
+          .define(INPUT_MAX_FUTURE_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.MEDIUM, "An input whose event time is before 1970 or more than this far ahead of the wall clock is rejected to the DLQ (INVALID_TIMESTAMP). Keep it well under the broker's message.timestamp.after.max.ms (1 h by default), which would otherwise reject outputs stamped with that time.", EMBED, 5, ConfigDef.Width.SHORT, INPUT_MAX_FUTURE_MS)
+          .define(SEARCH_QUERY_MAX_CHARS, Type.INT, 1_000, Range.between(1, 100_000), Importance.LOW, "A search query longer than this (before normalisation) is rejected to the DLQ (TEXT_TOO_LONG): the normalised query becomes a record key and an index entry.", EMBED, 6, ConfigDef.Width.SHORT, SEARCH_QUERY_MAX_CHARS)
           .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default), 'all-minilm-l6-v2' (fp32), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
           .define(INFERENCE_DEVICE, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM, "Execution provider. 'cuda' needs the gpu Maven profile (onnxruntime_gpu) and a CUDA host.", INFERENCE, 2, ConfigDef.Width.SHORT, INFERENCE_DEVICE)
           .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Threads one ONNX Runtime call may use; 0 chooses (1 when texts run one per call, else every core).", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_INTRA_OP_THREADS)
@@ -177,7 +181,8 @@ public final class KembedConfig extends AbstractConfig {
 
   /**
    * Properties for {@code KafkaStreams}: everything kembed does not own, over kembed's defaults
-   * (exactly-once v2, the DLQ topic, kembed's DLQ exception handlers, application id "kembed").
+   * (exactly-once v2, the DLQ topic, kembed's DLQ exception handlers for deserialization,
+   * processing and production, application id "kembed").
    */
   public Properties streamsProperties() {
     Properties p = new Properties();
@@ -187,8 +192,18 @@ public final class KembedConfig extends AbstractConfig {
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqDeserializationHandler");
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqProcessingHandler");
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqProductionHandler");
     p.putAll(passThrough);
     return p;
+  }
+
+  /** The producer's max.request.size for this app (producer.-prefixed or plain; Kafka's 1 MiB default). */
+  public int maxRequestBytes() {
+    Object v = passThrough.get(StreamsConfig.producerPrefix("max.request.size"));
+    if (v == null) {
+      v = passThrough.get("max.request.size");
+    }
+    return v == null ? 1_048_576 : Integer.parseInt(v.toString().trim());
   }
 
   /** Transaction timeout that applies to this app (Streams sets 10 s under exactly-once). */
