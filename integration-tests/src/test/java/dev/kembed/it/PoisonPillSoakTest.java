@@ -105,6 +105,7 @@ class PoisonPillSoakTest {
     config = new KembedConfig(s);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       TopicCreator.ensure(admin, config);
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("manual-posts", 1, (short) 1))).all().get();
     }
     Map<String, Object> p = new HashMap<>();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -351,6 +352,34 @@ class PoisonPillSoakTest {
       assertEquals(expected.getOrDefault(r, 0L), DlqMetrics.count(r) - countsBefore.get(r), "dlq-records-total{reason=" + r + "}");
     }
     System.out.printf("soak: %d records in the burst (%d bad), produced in %d ms; DLQ by reason %s%n", sent, bad.size(), burstMs, expected);
+  }
+
+  // Defect 10, through the CLI on the same broker: a missing topic fails fast, named; a file with
+  // a bad line sends nothing and names the line.
+  @Test
+  void kembedProduceFailsFastOnAMissingTopicAndSendsNothingFromAFileWithABadLine() throws Exception {
+    java.nio.file.Path file = KafkaTestSupport.tempDir("produce").resolve("posts.jsonl");
+    java.nio.file.Files.writeString(file, String.join("\n",
+        "{\"post_id\":\"m1\",\"author_id\":\"u1\",\"body\":\"Found keys\",\"event_time\":1740992400000}",
+        "{\"post_id\":\"m2\",\"author_id\":\"u2\",\"body\":null,\"event_time\":1740992400000}",
+        "{\"post_id\":\"m3\",\"author_id\":\"u3\",\"body\":\"Free plant pots\",\"event_time\":1740992400000}"));
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.err;
+    int missing;
+    int invalid;
+    System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      missing = dev.kembed.topology.cli.KembedCli.execute("produce", "-b", kafka.bootstrapServers(), "--topic", "no-such-topic", "--type", "post", file.toString());
+      invalid = dev.kembed.topology.cli.KembedCli.execute("produce", "-b", kafka.bootstrapServers(), "--topic", "manual-posts", "--type", "post", file.toString());
+    } finally {
+      System.setErr(saved);
+    }
+    String messages = err.toString(StandardCharsets.UTF_8);
+    assertEquals(2, missing, messages);
+    assertTrue(messages.contains("topic 'no-such-topic' does not exist"), messages);
+    assertEquals(1, invalid, messages);
+    assertTrue(messages.contains("nothing sent: 1 of 3 records are invalid") && messages.contains("line 2: "), messages);
+    assertEquals(0, io.read("manual-posts", l -> false, Duration.ofSeconds(3), Duration.ZERO).size(), "not even the valid line 1 was sent");
   }
 
   private List<ConsumerRecord<String, byte[]>> awaitDlq(int n) {
