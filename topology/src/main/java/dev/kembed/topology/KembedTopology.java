@@ -310,7 +310,7 @@ public final class KembedTopology {
               .processValues(ValidateSearchProcessor::new, Named.as("validate-search"))
               .processValues(() -> new EventTimeGate<SearchQueryEvent>(CLOCK_SEARCHES, INPUT_TIME_SEARCHES, searchInputs, q -> q.getEventTime().toEpochMilli(), lateness, KembedTopology.Wiring::rejectLate), Named.as("search-event-time"), CLOCK_SEARCHES, INPUT_TIME_SEARCHES)
               .selectKey((user, q) -> QueryNormalizer.normalize(q.getQuery()), Named.as("key-by-query"));
-      return watermarked(byQuery, searchSerde, SEARCHES_BY_QUERY, CLOCK_SEARCHES, inputs.searches(), CLOCK_CONTENT, "upstream", null)
+      return watermarked(byQuery, searchSerde, SEARCHES_BY_QUERY, CLOCK_SEARCHES, inputs.searches(), CLOCK_CONTENT, EventTimeGate.GROUP, null)
           .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, maxWait, searchSerde.serializer(), cacheTtl, CLOCK_CONTENT), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE, CLOCK_CONTENT);
     }
 
@@ -336,7 +336,7 @@ public final class KembedTopology {
                 }
                 return out;
               }, Named.as("key-by-entity"));
-      KStream<String, ContentEmbedding> embeddings = watermarked(byEntity, embeddingSerde, EMBEDDINGS_BY_ENTITY, CLOCK_CONTENT, contentTasks, CLOCK_JOIN, "upstream", null);
+      KStream<String, ContentEmbedding> embeddings = watermarked(byEntity, embeddingSerde, EMBEDDINGS_BY_ENTITY, CLOCK_CONTENT, contentTasks, CLOCK_JOIN, EventTimeGate.GROUP, null);
       Serde<InteractionEvent> interactionSerde = KembedSerdes.of(InteractionEvent.class);
       InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
       Set<InteractionType> exposures = exposureTypes();
@@ -346,7 +346,7 @@ public final class KembedTopology {
               .processValues(() -> new ValidateInteractionProcessor(weights, exposures), Named.as("validate-interaction"))
               .processValues(() -> new EventTimeGate<InteractionEvent>(CLOCK_INTERACTIONS, INPUT_TIME_INTERACTIONS, interactionInputs, i -> i.getEventTime().toEpochMilli(), lateness, KembedTopology.Wiring::rejectLate), Named.as("interaction-event-time"), CLOCK_INTERACTIONS, INPUT_TIME_INTERACTIONS)
               .selectKey((user, i) -> i.getTargetId(), Named.as("key-by-target"));
-      KStream<String, InteractionEvent> interactions = watermarked(byTarget, interactionSerde, INTERACTIONS_BY_ENTITY, CLOCK_INTERACTIONS, inputs.interactions(), CLOCK_JOIN, "upstream", null);
+      KStream<String, InteractionEvent> interactions = watermarked(byTarget, interactionSerde, INTERACTIONS_BY_ENTITY, CLOCK_INTERACTIONS, inputs.interactions(), CLOCK_JOIN, EventTimeGate.GROUP, null);
       var stores = new EntityJoinProcessor.Stores(ENTITY_VECTOR_STORE, DELETED_ENTITY_STORE, PENDING_INTERACTION_STORE, PENDING_COMMENT_STORE);
       long grace = config.getLong(JOIN_GRACE_MS);
       KStream<String, Object> joined =

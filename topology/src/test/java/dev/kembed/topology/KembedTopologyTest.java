@@ -71,7 +71,7 @@ class KembedTopologyTest {
   }
 
   private void start(Map<String, Object> overrides, Path dir) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "32", "embed.max.wait.ms", "200"));
+    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "32", "embed.max.wait.ms", "200", "topics.partitions", "1", "watermark.idle.ms", "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();

@@ -32,10 +32,11 @@ public final class WatermarkTracker {
       return wallClockIdle ? nowMs - lastRecordWallMs >= idleMs : reportedIdle;
     }
 
-    // An input partition promises nothing about its latest event time itself: another record of
-    // the same millisecond may follow.
-    long effective(long outOfOrdernessMs) {
-      if (!wallClockIdle || watermark == Long.MIN_VALUE) {
+    // A busy input partition promises nothing about its latest event time itself: another record
+    // of the same millisecond (or within the out-of-orderness) may follow. An idle one has
+    // delivered everything it had.
+    long effective(long nowMs, long idleMs, long outOfOrdernessMs) {
+      if (!wallClockIdle || watermark == Long.MIN_VALUE || idle(nowMs, idleMs)) {
         return watermark;
       }
       return watermark - 1 - outOfOrdernessMs;
@@ -99,7 +100,7 @@ public final class WatermarkTracker {
     long any = Long.MIN_VALUE;
     boolean anyActive = false;
     for (Channel c : channels.values()) {
-      long wm = c.effective(outOfOrdernessMs);
+      long wm = c.effective(nowMs, idleMs, outOfOrdernessMs);
       strict = Math.min(strict, wm);
       any = Math.max(any, wm);
       if (!c.idle(nowMs, idleMs)) {

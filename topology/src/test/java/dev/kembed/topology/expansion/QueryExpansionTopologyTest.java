@@ -60,7 +60,7 @@ class QueryExpansionTopologyTest {
   }
 
   private void start(Map<String, Object> overrides, boolean withIndexes) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1"));
+    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "topics.partitions", "1", "watermark.idle.ms", "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();
