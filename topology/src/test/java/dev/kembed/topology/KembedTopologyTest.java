@@ -73,7 +73,7 @@ class KembedTopologyTest {
   }
 
   private void start(Map<String, Object> overrides, Path dir) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "32", "embed.max.wait.ms", "200", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK));
+    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "32", "embed.max.wait.ms", "200", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK, "topics.partitions", "1", "watermark.idle.ms", "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();

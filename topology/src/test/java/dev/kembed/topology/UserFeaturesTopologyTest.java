@@ -68,7 +68,7 @@ class UserFeaturesTopologyTest {
   }
 
   private void start(Map<String, Object> overrides) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "join.grace.ms", "3600000", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK));
+    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "join.grace.ms", "3600000", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK, "topics.partitions", "1", "watermark.idle.ms", "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();
@@ -82,6 +82,17 @@ class UserFeaturesTopologyTest {
     features = driver.createOutputTopic("similarity-features", new StringDeserializer(), KembedSerdes.of(SimilarityFeatures.class).deserializer());
     embeddings = driver.createOutputTopic("content-embeddings", new StringDeserializer(), KembedSerdes.of(ContentEmbedding.class).deserializer());
     dlq = driver.createOutputTopic("kembed-dlq", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+  }
+
+  /**
+   * Lets the watermarks catch up with what was piped: the driver processes every record at once,
+   * so a few wall-clock ticks let each task send its watermark and the user-vector task release.
+   */
+  private <T> T settled(T outputTopic) {
+    for (int i = 0; i < 5; i++) {
+      driver.advanceWallClockTime(Duration.ofMillis(100));
+    }
+    return outputTopic;
   }
 
   private static Instant at(double hours) {
@@ -102,7 +113,7 @@ class UserFeaturesTopologyTest {
 
   private Map<String, UserVector> latestVectors() {
     Map<String, UserVector> m = new HashMap<>();
-    userVectors.readRecordsToList().forEach(r -> m.put(r.key(), r.value()));
+    settled(userVectors).readRecordsToList().forEach(r -> m.put(r.key(), r.value()));
     return m;
   }
 
@@ -162,7 +173,7 @@ class UserFeaturesTopologyTest {
     interact("u", "pB", InteractionType.IMPRESSION, 2);
     interact("u", "pA", InteractionType.IMPRESSION, 3);
     interact("u", "pG", InteractionType.IMPRESSION, 4);
-    List<TestRecord<String, SimilarityFeatures>> rows = features.readRecordsToList();
+    List<TestRecord<String, SimilarityFeatures>> rows = settled(features).readRecordsToList();
     assertEquals(List.of("u|pB", "u|pA", "u|pG"), rows.stream().map(TestRecord::key).toList());
 
     // Row 1 sees u = 2·alpha only (its own impression of beta not yet applied).
@@ -193,7 +204,7 @@ class UserFeaturesTopologyTest {
     start(Map.of());
     post("pA", "alice", "alpha", 0);
     interact("newcomer", "pA", InteractionType.IMPRESSION, 1);
-    Map<String, Double> f = features.readRecordsToList().get(0).value().getFeatures();
+    Map<String, Double> f = settled(features).readRecordsToList().get(0).value().getFeatures();
     for (String w : List.of("p7d", "p30d", "p90d")) {
       for (String name : List.of("cos_viewer_post_", "dot_viewer_post_", "cos_intent_post_")) {
         assertTrue(f.containsKey(name + w), name + w);
@@ -214,7 +225,7 @@ class UserFeaturesTopologyTest {
     long before = DlqMetrics.count(DlqReason.JOIN_TIMEOUT);
     interact("u", "pNever", InteractionType.CLICK, 2);
     post("pOther", "bob", "beta", 4); // stream time moves 2 hours past the waiting click
-    List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+    List<TestRecord<byte[], byte[]>> dead = settled(dlq).readRecordsToList();
     assertEquals(1, dead.size());
     assertEquals("JOIN_TIMEOUT", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.REASON));
     assertEquals("interactions", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.TOPIC));
@@ -243,7 +254,7 @@ class UserFeaturesTopologyTest {
     interact("u", "pA", InteractionType.CLICK, 9.5); // within an hour: applied
     interact("u", "pA", InteractionType.CLICK, 5); // five hours late
     assertEquals(4.0, latestVectors().get("u|ENGAGEMENT|P7D").getTotalWeight(), EPS);
-    List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+    List<TestRecord<byte[], byte[]>> dead = settled(dlq).readRecordsToList();
     assertEquals(1, dead.size());
     assertEquals("LATE_EVENT", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.REASON));
     assertEquals("2", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.OFFSET), "the third record of the interactions topic");
@@ -282,11 +293,11 @@ class UserFeaturesTopologyTest {
   void emitIntervalThrottlesUserVectorsButEmitsTheLastChange() {
     start(Map.of("user.vector.emit.interval.ms", "3600000"));
     post("pA", "alice", "alpha", 0);
-    userVectors.readRecordsToList();
+    settled(userVectors).readRecordsToList();
     interact("u", "pA", InteractionType.CLICK, 1); // emitted
     interact("u", "pA", InteractionType.CLICK, 1.1); // throttled
     interact("u", "pA", InteractionType.CLICK, 1.2); // throttled
-    List<TestRecord<String, UserVector>> first = userVectors.readRecordsToList();
+    List<TestRecord<String, UserVector>> first = settled(userVectors).readRecordsToList();
     assertEquals(3, first.size(), "one record per window for the first click only");
     assertEquals(2.0, first.get(0).value().getTotalWeight(), EPS);
     post("pB", "bob", "beta", 2.5); // stream time passes the interval

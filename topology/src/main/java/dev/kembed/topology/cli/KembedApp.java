@@ -1,6 +1,7 @@
 package dev.kembed.topology.cli;
 
 import dev.kembed.inference.Embedder;
+import dev.kembed.topology.InputPartitions;
 import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.expansion.IndexService;
@@ -38,7 +39,7 @@ public final class KembedApp implements AutoCloseable {
   /** An instance whose search queries are expanded from {@code indexes} (null: no expansions). */
   public KembedApp(KembedConfig config, Embedder embedder, IndexService indexes) {
     this.config = config;
-    Topology topology = KembedTopology.build(config, embedder, indexes);
+    Topology topology = KembedTopology.build(config, embedder, indexes, inputPartitions(config));
     log.debug("Topology:\n{}", topology.describe());
     this.sourceTopics = sourceTopics(topology);
     this.subtopologies = topology.describe().subtopologies().size();
@@ -56,6 +57,32 @@ public final class KembedApp implements AutoCloseable {
           log.error("Stream thread failed; shutting this instance down", e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+  }
+
+  /**
+   * The partition counts of the input topics as the cluster has them (they decide how many
+   * upstream tasks send watermarks); {@code topics.partitions} for a topic that cannot be
+   * described, e.g. one that does not exist yet.
+   */
+  static InputPartitions inputPartitions(KembedConfig config) {
+    InputPartitions assumed = InputPartitions.of(config);
+    java.util.List<String> names = java.util.List.of(config.topic(KembedConfig.TOPIC_POSTS), config.topic(KembedConfig.TOPIC_COMMENTS), config.topic(KembedConfig.TOPIC_INTERACTIONS), config.topic(KembedConfig.TOPIC_SEARCH_QUERIES));
+    java.util.Map<String, Integer> found = new java.util.HashMap<>();
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(AdminProps.of(config))) {
+      admin.describeTopics(names).topicNameValues().forEach((name, f) -> {
+        try {
+          found.put(name, f.get(15, TimeUnit.SECONDS).partitions().size());
+        } catch (Exception e) {
+          log.info("input topic {} not described ({}); assuming topics.partitions", name, e.getClass().getSimpleName());
+        }
+      });
+    } catch (RuntimeException e) {
+      log.warn("could not describe the input topics; assuming topics.partitions for each", e);
+    }
+    int n = assumed.posts();
+    InputPartitions p = new InputPartitions(found.getOrDefault(names.get(0), n), found.getOrDefault(names.get(1), n), found.getOrDefault(names.get(2), n), found.getOrDefault(names.get(3), n));
+    log.info("input partitions: {}", p);
+    return p;
   }
 
   public void start() {

@@ -7,6 +7,7 @@ import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.metrics.EmbedMetrics;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
 
   private final Embedder embedder;
   private final String bufferStore;
+  private final String clockStore;
   private final String hashStore;
   private final int batchSize;
   private final long maxWaitMs;
@@ -45,7 +47,13 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   private EmbedMetrics metrics;
 
   public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long maxWaitMs) {
+    this(embedder, bufferStore, hashStore, batchSize, maxWaitMs, null);
+  }
+
+  /** With {@code clockStore}, the buffer holds the task's watermark at its earliest text. */
+  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long maxWaitMs, String clockStore) {
     this.embedder = embedder;
+    this.clockStore = clockStore;
     this.bufferStore = bufferStore;
     this.hashStore = hashStore;
     this.batchSize = batchSize;
@@ -56,6 +64,9 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   public void init(ProcessorContext<String, ContentChange> context) {
     this.context = context;
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
+    if (clockStore != null) {
+      ((TaskClockStore) context.getStateStore(clockStore)).clock().hold(bufferStore, buffer::earliestEventTime);
+    }
     this.hashes = context.getStateStore(hashStore);
     this.metrics = new EmbedMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
     if (buffer.size() > 0) {

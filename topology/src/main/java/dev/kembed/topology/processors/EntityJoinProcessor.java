@@ -15,6 +15,8 @@ import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.SourceHeaders;
 import dev.kembed.topology.internal.PendingInteraction;
+import dev.kembed.topology.time.TaskClock;
+import dev.kembed.topology.time.TaskClockStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * downstream) and comments waiting for their post (which give the {@code cos_comment_post}
  * feature). Either side may arrive first: an interaction or comment whose target is not embedded
  * yet waits in a store, keyed so that it is released in event-time order when the embedding
- * comes. After {@code join.grace.ms} of stream time a waiting interaction goes to the DLQ
+ * comes. After {@code join.grace.ms} of event time (the watermark of the join's inputs) a waiting interaction goes to the DLQ
  * (JOIN_TIMEOUT) and a waiting comment is counted and dropped. An interaction on a deleted entity
  * is counted and dropped.
  */
@@ -56,6 +58,8 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   public record Stores(String vectors, String deleted, String pendingInteractions, String pendingComments) {}
 
   private final Stores names;
+  private final String clockStore;
+  private final long intervalMs;
   private final long graceMs;
   private final Set<InteractionType> exposures;
   private final Serde<InteractionEvent> interactionSerde;
@@ -64,9 +68,13 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   private KeyValueStore<String, Long> deleted;
   private KeyValueStore<String, PendingInteraction> pendingInteractions;
   private KeyValueStore<String, ContentEmbedding> pendingComments;
+  private TaskClock clock;
+  private long lastExpiry = Long.MIN_VALUE;
 
-  public EntityJoinProcessor(Stores names, long graceMs, Set<InteractionType> exposures, Serde<InteractionEvent> interactionSerde) {
+  public EntityJoinProcessor(Stores names, String clockStore, long intervalMs, long graceMs, Set<InteractionType> exposures, Serde<InteractionEvent> interactionSerde) {
     this.names = names;
+    this.clockStore = clockStore;
+    this.intervalMs = intervalMs;
     this.graceMs = graceMs;
     this.exposures = exposures;
     this.interactionSerde = interactionSerde;
@@ -79,7 +87,18 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     this.deleted = context.getStateStore(names.deleted());
     this.pendingInteractions = context.getStateStore(names.pendingInteractions());
     this.pendingComments = context.getStateStore(names.pendingComments());
-    context.schedule(Duration.ofMillis(Math.max(1_000, Math.min(graceMs, 60_000))), PunctuationType.STREAM_TIME, this::expire);
+    this.clock = ((TaskClockStore) context.getStateStore(clockStore)).clock();
+    // The join's clock is the watermark of its inputs, not stream time: one record stamped far
+    // ahead cannot time out everything that waits, and a burst from one upstream task cannot
+    // time out what another task has not delivered yet.
+    long step = Math.max(1_000, Math.min(graceMs, 60_000));
+    context.schedule(Duration.ofMillis(intervalMs), PunctuationType.WALL_CLOCK_TIME, now -> {
+      long wm = clock.output(now);
+      if (wm != Long.MIN_VALUE && (lastExpiry == Long.MIN_VALUE || wm - lastExpiry >= step)) {
+        lastExpiry = wm;
+        expire(wm);
+      }
+    });
   }
 
   @Override
@@ -180,8 +199,9 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     return true;
   }
 
-  private void expire(long streamTime) {
-    long cutoff = streamTime - graceMs;
+  private void expire(long watermark) {
+    long streamTime = Math.max(0, watermark);
+    long cutoff = watermark - graceMs;
     int timedOut = 0;
     try (KeyValueIterator<String, PendingInteraction> it = pendingInteractions.all()) {
       List<KeyValue<String, PendingInteraction>> old = new ArrayList<>();

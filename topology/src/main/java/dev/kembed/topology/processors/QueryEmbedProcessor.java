@@ -10,6 +10,7 @@ import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.SourceHeaders;
 import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.metrics.QueryCacheMetrics;
 import dev.kembed.topology.text.ContentHash;
 import java.nio.ByteBuffer;
@@ -44,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class QueryEmbedProcessor implements Processor<String, SearchQueryEvent, String, Object> {
   private final Embedder embedder;
   private final String bufferStore;
+  private final String clockStore;
   private final String cacheStore;
   private final int batchSize;
   private final long maxWaitMs;
@@ -58,6 +60,12 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   static final long LAST_USED_REFRESH_MS = 86_400_000L;
 
   public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long maxWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs) {
+    this(embedder, bufferStore, cacheStore, batchSize, maxWaitMs, eventSerializer, cacheTtlMs, null);
+  }
+
+  /** With {@code clockStore}, the buffer holds the task's watermark at its earliest search. */
+  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long maxWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs, String clockStore) {
+    this.clockStore = clockStore;
     this.cacheTtlMs = cacheTtlMs;
     this.embedder = embedder;
     this.bufferStore = bufferStore;
@@ -71,6 +79,9 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
+    if (clockStore != null) {
+      ((TaskClockStore) context.getStateStore(clockStore)).clock().hold(bufferStore, buffer::earliestEventTime);
+    }
     this.cache = context.getStateStore(cacheStore);
     this.metrics = new QueryCacheMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
     if (cacheTtlMs > 0) {

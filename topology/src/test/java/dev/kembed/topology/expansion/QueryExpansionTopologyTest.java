@@ -62,7 +62,7 @@ class QueryExpansionTopologyTest {
   }
 
   private void start(Map<String, Object> overrides, boolean withIndexes) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK));
+    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK, "topics.partitions", "1", "watermark.idle.ms", "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();
