@@ -11,7 +11,7 @@ import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.TopicCreator;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.EmbeddedKafka;
+import dev.kembed.testkit.EmbeddedKafka;
 import dev.kembed.topology.metrics.EmbedMetrics;
 import java.time.Duration;
 import java.util.List;
