@@ -6,9 +6,9 @@ import dev.kembed.inference.Embedder;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.expansion.Indexes;
 import dev.kembed.topology.expansion.QueryExpander;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -26,7 +24,7 @@ import org.apache.kafka.streams.state.HostInfo;
  * kembed's HTTP interactive-query API, assembled: {@code /users/{id}/vectors}, {@code /similar},
  * {@code /expand}, {@code /health} and {@code /metrics} over a running {@link KafkaStreams}, the
  * instance's {@link Indexes} and its {@link Embedder}. {@link #start(KembedConfig, KafkaStreams,
- * Embedder, Indexes)} is what {@code kembed run} calls; {@link #start(HttpSettings, Backends)}
+ * Embedder, Indexes, PrometheusMeterRegistry)} is what {@code kembed run} calls; {@link #start(HttpSettings, Backends)}
  * takes each backend separately, for tests and other hosts.
  */
 public final class KembedApi {
@@ -39,11 +37,10 @@ public final class KembedApi {
       Embedder embedder,
       QueryExpander expander,
       Supplier<KafkaStreams.State> streamsState,
-      Supplier<Map<MetricName, ? extends Metric>> streamsMetrics,
-      Supplier<Map<MetricName, ? extends Metric>> kembedMetrics) {}
+      PrometheusMeterRegistry metrics) {}
 
   /** Starts the API for a running app; the caller closes the returned server before the streams. */
-  public static ApiServer start(KembedConfig config, KafkaStreams streams, Embedder embedder, Indexes indexes) throws IOException {
+  public static ApiServer start(KembedConfig config, KafkaStreams streams, Embedder embedder, Indexes indexes, PrometheusMeterRegistry metrics) throws IOException {
     String server = config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
     HostInfo self = server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
     WindowConfig windows = WindowConfig.of(config.getList(USER_VECTOR_WINDOWS), Resolution.defaults(), Duration.ofMillis(config.getLong(USER_VECTOR_LATENESS_MS)));
@@ -53,8 +50,7 @@ public final class KembedApi {
         embedder,
         new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE)),
         streams::state,
-        streams::metrics,
-        () -> DlqMetrics.registry().metrics());
+        metrics);
     return start(HttpSettings.from(config), backends);
   }
 
@@ -65,7 +61,7 @@ public final class KembedApi {
     routes.put(Pattern.compile("/similar"), new SimilarEndpoint(b.indexes()));
     routes.put(Pattern.compile("/expand"), new ExpandEndpoint(b.indexes(), b.embedder(), b.expander()));
     routes.put(Pattern.compile("/health"), new HealthEndpoint(b.streamsState(), b.indexes()));
-    routes.put(Pattern.compile("/metrics"), new MetricsEndpoint(b.streamsMetrics(), b.kembedMetrics(), b.indexes()));
+    routes.put(Pattern.compile("/metrics"), new MetricsEndpoint(b.metrics(), b.indexes()));
     return ApiServer.start(settings, routes);
   }
 }

@@ -4,9 +4,11 @@ import dev.kembed.inference.Embedder;
 import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.internal.EmbedRequest;
 import dev.kembed.topology.metrics.EmbedMetrics;
+import dev.kembed.topology.metrics.KembedMeters;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -40,6 +42,7 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   private BatchBuffer buffer;
   private KeyValueStore<String, String> hashes;
   private EmbedMetrics metrics;
+  private DlqMetrics dlq;
 
   public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long maxWaitMs) {
     this.embedder = embedder;
@@ -54,7 +57,8 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
     this.context = context;
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
     this.hashes = context.getStateStore(hashStore);
-    this.metrics = new EmbedMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    this.metrics = new EmbedMetrics(KembedMeters.registry(context.appConfigs()), context.taskId());
+    this.dlq = DlqMetrics.from(context.appConfigs());
     if (buffer.size() > 0) {
       log.info("task {}: {} texts buffered before a restart will be embedded at the next flush", context.taskId(), buffer.size());
     }
@@ -118,9 +122,16 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
         Exception e = errors[i];
         DlqReason reason = BatchBuffer.reasonFor(e);
         log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
-        var headers = DeadLetter.headers(reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+        var headers = DeadLetter.headers(dlq, reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
         context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, e), r.getEventTime(), headers));
       }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (metrics != null) {
+      metrics.close(); // the task's queue-depth gauge goes with the task
     }
   }
 }

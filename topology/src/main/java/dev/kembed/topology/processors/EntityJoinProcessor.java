@@ -64,6 +64,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   private KeyValueStore<String, Long> deleted;
   private KeyValueStore<String, PendingInteraction> pendingInteractions;
   private KeyValueStore<String, ContentEmbedding> pendingComments;
+  private DlqMetrics dlq;
 
   public EntityJoinProcessor(Stores names, long graceMs, Set<InteractionType> exposures, Serde<InteractionEvent> interactionSerde) {
     this.names = names;
@@ -75,6 +76,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    this.dlq = DlqMetrics.from(context.appConfigs());
     this.vectors = context.getStateStore(names.vectors());
     this.deleted = context.getStateStore(names.deleted());
     this.pendingInteractions = context.getStateStore(names.pendingInteractions());
@@ -122,11 +124,11 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     deleted.put(id, time);
     for (KeyValue<String, PendingInteraction> kv : prefix(pendingInteractions, id)) {
       pendingInteractions.delete(kv.key);
-      DlqMetrics.dropped(DlqReason.DELETED_TARGET);
+      dlq.dropped(DlqReason.DELETED_TARGET);
     }
     for (KeyValue<String, ContentEmbedding> kv : prefix(pendingComments, id)) {
       pendingComments.delete(kv.key);
-      DlqMetrics.dropped(DlqReason.DELETED_TARGET);
+      dlq.dropped(DlqReason.DELETED_TARGET);
     }
   }
 
@@ -139,7 +141,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     if (target != null) {
       emitSignal(i, target, topic, partition, offset, raw);
     } else if (deleted.get(id) != null) {
-      DlqMetrics.dropped(DlqReason.DELETED_TARGET);
+      dlq.dropped(DlqReason.DELETED_TARGET);
     } else {
       // Fixed-width hex time keeps a prefix scan in event-time order; the source coordinates
       // make the key unique per input record, so a restart never overwrites a waiting one.
@@ -193,7 +195,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
         PendingInteraction p = kv.value;
         InteractionEvent i = interactionSerde.deserializer().deserialize(p.getSourceTopic(), Utils.toArray(p.getInteraction()));
         String msg = "no embedding for " + i.getTargetId() + " within join.grace.ms (" + graceMs + " ms of event time)";
-        var headers = DeadLetter.headers(DlqReason.JOIN_TIMEOUT, "dev.kembed.topology.errors.JoinTimeout", msg, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset());
+        var headers = DeadLetter.headers(dlq, DlqReason.JOIN_TIMEOUT, "dev.kembed.topology.errors.JoinTimeout", msg, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset());
         context.forward(new Record<>(i.getUserId(), new DeadLetter(i.getUserId().getBytes(StandardCharsets.UTF_8), Utils.toArray(p.getInteraction())), streamTime, headers));
         pendingInteractions.delete(kv.key);
         timedOut++;
@@ -209,7 +211,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     }
     oldComments.forEach(k -> {
       pendingComments.delete(k);
-      DlqMetrics.dropped(DlqReason.JOIN_TIMEOUT);
+      dlq.dropped(DlqReason.JOIN_TIMEOUT);
     });
     List<String> forgotten = new ArrayList<>();
     try (KeyValueIterator<String, Long> it = deleted.all()) {

@@ -6,8 +6,10 @@ import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.SourceHeaders;
 import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.metrics.KembedMeters;
 import dev.kembed.topology.metrics.QueryCacheMetrics;
 import dev.kembed.topology.text.ContentHash;
 import java.nio.ByteBuffer;
@@ -49,6 +51,7 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   private BatchBuffer buffer;
   private KeyValueStore<String, byte[]> cache;
   private QueryCacheMetrics metrics;
+  private DlqMetrics dlq;
 
   /** An entry's last-used time is rewritten at most this often, not on every repeat. */
   static final long LAST_USED_REFRESH_MS = 86_400_000L;
@@ -68,7 +71,8 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
     this.context = context;
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
     this.cache = context.getStateStore(cacheStore);
-    this.metrics = new QueryCacheMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    this.metrics = new QueryCacheMetrics(KembedMeters.registry(context.appConfigs()));
+    this.dlq = DlqMetrics.from(context.appConfigs());
     if (cacheTtlMs > 0) {
       context.schedule(Duration.ofMillis(Math.max(60_000, Math.min(cacheTtlMs / 10, 3_600_000))), PunctuationType.STREAM_TIME, this::evict);
     }
@@ -153,7 +157,7 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   }
 
   private void deadLetter(EmbedRequest r, Exception e) {
-    var headers = DeadLetter.headers(BatchBuffer.reasonFor(e), e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+    var headers = DeadLetter.headers(dlq, BatchBuffer.reasonFor(e), e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
     byte[] value = Utils.toArray(r.getSourceValue());
     context.forward(new Record<>(r.getAuthorId(), new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value), r.getEventTime(), headers));
   }

@@ -15,6 +15,7 @@ import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.content.Vectors;
 import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.features.ExposureFeatures;
 import dev.kembed.topology.features.InteractionWeights;
@@ -58,6 +59,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   private final double searchWeight;
   private final long emitIntervalMs;
   private final Serde<SimilarityFeatures> rowSerde;
+  private DlqMetrics dlq;
   private ProcessorContext<String, Object> context;
   private WindowedVectorAggregator aggregator;
   private KeyValueStore<String, Long> emitState;
@@ -80,6 +82,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    this.dlq = DlqMetrics.from(context.appConfigs());
     KeyValueStore<Bytes, byte[]> tiles = context.getStateStore(tileStore);
     this.aggregator = new WindowedVectorAggregator(new KeyValueTileStore(tiles), windows);
     this.emitState = context.getStateStore(emitStore);
@@ -222,7 +225,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   }
 
   private void deadLetter(UserSignal s, DlqReason reason, String message) {
-    var headers = DeadLetter.headers(reason, "dev.kembed.state.window.AddResult", message, s.getSourceTopic(), s.getSourcePartition(), s.getSourceOffset());
+    var headers = DeadLetter.headers(dlq, reason, "dev.kembed.state.window.AddResult", message, s.getSourceTopic(), s.getSourcePartition(), s.getSourceOffset());
     byte[] value = s.getSourceValue() == null ? null : Utils.toArray(s.getSourceValue());
     context.forward(new Record<>(s.getUserId(), new DeadLetter(s.getUserId().getBytes(StandardCharsets.UTF_8), value), s.getEventTime(), headers));
   }

@@ -23,6 +23,8 @@ public final class ValidateInteractionProcessor implements FixedKeyProcessor<Str
   private final Set<InteractionType> exposures;
   private FixedKeyProcessorContext<String, InteractionEvent> context;
 
+  private DlqMetrics dlq;
+
   public ValidateInteractionProcessor(InteractionWeights weights, Set<InteractionType> exposures) {
     this.weights = weights;
     this.exposures = exposures;
@@ -31,6 +33,7 @@ public final class ValidateInteractionProcessor implements FixedKeyProcessor<Str
   @Override
   public void init(FixedKeyProcessorContext<String, InteractionEvent> context) {
     this.context = context;
+    this.dlq = DlqMetrics.from(context.appConfigs());
   }
 
   @Override
@@ -45,7 +48,7 @@ public final class ValidateInteractionProcessor implements FixedKeyProcessor<Str
       throw new BadInputException(DlqReason.KEY_MISMATCH, "record key '" + record.key() + "' differs from user_id '" + e.getUserId() + "'");
     }
     if (e.getInteractionType() == InteractionType.UNKNOWN) {
-      DlqMetrics.dropped(DlqReason.UNKNOWN_INTERACTION_TYPE);
+      dlq.dropped(DlqReason.UNKNOWN_INTERACTION_TYPE);
       return;
     }
     if (weights.weight(e.getInteractionType()) == 0 && !exposures.contains(e.getInteractionType())) {
