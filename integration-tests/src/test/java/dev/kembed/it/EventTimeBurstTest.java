@@ -19,7 +19,7 @@ import dev.kembed.topology.cli.Backfill;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.TopicCreator;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.EmbeddedKafka;
+import dev.kembed.testkit.EmbeddedKafka;
 import dev.kembed.topology.errors.DlqHeaders;
 import dev.kembed.topology.features.QueryNormalizer;
 import java.io.ByteArrayOutputStream;

@@ -16,9 +16,8 @@ import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.TopicCreator;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.EmbeddedKafka;
+import dev.kembed.testkit.EmbeddedKafka;
 import dev.kembed.topology.errors.DlqHeaders;
-import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.DlqRecords;
 import java.io.ByteArrayOutputStream;
@@ -123,9 +122,9 @@ class PoisonPillSoakTest {
     assertTrue(app.awaitRunning(WAIT), "app reaches RUNNING");
     threadsAtStart = threadNames();
     for (DlqReason r : DlqReason.values()) {
-      countsBefore.put(r, DlqMetrics.count(r));
+      countsBefore.put(r, dlqCount(r));
     }
-    deletedTargetBefore = DlqMetrics.droppedCount(DlqReason.DELETED_TARGET);
+    deletedTargetBefore = droppedCount(DlqReason.DELETED_TARGET);
 
     base = System.currentTimeMillis() - 1_800_000L;
     // A post that will be deleted before a comment on it arrives (defect 7): created and
@@ -265,6 +264,16 @@ class PoisonPillSoakTest {
     return app.streams().metadataForLocalThreads().stream().map(m -> m.threadName()).collect(Collectors.toSet());
   }
 
+  private long dlqCount(DlqReason reason) {
+    var c = app.meterRegistry().find("kembed.dlq.records").tag("reason", reason.name()).counter();
+    return c == null ? 0 : (long) c.count();
+  }
+
+  private long droppedCount(DlqReason reason) {
+    var c = app.meterRegistry().find("kembed.dropped.records").tag("reason", reason.name()).counter();
+    return c == null ? 0 : (long) c.count();
+  }
+
   @Test
   void theAppStaysRunningOnTheThreadItStartedWith() throws Exception {
     awaitDlq(bad.size());
@@ -294,7 +303,7 @@ class PoisonPillSoakTest {
     Map<String, Long> perKey = rows.stream().filter(r -> r.key().startsWith("commenter-") || r.key().startsWith("late-commenter")).collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
     assertEquals(COMMENTS, perKey.size(), perKey.toString());
     assertTrue(perKey.values().stream().allMatch(n -> n == 1), perKey.toString());
-    assertEquals(deletedTargetBefore + 1, DlqMetrics.droppedCount(DlqReason.DELETED_TARGET), "the comment on the deleted post is counted as DELETED_TARGET");
+    assertEquals(deletedTargetBefore + 1, droppedCount(DlqReason.DELETED_TARGET), "the comment on the deleted post is counted as DELETED_TARGET");
   }
 
   @Test
@@ -349,7 +358,7 @@ class PoisonPillSoakTest {
     awaitDlq(bad.size());
     Map<DlqReason, Long> expected = bad.values().stream().collect(Collectors.groupingBy(r -> r, () -> new EnumMap<>(DlqReason.class), Collectors.counting()));
     for (DlqReason r : DlqReason.values()) {
-      assertEquals(expected.getOrDefault(r, 0L), DlqMetrics.count(r) - countsBefore.get(r), "dlq-records-total{reason=" + r + "}");
+      assertEquals(expected.getOrDefault(r, 0L), dlqCount(r) - countsBefore.get(r), "kembed_dlq_records_total{reason=" + r + "}");
     }
     System.out.printf("soak: %d records in the burst (%d bad), produced in %d ms; DLQ by reason %s%n", sent, bad.size(), burstMs, expected);
   }

@@ -287,16 +287,16 @@ public final class KembedTopology {
     // A late post or comment is still embedded (its vector does not depend on time) but moves no
     // user vector.
     private EventTimeGate<EmbedRequest> contentGate(Map<String, Integer> contentInputs) {
-      return new EventTimeGate<>(CLOCK_CONTENT, INPUT_TIME_CONTENT, contentInputs, EmbedRequest::getEventTime, lateness, (r, t, reason) -> {
+      return new EventTimeGate<>(CLOCK_CONTENT, INPUT_TIME_CONTENT, contentInputs, EmbedRequest::getEventTime, lateness, (r, t, reason, dlq) -> {
         if (!r.getDeleted()) {
-          DlqMetrics.dropped(DlqReason.LATE_EVENT);
+          dlq.dropped(DlqReason.LATE_EVENT);
         }
         r.setLate(true);
         return r;
       });
     }
 
-    private static <V> V rejectLate(V value, long t, String reason) {
+    private static <V> V rejectLate(V value, long t, String reason, DlqMetrics dlq) {
       throw new BadInputException(DlqReason.LATE_EVENT, reason);
     }
 

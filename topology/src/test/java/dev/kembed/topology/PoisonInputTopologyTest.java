@@ -19,7 +19,8 @@ import dev.kembed.schemas.UserVector;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.errors.DlqHeaders;
-import dev.kembed.topology.errors.DlqMetrics;
+import dev.kembed.topology.metrics.KembedMeters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.DlqRecords;
 import dev.kembed.topology.testing.KeywordEmbedder;
@@ -57,6 +58,7 @@ class PoisonInputTopologyTest {
 
   @TempDir Path stateDir;
   private final KeywordEmbedder model = new KeywordEmbedder();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private TopologyTestDriver driver;
   private TestInputTopic<String, PostEvent> posts;
   private TestInputTopic<String, CommentEvent> comments;
@@ -73,12 +75,13 @@ class PoisonInputTopologyTest {
   }
 
   private void start(Map<String, Object> overrides) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "8", "embed.max.wait.ms", "200", "join.grace.ms", Long.toString(HOUR)));
+    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "8", "embed.max.wait.ms", "200", "join.grace.ms", Long.toString(HOUR), "topics.partitions", "1", "watermark.idle.ms", "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-poison");
+    p.put(KembedMeters.REGISTRY_CONFIG, registry);
     driver = new TopologyTestDriver(KembedTopology.build(config, model), p, NOW);
     posts = driver.createInputTopic("posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer());
     comments = driver.createInputTopic("comments", new StringSerializer(), KembedSerdes.of(CommentEvent.class).serializer());
@@ -102,6 +105,11 @@ class PoisonInputTopologyTest {
   // negative timestamps, so those records carry the send time).
   private static Instant recordTime(long eventTime) {
     return eventTime < 0 ? NOW : Instant.ofEpochMilli(eventTime);
+  }
+
+  private double dropped(DlqReason reason) {
+    var c = registry.find("kembed.dropped.records").tag("reason", reason.name()).counter();
+    return c == null ? 0 : c.count();
   }
 
   private void flush() {
@@ -213,16 +221,16 @@ class PoisonInputTopologyTest {
     start(Map.of("embed.batch.size", "1"));
     posts.pipeInput("pA", post("pA", "alpha post", hoursAgo(3)), recordTime(hoursAgo(3)));
     posts.pipeInput("pA", (PostEvent) null, recordTime(hoursAgo(2.5)));
-    long deletedBefore = DlqMetrics.droppedCount(DlqReason.DELETED_TARGET);
-    long timeoutBefore = DlqMetrics.droppedCount(DlqReason.JOIN_TIMEOUT);
+    double deletedBefore = dropped(DlqReason.DELETED_TARGET);
+    double timeoutBefore = dropped(DlqReason.JOIN_TIMEOUT);
     comments.pipeInput("c1", CommentEvent.newBuilder().setCommentId("c1").setPostId("pA").setAuthorId("bob").setText("gamma comment").setEventTime(Instant.ofEpochMilli(hoursAgo(2))).build(), recordTime(hoursAgo(2)));
-    assertEquals(deletedBefore + 1, DlqMetrics.droppedCount(DlqReason.DELETED_TARGET));
+    assertEquals(deletedBefore + 1, dropped(DlqReason.DELETED_TARGET));
     KeyValueStore<String, ContentEmbedding> pending = driver.getKeyValueStore(KembedTopology.PENDING_COMMENT_STORE);
     try (var it = pending.all()) {
       assertTrue(!it.hasNext(), "nothing waits for a deleted post");
     }
     posts.pipeInput("pZ", post("pZ", "delta later", hoursAgo(0.1)), recordTime(hoursAgo(0.1))); // stream time passes the grace
-    assertEquals(timeoutBefore, DlqMetrics.droppedCount(DlqReason.JOIN_TIMEOUT));
+    assertEquals(timeoutBefore, dropped(DlqReason.JOIN_TIMEOUT));
   }
 
   // Serving: the query cache's eviction also makes the outputs forget the query.

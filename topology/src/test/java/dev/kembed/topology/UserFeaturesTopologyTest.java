@@ -18,9 +18,10 @@ import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.content.Vectors;
 import dev.kembed.topology.errors.DlqHeaders;
-import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
+import dev.kembed.topology.metrics.KembedMeters;
 import dev.kembed.topology.testing.KeywordEmbedder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +63,13 @@ class UserFeaturesTopologyTest {
   private TestOutputTopic<String, ContentEmbedding> embeddings;
   private TestOutputTopic<byte[], byte[]> dlq;
 
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  private double counted(String meter, DlqReason reason) {
+    var c = registry.find(meter).tag("reason", reason.name()).counter();
+    return c == null ? 0 : c.count();
+  }
+
   @AfterEach
   void close() {
     driver.close();
@@ -74,6 +82,7 @@ class UserFeaturesTopologyTest {
     Properties p = config.streamsProperties();
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-users");
+    p.put(KembedMeters.REGISTRY_CONFIG, registry);
     driver = new TopologyTestDriver(KembedTopology.build(config, model), p, T0);
     posts = driver.createInputTopic("posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer());
     interactions = driver.createInputTopic("interactions", new StringSerializer(), KembedSerdes.of(InteractionEvent.class).serializer());
@@ -222,7 +231,7 @@ class UserFeaturesTopologyTest {
     post("pLate", "alice", "delta", 1.5);
     assertVector(KeywordEmbedder.DELTA, latestVectors().get("u|ENGAGEMENT|P7D"));
 
-    long before = DlqMetrics.count(DlqReason.JOIN_TIMEOUT);
+    double before = counted("kembed.dlq.records", DlqReason.JOIN_TIMEOUT);
     interact("u", "pNever", InteractionType.CLICK, 2);
     post("pOther", "bob", "beta", 4); // stream time moves 2 hours past the waiting click
     List<TestRecord<byte[], byte[]>> dead = settled(dlq).readRecordsToList();
@@ -232,7 +241,7 @@ class UserFeaturesTopologyTest {
     assertEquals("1", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.OFFSET), "the second record of the interactions topic");
     InteractionEvent original = KembedSerdes.of(InteractionEvent.class).deserializer().deserialize("interactions", dead.get(0).value());
     assertEquals("pNever", original.getTargetId());
-    assertEquals(before + 1, DlqMetrics.count(DlqReason.JOIN_TIMEOUT));
+    assertEquals(before + 1, counted("kembed.dlq.records", DlqReason.JOIN_TIMEOUT));
   }
 
   @Test
@@ -240,10 +249,10 @@ class UserFeaturesTopologyTest {
     start(Map.of());
     post("pA", "alice", "alpha", 0);
     posts.pipeInput("pA", (PostEvent) null, at(0.5));
-    long before = DlqMetrics.droppedCount(DlqReason.DELETED_TARGET);
+    double before = counted("kembed.dropped.records", DlqReason.DELETED_TARGET);
     interact("u", "pA", InteractionType.CLICK, 1);
     assertTrue(latestVectors().keySet().stream().noneMatch(k -> k.startsWith("u|")));
-    assertEquals(before + 1, DlqMetrics.droppedCount(DlqReason.DELETED_TARGET));
+    assertEquals(before + 1, counted("kembed.dropped.records", DlqReason.DELETED_TARGET));
   }
 
   @Test

@@ -5,6 +5,9 @@ import dev.kembed.topology.InputPartitions;
 import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.expansion.IndexService;
+import dev.kembed.topology.metrics.KembedMeters;
+import dev.kembed.topology.metrics.ServiceMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * app through this class so they behave the same. A stream thread that dies of an unexpected
  * exception shuts this client down (rather than being replaced and failing the same way in a
  * loop); the state becomes ERROR, which the health endpoint reports and {@link #awaitStop} returns.
+ * Each instance has its own metrics registry ({@link #meterRegistry}): JVM, process, Kafka
+ * Streams and kembed's meters, which processors and exception handlers reach through the Streams
+ * configuration ({@link KembedMeters}).
  */
 public final class KembedApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KembedApp.class);
@@ -31,6 +37,7 @@ public final class KembedApp implements AutoCloseable {
   private final KembedConfig config;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final java.util.Set<String> sourceTopics;
+  private final ServiceMetrics metrics = new ServiceMetrics();
 
   public KembedApp(KembedConfig config, Embedder embedder) {
     this(config, embedder, null);
@@ -44,7 +51,9 @@ public final class KembedApp implements AutoCloseable {
     this.sourceTopics = sourceTopics(topology);
     this.subtopologies = topology.describe().subtopologies().size();
     Properties props = config.streamsProperties();
+    props.put(KembedMeters.REGISTRY_CONFIG, metrics.registry());
     this.streams = new KafkaStreams(topology, props);
+    metrics.bind(streams);
     streams.setStateListener(
         (now, before) -> {
           log.info("kembed {} -> {}", before, now);
@@ -143,6 +152,11 @@ public final class KembedApp implements AutoCloseable {
     return streams;
   }
 
+  /** This instance's metrics; {@code GET /metrics} serves its scrape. */
+  public PrometheusMeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
   public KafkaStreams.State state() {
     return streams.state();
   }
@@ -151,6 +165,7 @@ public final class KembedApp implements AutoCloseable {
   public boolean close(Duration timeout) {
     log.info("Closing kembed (up to {} s)", timeout.toSeconds());
     boolean clean = streams.close(timeout);
+    metrics.close();
     log.info(clean ? "kembed closed cleanly" : "kembed did not close within {} s", timeout.toSeconds());
     return clean;
   }

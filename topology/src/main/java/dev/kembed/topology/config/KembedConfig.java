@@ -1,6 +1,8 @@
 package dev.kembed.topology.config;
 
 import dev.kembed.inference.EmbedderOptions;
+import dev.kembed.topology.rocksdb.BoundedRocksDbConfigSetter;
+import dev.kembed.topology.rocksdb.RocksDbBudget;
 import dev.kembed.topology.text.TextCleaner;
 import java.util.HashMap;
 import java.util.Locale;
@@ -30,6 +32,7 @@ public final class KembedConfig extends AbstractConfig {
   private static final String JOIN = "Joins";
   private static final String USERS = "User vectors and features";
   private static final String SERVING = "Serving";
+  private static final String STATE = "State stores";
 
   public static final String TOPIC_POSTS = "topic.posts";
   public static final String TOPIC_COMMENTS = "topic.comments";
@@ -80,6 +83,8 @@ public final class KembedConfig extends AbstractConfig {
   public static final String INDEX_SNAPSHOT_INTERVAL_MS = "index.snapshot.interval.ms";
   public static final String INDEX_SNAPSHOT_RECORDS = "index.snapshot.records";
   public static final String INDEX_SNAPSHOT_MAX_AGE_MS = "index.snapshot.max.age.ms";
+  public static final String ROCKSDB_MEMORY_MB = RocksDbBudget.MEMORY_MB_CONFIG;
+  public static final String ROCKSDB_WRITE_BUFFER_RATIO = RocksDbBudget.WRITE_BUFFER_RATIO_CONFIG;
   public static final String HTTP_PORT = "http.port";
   public static final String HTTP_BIND_ADDRESS = "http.bind.address";
   public static final String HTTP_AUTH_TOKEN = "http.auth.token";
@@ -138,7 +143,9 @@ public final class KembedConfig extends AbstractConfig {
           .define(INDEX_SNAPSHOT_MAX_AGE_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.LOW, "An index snapshot older than this at start is discarded and the index rebuilt from the earliest offset. Keep it at or below the content-embeddings topic's delete.retention.ms (default one day): compaction may since have removed tombstones the snapshot has not seen. 0 disables the check.", SERVING, 7, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_MAX_AGE_MS)
           .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM, "Port of the HTTP interactive-query API (0 picks a free port). Set application.server to host:port of this API so that instances can proxy user lookups to the owner of the key.", SERVING, 8, ConfigDef.Width.SHORT, HTTP_PORT)
           .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API binds to. Loopback by default: expose it (e.g. 0.0.0.0) only together with http.auth.token or behind a proxy that authenticates.", SERVING, 9, ConfigDef.Width.MEDIUM, HTTP_BIND_ADDRESS)
-          .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request but GET /health, /health/live and /health/ready must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN);
+          .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request but GET /health, /health/live and /health/ready must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN)
+          .define(ROCKSDB_MEMORY_MB, Type.INT, RocksDbBudget.DEFAULT_MEMORY_MB, Range.atLeast(8), Importance.MEDIUM, "Off-heap memory of all RocksDB state stores of this JVM, in MiB: one block cache shared by every store, holding data, index and filter blocks, with the memtables charged to it by a write buffer manager (kembed sets rocksdb.config.setter to BoundedRocksDbConfigSetter unless you set your own). Add it to the heap when sizing a container.", STATE, 1, ConfigDef.Width.SHORT, ROCKSDB_MEMORY_MB)
+          .define(ROCKSDB_WRITE_BUFFER_RATIO, Type.DOUBLE, RocksDbBudget.DEFAULT_WRITE_BUFFER_RATIO, Range.between(0.1, 0.9), Importance.LOW, "Share of rocksdb.memory.mb the memtables (write buffers) may take before RocksDB flushes them; the rest caches blocks.", STATE, 2, ConfigDef.Width.SHORT, ROCKSDB_WRITE_BUFFER_RATIO);
 
   private final Map<String, Object> passThrough;
 
@@ -188,7 +195,8 @@ public final class KembedConfig extends AbstractConfig {
   /**
    * Properties for {@code KafkaStreams}: everything kembed does not own, over kembed's defaults
    * (exactly-once v2, the DLQ topic, kembed's DLQ exception handlers for deserialization,
-   * processing and production, application id "kembed").
+   * processing and production, application id "kembed", the bounded RocksDB config setter with its
+   * budget).
    */
   public Properties streamsProperties() {
     Properties p = new Properties();
@@ -199,6 +207,10 @@ public final class KembedConfig extends AbstractConfig {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqDeserializationHandler");
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqProcessingHandler");
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqProductionHandler");
+    // RocksDB's memory is bounded by one budget for every store; the setter reads it from here.
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfigSetter.class.getName());
+    p.put(ROCKSDB_MEMORY_MB, getInt(ROCKSDB_MEMORY_MB));
+    p.put(ROCKSDB_WRITE_BUFFER_RATIO, getDouble(ROCKSDB_WRITE_BUFFER_RATIO));
     p.putAll(passThrough);
     return p;
   }

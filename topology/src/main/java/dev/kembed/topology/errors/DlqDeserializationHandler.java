@@ -14,18 +14,20 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  */
 public class DlqDeserializationHandler extends LogAndContinueExceptionHandler {
   private DlqRecords records = new DlqRecords(1_048_576);
+  private DlqMetrics metrics = DlqMetrics.from(Map.of());
 
   @Override
   public void configure(Map<String, ?> configs) {
     super.configure(configs);
     records = DlqRecords.from(configs);
+    metrics = DlqMetrics.from(configs);
   }
 
   @Override
   public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     Response response = super.handleError(context, record, exception);
     DlqReason reason = DlqReason.UNDECODABLE;
-    DlqMetrics.record(reason);
+    metrics.record(reason);
     return Response.resume(response.deadLetterQueueRecords().stream().map(r -> records.finish(r, context, reason)).toList());
   }
 }

@@ -19,11 +19,13 @@ import org.slf4j.LoggerFactory;
 public class DlqProcessingHandler extends LogAndContinueProcessingExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(DlqProcessingHandler.class);
   private DlqRecords records = new DlqRecords(1_048_576);
+  private DlqMetrics metrics = DlqMetrics.from(Map.of());
 
   @Override
   public void configure(Map<String, ?> configs) {
     super.configure(configs);
     records = DlqRecords.from(configs);
+    metrics = DlqMetrics.from(configs);
   }
 
   @Override
@@ -31,11 +33,11 @@ public class DlqProcessingHandler extends LogAndContinueProcessingExceptionHandl
     DlqReason reason = exception instanceof BadInputException b ? b.reason() : DlqReason.PROCESSING_ERROR;
     if (context.topic() == null) {
       log.error("{} in task {} node {} outside any input record (a punctuation); nothing to dead-letter", reason, context.taskId(), context.processorNodeId(), exception);
-      DlqMetrics.dropped(reason);
+      metrics.dropped(reason);
       return Response.resume();
     }
     Response response = super.handleError(context, record, exception);
-    DlqMetrics.record(reason);
+    metrics.record(reason);
     return Response.resume(response.deadLetterQueueRecords().stream().map(r -> records.finish(r, context, reason)).toList());
   }
 }

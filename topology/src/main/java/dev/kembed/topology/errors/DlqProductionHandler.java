@@ -22,12 +22,14 @@ import org.slf4j.LoggerFactory;
 public class DlqProductionHandler extends DefaultProductionExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(DlqProductionHandler.class);
   private DlqRecords records = new DlqRecords(1_048_576);
+  private DlqMetrics metrics = DlqMetrics.from(Map.of());
   private String dlqTopic;
 
   @Override
   public void configure(Map<String, ?> configs) {
     super.configure(configs);
     records = DlqRecords.from(configs);
+    metrics = DlqMetrics.from(configs);
     Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     dlqTopic = topic == null ? null : topic.toString();
   }
@@ -38,7 +40,7 @@ public class DlqProductionHandler extends DefaultProductionExceptionHandler {
       log.error("the broker refused a dead-letter record (input {}-{}@{}, reason {}): {}; skipped, not dead-lettered again",
           DlqHeaders.read(record.headers(), DlqHeaders.TOPIC), DlqHeaders.read(record.headers(), DlqHeaders.PARTITION),
           DlqHeaders.read(record.headers(), DlqHeaders.OFFSET), DlqHeaders.read(record.headers(), DlqHeaders.REASON), exception.toString());
-      DlqMetrics.dropped(DlqReason.DLQ_WRITE_FAILED);
+      metrics.dropped(DlqReason.DLQ_WRITE_FAILED);
       return Response.resume();
     }
     if (exception instanceof RecordTooLargeException) {
@@ -57,11 +59,11 @@ public class DlqProductionHandler extends DefaultProductionExceptionHandler {
     String to = output == null ? "?" : output.topic();
     if (dlqTopic == null || context == null || context.topic() == null) {
       log.error("an output to {} failed ({}) with no input record to dead-letter; skipped", to, exception.toString());
-      DlqMetrics.dropped(DlqReason.PROCESSING_ERROR);
+      metrics.dropped(DlqReason.PROCESSING_ERROR);
       return Response.resume();
     }
     log.error("an output to {} failed for input {}-{}@{}: {}; the input goes to the DLQ", to, context.topic(), context.partition(), context.offset(), exception.toString());
-    DlqMetrics.record(DlqReason.PROCESSING_ERROR);
+    metrics.record(DlqReason.PROCESSING_ERROR);
     List<ProducerRecord<byte[], byte[]>> dlq = ExceptionHandlerUtils.maybeBuildDeadLetterQueueRecords(dlqTopic, context.sourceRawKey(), context.sourceRawValue(), context, exception);
     return Response.resume(dlq.stream().map(r -> records.finish(r, context, DlqReason.PROCESSING_ERROR)).toList());
   }

@@ -6,9 +6,9 @@ import dev.kembed.inference.Embedder;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.expansion.Indexes;
 import dev.kembed.topology.expansion.QueryExpander;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -27,7 +25,7 @@ import org.apache.kafka.streams.state.HostInfo;
  * kembed's HTTP interactive-query API, assembled: {@code /users/{id}/vectors}, {@code /similar},
  * {@code /expand}, {@code /health/live}, {@code /health/ready} (and {@code /health}, its alias) and {@code /metrics} over a running {@link KafkaStreams}, the
  * instance's {@link Indexes} and its {@link Embedder}. {@link #start(KembedConfig, KafkaStreams,
- * Embedder, Indexes)} is what {@code kembed run} calls; {@link #start(HttpSettings, Backends)}
+ * Embedder, Indexes, PrometheusMeterRegistry)} is what {@code kembed run} calls; {@link #start(HttpSettings, Backends)}
  * takes each backend separately, for tests and other hosts.
  */
 public final class KembedApi {
@@ -40,19 +38,17 @@ public final class KembedApi {
       Embedder embedder,
       QueryExpander expander,
       Supplier<KafkaStreams.State> streamsState,
-      Supplier<Map<MetricName, ? extends Metric>> streamsMetrics,
-      Supplier<Map<MetricName, ? extends Metric>> kembedMetrics,
+      PrometheusMeterRegistry metrics,
       BooleanSupplier brokerReachable) {
 
     /** Backends with a broker that always counts as reachable (tests, hosts without a probe). */
-    public Backends(UserVectorSource users, Indexes indexes, Embedder embedder, QueryExpander expander, Supplier<KafkaStreams.State> streamsState,
-        Supplier<Map<MetricName, ? extends Metric>> streamsMetrics, Supplier<Map<MetricName, ? extends Metric>> kembedMetrics) {
-      this(users, indexes, embedder, expander, streamsState, streamsMetrics, kembedMetrics, () -> true);
+    public Backends(UserVectorSource users, Indexes indexes, Embedder embedder, QueryExpander expander, Supplier<KafkaStreams.State> streamsState, PrometheusMeterRegistry metrics) {
+      this(users, indexes, embedder, expander, streamsState, metrics, () -> true);
     }
   }
 
   /** Starts the API for a running app; the caller closes the returned server before the streams. */
-  public static ApiServer start(KembedConfig config, KafkaStreams streams, Embedder embedder, Indexes indexes) throws IOException {
+  public static ApiServer start(KembedConfig config, KafkaStreams streams, Embedder embedder, Indexes indexes, PrometheusMeterRegistry metrics) throws IOException {
     String server = config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
     HostInfo self = server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
     BrokerProbe broker = new BrokerProbe(dev.kembed.topology.cli.AdminProps.of(config));
@@ -63,8 +59,7 @@ public final class KembedApi {
         embedder,
         new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE)),
         streams::state,
-        streams::metrics,
-        () -> DlqMetrics.registry().metrics(),
+        metrics,
         broker);
     ApiServer api;
     try {
@@ -86,7 +81,7 @@ public final class KembedApi {
     // /health is the readiness answer, as it always was (UP only when RUNNING and indexes ready).
     routes.put(Pattern.compile("/health|/health/ready"), new HealthEndpoint(b.streamsState(), b.indexes(), b.brokerReachable(), false));
     routes.put(Pattern.compile("/health/live"), new HealthEndpoint(b.streamsState(), b.indexes(), b.brokerReachable(), true));
-    routes.put(Pattern.compile("/metrics"), new MetricsEndpoint(b.streamsMetrics(), b.kembedMetrics(), b.indexes()));
+    routes.put(Pattern.compile("/metrics"), new MetricsEndpoint(b.metrics(), b.indexes()));
     return ApiServer.start(settings, routes);
   }
 }

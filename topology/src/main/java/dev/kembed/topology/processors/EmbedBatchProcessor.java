@@ -9,6 +9,7 @@ import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.internal.EmbedRequest;
 import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.metrics.EmbedMetrics;
+import dev.kembed.topology.metrics.KembedMeters;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -45,6 +46,7 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   private BatchBuffer buffer;
   private KeyValueStore<String, String> hashes;
   private EmbedMetrics metrics;
+  private DlqMetrics dlq;
 
   public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long maxWaitMs) {
     this(embedder, bufferStore, hashStore, batchSize, maxWaitMs, null);
@@ -68,7 +70,8 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
       ((TaskClockStore) context.getStateStore(clockStore)).clock().hold(bufferStore, buffer::earliestEventTime);
     }
     this.hashes = context.getStateStore(hashStore);
-    this.metrics = new EmbedMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    this.metrics = new EmbedMetrics(KembedMeters.registry(context.appConfigs()), context.taskId());
+    this.dlq = DlqMetrics.from(context.appConfigs());
     if (buffer.size() > 0) {
       log.info("task {}: {} texts buffered before a restart will be embedded at the next flush", context.taskId(), buffer.size());
     }
@@ -143,12 +146,19 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   private void deadLetter(EmbedRequest r, Exception e, DlqReason reason, String modelId) {
     log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
     try {
-      var headers = DeadLetter.headers(reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+      var headers = DeadLetter.headers(dlq, reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
       // Wall-clock time: the record's own event time may be what made its outputs fail.
       context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, e), context.currentSystemTimeMs(), headers));
     } catch (RuntimeException dlqFailure) {
       log.error("could not dead-letter {} {} from {}-{}@{}", r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), dlqFailure);
-      DlqMetrics.dropped(DlqReason.DLQ_WRITE_FAILED);
+      dlq.dropped(DlqReason.DLQ_WRITE_FAILED);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (metrics != null) {
+      metrics.close(); // the task's queue-depth gauge goes with the task
     }
   }
 }

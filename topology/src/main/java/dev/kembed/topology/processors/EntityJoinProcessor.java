@@ -70,6 +70,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   private KeyValueStore<String, ContentEmbedding> pendingComments;
   private TaskClock clock;
   private long lastExpiry = Long.MIN_VALUE;
+  private DlqMetrics dlq;
 
   public EntityJoinProcessor(Stores names, String clockStore, long intervalMs, long graceMs, Set<InteractionType> exposures, Serde<InteractionEvent> interactionSerde) {
     this.names = names;
@@ -83,6 +84,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    this.dlq = DlqMetrics.from(context.appConfigs());
     this.vectors = context.getStateStore(names.vectors());
     this.deleted = context.getStateStore(names.deleted());
     this.pendingInteractions = context.getStateStore(names.pendingInteractions());
@@ -110,7 +112,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
       case DELETE -> onDelete(id, record.timestamp());
       case COMMENT_FOR_PARENT -> {
         if (deleted.get(id) != null) {
-          DlqMetrics.dropped(DlqReason.DELETED_TARGET); // its post is gone: waiting would only time out
+          dlq.dropped(DlqReason.DELETED_TARGET); // its post is gone: waiting would only time out
         } else if (!emitCommentPost(e.embedding(), vectors.get(id))) {
           pendingComments.put(id + SEP + e.embedding().getEntityId(), e.embedding());
         }
@@ -143,11 +145,11 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     deleted.put(id, time);
     for (KeyValue<String, PendingInteraction> kv : prefix(pendingInteractions, id)) {
       pendingInteractions.delete(kv.key);
-      DlqMetrics.dropped(DlqReason.DELETED_TARGET);
+      dlq.dropped(DlqReason.DELETED_TARGET);
     }
     for (KeyValue<String, ContentEmbedding> kv : prefix(pendingComments, id)) {
       pendingComments.delete(kv.key);
-      DlqMetrics.dropped(DlqReason.DELETED_TARGET);
+      dlq.dropped(DlqReason.DELETED_TARGET);
     }
   }
 
@@ -160,7 +162,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     if (target != null) {
       emitSignal(i, target, topic, partition, offset, raw);
     } else if (deleted.get(id) != null) {
-      DlqMetrics.dropped(DlqReason.DELETED_TARGET);
+      dlq.dropped(DlqReason.DELETED_TARGET);
     } else {
       // Fixed-width hex time keeps a prefix scan in event-time order; the source coordinates
       // make the key unique per input record, so a restart never overwrites a waiting one.
@@ -215,7 +217,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
         PendingInteraction p = kv.value;
         InteractionEvent i = interactionSerde.deserializer().deserialize(p.getSourceTopic(), Utils.toArray(p.getInteraction()));
         String msg = "no embedding for " + i.getTargetId() + " within join.grace.ms (" + graceMs + " ms of event time)";
-        var headers = DeadLetter.headers(DlqReason.JOIN_TIMEOUT, "dev.kembed.topology.errors.JoinTimeout", msg, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset());
+        var headers = DeadLetter.headers(dlq, DlqReason.JOIN_TIMEOUT, "dev.kembed.topology.errors.JoinTimeout", msg, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset());
         context.forward(new Record<>(i.getUserId(), new DeadLetter(i.getUserId().getBytes(StandardCharsets.UTF_8), Utils.toArray(p.getInteraction())), streamTime, headers));
         pendingInteractions.delete(kv.key);
         timedOut++;
@@ -231,7 +233,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     }
     oldComments.forEach(k -> {
       pendingComments.delete(k);
-      DlqMetrics.dropped(DlqReason.JOIN_TIMEOUT);
+      dlq.dropped(DlqReason.JOIN_TIMEOUT);
     });
     List<String> forgotten = new ArrayList<>();
     try (KeyValueIterator<String, Long> it = deleted.all()) {

@@ -1,5 +1,6 @@
 package dev.kembed.topology.processors;
 
+import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.time.TaskClock;
 import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.time.WatermarkTracker;
@@ -24,7 +25,7 @@ public final class EventTimeGate<V> implements FixedKeyProcessor<String, V, V> {
   /** What a late record becomes: a value to forward, null to drop it, or an exception for the DLQ. */
   @FunctionalInterface
   public interface Late<V> {
-    V onLate(V value, long eventTimeMs, String reason);
+    V onLate(V value, long eventTimeMs, String reason, DlqMetrics dlq);
   }
 
   public static final String GROUP = "input";
@@ -38,6 +39,7 @@ public final class EventTimeGate<V> implements FixedKeyProcessor<String, V, V> {
   private FixedKeyProcessorContext<String, V> context;
   private WatermarkTracker channels;
   private KeyValueStore<String, Long> latest;
+  private DlqMetrics dlq;
 
   /**
    * @param partitionsByTopic the input topics this gate guards and their partition counts (the
@@ -58,6 +60,7 @@ public final class EventTimeGate<V> implements FixedKeyProcessor<String, V, V> {
     TaskClock clock = ((TaskClockStore) context.getStateStore(clockStore)).clock();
     this.channels = clock.group(GROUP);
     this.latest = context.getStateStore(maxStore);
+    this.dlq = DlqMetrics.from(context.appConfigs());
     long now = context.currentSystemTimeMs();
     int p = context.taskId().partition();
     partitionsByTopic.forEach((topic, n) -> {
@@ -81,7 +84,7 @@ public final class EventTimeGate<V> implements FixedKeyProcessor<String, V, V> {
     long now = context.currentSystemTimeMs();
     V value = record.value();
     if (max != Long.MIN_VALUE && t < max - allowedLatenessMs) {
-      value = late.onLate(value, t, "event " + (max - t) + " ms behind the latest event time of " + channel + ", allowed " + allowedLatenessMs);
+      value = late.onLate(value, t, "event " + (max - t) + " ms behind the latest event time of " + channel + ", allowed " + allowedLatenessMs, dlq);
     } else if (t > max) {
       latest.put(channel, t);
     }

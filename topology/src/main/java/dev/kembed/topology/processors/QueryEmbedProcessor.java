@@ -10,6 +10,7 @@ import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.SourceHeaders;
 import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.metrics.KembedMeters;
 import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.metrics.QueryCacheMetrics;
 import dev.kembed.topology.text.ContentHash;
@@ -55,6 +56,7 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   private BatchBuffer buffer;
   private KeyValueStore<String, byte[]> cache;
   private QueryCacheMetrics metrics;
+  private DlqMetrics dlq;
 
   /** An entry's last-used time is rewritten at most this often, not on every repeat. */
   static final long LAST_USED_REFRESH_MS = 86_400_000L;
@@ -83,7 +85,8 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
       ((TaskClockStore) context.getStateStore(clockStore)).clock().hold(bufferStore, buffer::earliestEventTime);
     }
     this.cache = context.getStateStore(cacheStore);
-    this.metrics = new QueryCacheMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    this.metrics = new QueryCacheMetrics(KembedMeters.registry(context.appConfigs()));
+    this.dlq = DlqMetrics.from(context.appConfigs());
     if (cacheTtlMs > 0) {
       context.schedule(Duration.ofMillis(Math.max(60_000, Math.min(cacheTtlMs / 10, 3_600_000))), PunctuationType.STREAM_TIME, this::evict);
     }
@@ -175,13 +178,13 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
 
   private void deadLetter(EmbedRequest r, Exception e, DlqReason reason) {
     try {
-      var headers = DeadLetter.headers(reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+      var headers = DeadLetter.headers(dlq, reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
       byte[] value = Utils.toArray(r.getSourceValue());
       // Wall-clock time: the search's own event time may be what made its outputs fail.
       context.forward(new Record<>(r.getAuthorId(), new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value), context.currentSystemTimeMs(), headers));
     } catch (RuntimeException dlqFailure) {
       LoggerFactory.getLogger(QueryEmbedProcessor.class).error("could not dead-letter the search from {}-{}@{}", r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), dlqFailure);
-      DlqMetrics.dropped(DlqReason.DLQ_WRITE_FAILED);
+      dlq.dropped(DlqReason.DLQ_WRITE_FAILED);
     }
   }
 

@@ -99,6 +99,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   private final long emitIntervalMs;
   private final long intervalMs;
   private final Serde<SimilarityFeatures> rowSerde;
+  private DlqMetrics dlq;
   private ProcessorContext<String, Object> context;
   private WindowedVectorAggregator aggregator;
   private KeyValueStore<String, Long> emitState;
@@ -134,6 +135,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    this.dlq = DlqMetrics.from(context.appConfigs());
     this.aggregator = new WindowedVectorAggregator(new KeyValueTileStore(context.getStateStore(stores.tiles())), unbounded(windows));
     this.emitState = context.getStateStore(stores.emits());
     this.timeline = context.getStateStore(stores.timeline());
@@ -246,7 +248,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     switch (r.status()) {
       case APPLIED -> emit(s, r.changed());
       // Outside every window at the user's as-of: it would change no vector. Not late input.
-      case LATE, EXPIRED -> DlqMetrics.dropped(DlqReason.LATE_EVENT);
+      case LATE, EXPIRED -> dlq.dropped(DlqReason.LATE_EVENT);
       case INVALID -> deadLetter(s, DlqReason.INVALID_VECTOR, r.reason());
     }
   }
@@ -372,7 +374,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   }
 
   private void deadLetter(UserSignal s, DlqReason reason, String message) {
-    var headers = DeadLetter.headers(reason, "dev.kembed.state.window.AddResult", message, s.getSourceTopic(), s.getSourcePartition(), s.getSourceOffset());
+    var headers = DeadLetter.headers(dlq, reason, "dev.kembed.state.window.AddResult", message, s.getSourceTopic(), s.getSourcePartition(), s.getSourceOffset());
     byte[] value = s.getSourceValue() == null ? null : Utils.toArray(s.getSourceValue());
     context.forward(new Record<>(s.getUserId(), new DeadLetter(s.getUserId().getBytes(StandardCharsets.UTF_8), value), s.getEventTime(), headers));
   }

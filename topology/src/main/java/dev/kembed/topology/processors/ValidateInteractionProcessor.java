@@ -25,6 +25,8 @@ public final class ValidateInteractionProcessor implements FixedKeyProcessor<Str
   private final InputGuard guard;
   private FixedKeyProcessorContext<String, InteractionEvent> context;
 
+  private DlqMetrics dlq;
+
   public ValidateInteractionProcessor(InteractionWeights weights, Set<InteractionType> exposures, InputGuard guard) {
     this.weights = weights;
     this.guard = guard;
@@ -34,6 +36,7 @@ public final class ValidateInteractionProcessor implements FixedKeyProcessor<Str
   @Override
   public void init(FixedKeyProcessorContext<String, InteractionEvent> context) {
     this.context = context;
+    this.dlq = DlqMetrics.from(context.appConfigs());
   }
 
   @Override
@@ -50,7 +53,7 @@ public final class ValidateInteractionProcessor implements FixedKeyProcessor<Str
       throw new BadInputException(DlqReason.KEY_MISMATCH, "record key " + InputGuard.shown(record.key()) + " differs from user_id " + InputGuard.shown(e.getUserId()));
     }
     if (e.getInteractionType() == InteractionType.UNKNOWN) {
-      DlqMetrics.dropped(DlqReason.UNKNOWN_INTERACTION_TYPE);
+      dlq.dropped(DlqReason.UNKNOWN_INTERACTION_TYPE);
       return;
     }
     if (weights.weight(e.getInteractionType()) == 0 && !exposures.contains(e.getInteractionType())) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kembed.topology.metrics.KembedMeters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -21,24 +23,31 @@ import org.junit.jupiter.api.Test;
 class DlqProductionHandlerTest {
   private static final byte[] INPUT = "the post as received".getBytes(StandardCharsets.UTF_8);
 
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  private double counted(String meter, DlqReason reason) {
+    var c = registry.find(meter).tag("reason", reason.name()).counter();
+    return c == null ? 0 : c.count();
+  }
+
   private DlqProductionHandler handler() {
     DlqProductionHandler h = new DlqProductionHandler();
-    h.configure(Map.of("errors.dead.letter.queue.topic.name", "kembed-dlq"));
+    h.configure(Map.of("errors.dead.letter.queue.topic.name", "kembed-dlq", KembedMeters.REGISTRY_CONFIG, registry));
     return h;
   }
 
   @Test
   void aRefusedDeadLetterIsCountedAndSkippedNeverDeadLetteredAgain() {
-    long before = DlqMetrics.droppedCount(DlqReason.DLQ_WRITE_FAILED);
+    double before = counted("kembed.dropped.records", DlqReason.DLQ_WRITE_FAILED);
     var response = handler().handleError(context(), new ProducerRecord<>("kembed-dlq", new byte[] {1}, new byte[2_000_000]), new RecordTooLargeException("too large"));
     assertEquals(Result.RESUME, response.result());
     assertEquals(List.of(), response.deadLetterQueueRecords(), "no dead letter of a dead letter");
-    assertEquals(before + 1, DlqMetrics.droppedCount(DlqReason.DLQ_WRITE_FAILED));
+    assertEquals(before + 1, counted("kembed.dropped.records", DlqReason.DLQ_WRITE_FAILED));
   }
 
   @Test
   void anOutputTooLargeToSendCostsOnlyItsInputWhichIsDeadLetteredAsReceived() {
-    long before = DlqMetrics.count(DlqReason.PROCESSING_ERROR);
+    double before = counted("kembed.dlq.records", DlqReason.PROCESSING_ERROR);
     var response = handler().handleError(context(), new ProducerRecord<>("content-embeddings", new byte[] {1}, new byte[2_000_000]), new RecordTooLargeException("too large"));
     assertEquals(Result.RESUME, response.result());
     assertEquals(1, response.deadLetterQueueRecords().size());
@@ -49,7 +58,7 @@ class DlqProductionHandlerTest {
     assertEquals("PROCESSING_ERROR", DlqHeaders.read(dlq.headers(), DlqHeaders.REASON));
     assertEquals("posts", DlqHeaders.read(dlq.headers(), DlqHeaders.TOPIC));
     assertEquals("41", DlqHeaders.read(dlq.headers(), DlqHeaders.OFFSET));
-    assertEquals(before + 1, DlqMetrics.count(DlqReason.PROCESSING_ERROR));
+    assertEquals(before + 1, counted("kembed.dlq.records", DlqReason.PROCESSING_ERROR));
   }
 
   @Test

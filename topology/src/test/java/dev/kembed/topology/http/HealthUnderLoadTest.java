@@ -85,7 +85,7 @@ class HealthUnderLoadTest {
         return List.of(new IndexStatus(IndexService.QUERIES, "block@1", 1, true, null));
       }
     };
-    var backends = new KembedApi.Backends(id -> null, indexes, blocking, new QueryExpander(10, 0.5), state::get, Map::of, Map::of, broker::get);
+    var backends = new KembedApi.Backends(id -> null, indexes, blocking, new QueryExpander(10, 0.5), state::get, new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), broker::get);
     server = KembedApi.start(new HttpSettings("127.0.0.1", 0, null), backends);
   }
 

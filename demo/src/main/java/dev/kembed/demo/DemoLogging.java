@@ -1,4 +1,4 @@
-package dev.kembed.topology.demo;
+package dev.kembed.demo;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

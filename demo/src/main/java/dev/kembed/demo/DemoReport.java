@@ -1,4 +1,4 @@
-package dev.kembed.topology.demo;
+package dev.kembed.demo;
 
 
 import static dev.kembed.topology.config.KembedConfig.*;

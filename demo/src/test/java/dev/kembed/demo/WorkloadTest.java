@@ -1,4 +1,4 @@
-package dev.kembed.topology.demo;
+package dev.kembed.demo;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -6,6 +6,7 @@ import dev.kembed.schemas.InteractionEvent;
 import dev.kembed.schemas.InteractionType;
 import dev.kembed.schemas.SearchQueryEvent;
 import dev.kembed.schemas.serde.KembedSerdes;
+import dev.kembed.schemas.serde.NaturalJson;
 import dev.kembed.topology.cli.InputType;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.kembed.topology.demo;
+package dev.kembed.demo;
 
 import dev.kembed.schemas.CommentEvent;
 import dev.kembed.schemas.ContentEmbedding;

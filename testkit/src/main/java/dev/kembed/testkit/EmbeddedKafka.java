@@ -1,4 +1,4 @@
-package dev.kembed.topology.demo;
+package dev.kembed.testkit;
 
 import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;

@@ -1,4 +1,4 @@
-package dev.kembed.topology.demo;
+package dev.kembed.demo;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.kembed.topology.demo;
+package dev.kembed.demo;
 
 import static dev.kembed.topology.config.KembedConfig.*;
 
@@ -6,6 +6,8 @@ import dev.kembed.inference.Embedder;
 import dev.kembed.schemas.InteractionEvent;
 import dev.kembed.schemas.InteractionType;
 import dev.kembed.schemas.serde.KembedSerdes;
+import dev.kembed.schemas.serde.NaturalJson;
+import dev.kembed.testkit.EmbeddedKafka;
 import dev.kembed.topology.cli.AdminProps;
 import dev.kembed.topology.cli.EmbedderFactory;
 import dev.kembed.topology.cli.InputType;

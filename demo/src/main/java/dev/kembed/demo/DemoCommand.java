@@ -1,18 +1,20 @@
-package dev.kembed.topology.cli;
+package dev.kembed.demo;
 
-import dev.kembed.topology.demo.DemoRunner;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code kembed demo}: the whole pipeline on one machine with nothing but Java: an in-process
- * KRaft broker, the topology, a seeded neighbourhood workload, live progress and a report.
+ * KRaft broker, the topology, a seeded neighbourhood workload, live progress and a report. This is
+ * the main class of the demo's own runnable jar ({@code bin/kembed demo} starts it), so that the
+ * service jar carries no broker.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run kembed on a generated neighbourhood workload against an in-process Kafka broker and print a report.")
+@Command(name = "kembed demo", mixinStandardHelpOptions = true, description = "Run kembed on a generated neighbourhood workload against an in-process Kafka broker and print a report.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Workload seed: the same seed tells the same story. Default: ${DEFAULT-VALUE}.")
   long seed;
@@ -43,6 +45,15 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--drain-timeout", defaultValue = "180", description = "Seconds to wait for outputs after the last input. Default: ${DEFAULT-VALUE}.")
   long drainTimeoutSeconds;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the demo's command line and returns its exit code (tests call this instead of main). */
+  public static int execute(String... args) {
+    return new CommandLine(new DemoCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
 
   @Override
   public Integer call() throws Exception {

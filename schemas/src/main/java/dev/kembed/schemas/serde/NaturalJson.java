@@ -1,4 +1,4 @@
-package dev.kembed.topology.demo;
+package dev.kembed.schemas.serde;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.kembed.topology.demo;
+package dev.kembed.demo;
 
 import dev.kembed.topology.cli.InputType;
 import org.apache.avro.specific.SpecificRecord;
