@@ -98,7 +98,7 @@ class UserFeaturesTopologyTest {
    * so a few wall-clock ticks let each task send its watermark and the user-vector task release.
    */
   private <T> T settled(T outputTopic) {
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 100; i++) {
       driver.advanceWallClockTime(Duration.ofMillis(100));
     }
     return outputTopic;

@@ -9,9 +9,10 @@ import java.util.Map;
  * is either an input partition (its watermark is the largest event time read from it, and it turns
  * idle after {@code idleMs} of wall-clock time without a record) or an upstream task writing into a
  * repartition topic (its watermark and idleness arrive in its markers). An idle channel stops
- * holding the others back, but only once it has held them back for {@code idleMs} more: a partition
- * that was quiet and is about to receive a burst gets that long to show its first records, so a
- * burst does not race its own partitions. A channel that was registered but never reported counts
+ * holding the others back only once it has confirmed its idleness after they moved ahead of it: an
+ * input partition by {@code idleMs} more of silence, an upstream task by two more idle markers. A
+ * partition that was quiet and is about to receive a burst therefore gets the time to show its
+ * first records, and a burst does not race its own partitions. A channel that was registered but never reported counts
  * as {@link Long#MIN_VALUE} and not idle, so nothing passes an upstream task that has not spoken yet.
  * Pure logic; one instance per stream task, used from its thread only.
  */
@@ -20,6 +21,8 @@ public final class WatermarkTracker {
   private static final class Channel {
     long watermark = Long.MIN_VALUE;
     boolean reportedIdle;
+    long markers;
+    long markersAtHold = -1;
     long lastRecordWallMs;
     final boolean wallClockIdle;
 
@@ -82,6 +85,7 @@ public final class WatermarkTracker {
     Channel c = channels.computeIfAbsent(channel, k -> new Channel(false, nowMs));
     c.watermark = Math.max(c.watermark, watermark);
     c.reportedIdle = idle;
+    c.markers++;
   }
 
   /** The largest event time an input channel has shown, or {@link Long#MIN_VALUE}. */
@@ -106,6 +110,7 @@ public final class WatermarkTracker {
       if (!c.idle(nowMs, idleMs)) {
         anyActive = true;
         active = Math.min(active, wm);
+        c.markersAtHold = -1;
       }
     }
     // Everything idle: all that exists has been delivered, up to the furthest channel.
@@ -115,8 +120,28 @@ public final class WatermarkTracker {
       if (holdSinceMs < 0) {
         holdSinceMs = nowMs;
       }
-      if (nowMs - holdSinceMs >= idleMs) {
-        candidate = relaxed;
+      // An idle channel that holds the others back is passed over only once it has confirmed its
+      // idleness after they moved on: an input partition by staying silent for idleMs more, an
+      // upstream task by two more idle markers (the second was sent after the first arrived here,
+      // so after that task had processed whatever it had fetched; a stalled thread cannot fake it).
+      candidate = relaxed;
+      for (Channel c : channels.values()) {
+        long wm = c.effective(nowMs, idleMs, outOfOrdernessMs);
+        if (wm >= relaxed || !c.idle(nowMs, idleMs)) {
+          continue;
+        }
+        boolean confirmed;
+        if (c.wallClockIdle) {
+          confirmed = nowMs - holdSinceMs >= idleMs;
+        } else {
+          if (c.markersAtHold < 0) {
+            c.markersAtHold = c.markers;
+          }
+          confirmed = c.markers - c.markersAtHold >= 2;
+        }
+        if (!confirmed) {
+          candidate = Math.min(candidate, wm);
+        }
       }
     } else {
       holdSinceMs = -1;

@@ -64,7 +64,7 @@ class UserVectorReadTest {
 
   private KeyValueStore<Bytes, byte[]> tiles() {
     // Signals are applied once the watermark passes them: a few ticks let every task send it.
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 100; i++) {
       driver.advanceWallClockTime(Duration.ofMillis(100));
     }
     return driver.getKeyValueStore(KembedTopology.USER_TILE_STORE);
