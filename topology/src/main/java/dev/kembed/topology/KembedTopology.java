@@ -13,7 +13,9 @@ import dev.kembed.schemas.PostEvent;
 import dev.kembed.schemas.SearchQueryEvent;
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.UserVector;
+import dev.kembed.schemas.serde.AvroSerde;
 import dev.kembed.schemas.serde.KembedSerdes;
+import dev.kembed.schemas.serde.OutputSerdes;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
@@ -48,6 +50,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -132,9 +135,11 @@ public final class KembedTopology {
     private final Serde<ContentEmbedding> embeddingSerde = KembedSerdes.of(ContentEmbedding.class);
     private final Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
     private final int partitions;
+    private final OutputSerdes outputs;
 
     Wiring(KembedConfig config, Embedder embedder, IndexService indexes) {
       this.config = config;
+      this.outputs = new OutputSerdes(config.outputSettings());
       this.embedder = embedder;
       this.indexes = indexes;
       this.partitions = config.getInt(TOPICS_PARTITIONS);
@@ -185,8 +190,8 @@ public final class KembedTopology {
     // 1. Posts and comments become embedding requests (bad input goes to the DLQ there), then
     //    micro-batched, exactly-once inference.
     private KStream<String, ContentChange> contentChanges() {
-      Serde<PostEvent> postSerde = KembedSerdes.of(PostEvent.class);
-      Serde<CommentEvent> commentSerde = KembedSerdes.of(CommentEvent.class);
+      Serde<PostEvent> postSerde = input(PostEvent.class);
+      Serde<CommentEvent> commentSerde = input(CommentEvent.class);
       ContentRequests requests = new ContentRequests(new TextCleaner(config.urlMode()), config.getInt(TEXT_MAX_CHARS), embedder.model().id());
       KStream<String, EmbedRequest> posts =
           builder.stream(config.topic(TOPIC_POSTS), Consumed.with(strings, postSerde).withName("posts"))
@@ -202,7 +207,7 @@ public final class KembedTopology {
 
     // 2. Searches, re-keyed by normalised query so the embedding cache sees every repeat.
     private KStream<String, Object> searches() {
-      Serde<SearchQueryEvent> searchSerde = KembedSerdes.of(SearchQueryEvent.class);
+      Serde<SearchQueryEvent> searchSerde = input(SearchQueryEvent.class);
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
       long maxWait = config.getLong(EMBED_MAX_WAIT_MS);
       long cacheTtl = config.getLong(SEARCH_QUERY_CACHE_TTL_MS);
@@ -216,9 +221,9 @@ public final class KembedTopology {
     // 3. Public content outputs: embeddings (tombstone on delete) and ANN index updates.
     private void contentOutputs(KStream<String, ContentChange> embedded) {
       embedded.mapValues(ContentOutputs::embedding, Named.as("to-content-embedding"))
-          .to(config.topic(TOPIC_CONTENT_EMBEDDINGS), Produced.with(strings, embeddingSerde).withName("content-embeddings"));
+          .to(config.topic(TOPIC_CONTENT_EMBEDDINGS), produced(ContentEmbedding.class, TOPIC_CONTENT_EMBEDDINGS).withName("content-embeddings"));
       embedded.map((id, c) -> KeyValue.pair(ContentOutputs.indexKey(c), ContentOutputs.indexUpdate(c)), Named.as("to-index-update"))
-          .to(config.topic(TOPIC_INDEX_UPDATES), Produced.with(strings, KembedSerdes.of(IndexUpdate.class)).withName("index-updates"));
+          .to(config.topic(TOPIC_INDEX_UPDATES), produced(IndexUpdate.class, TOPIC_INDEX_UPDATES).withName("index-updates"));
     }
 
     // 4. The join on entity id: embeddings (and comments, sent to their post's key) meet
@@ -236,7 +241,7 @@ public final class KembedTopology {
                 return out;
               }, Named.as("key-by-entity"))
               .repartition(Repartitioned.with(strings, embeddingSerde).withName(EMBEDDINGS_BY_ENTITY).withNumberOfPartitions(partitions));
-      Serde<InteractionEvent> interactionSerde = KembedSerdes.of(InteractionEvent.class);
+      Serde<InteractionEvent> interactionSerde = input(InteractionEvent.class);
       InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
       Set<InteractionType> exposures = exposureTypes();
       KStream<String, InteractionEvent> interactions =
@@ -271,7 +276,7 @@ public final class KembedTopology {
           signals.process(() -> new UserVectorProcessor(USER_TILE_STORE, USER_EMIT_STORE, windows, weights, searchWeight, emitInterval, featureSerde), Named.as("user-vectors"), USER_TILE_STORE, USER_EMIT_STORE);
       only(users, UserVectorOut.class, "vector-updates")
           .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
-          .to(config.topic(TOPIC_USER_VECTORS), Produced.with(strings, KembedSerdes.of(UserVector.class)).withName("user-vectors-sink"));
+          .to(config.topic(TOPIC_USER_VECTORS), produced(UserVector.class, TOPIC_USER_VECTORS).withName("user-vectors-sink"));
       toFeatures(only(users, SimilarityFeatures.class, "authorless-rows"), "authorless");
       toDeadLetters(only(users, DeadLetter.class, "user-dead-letters"), "user");
       KStream<String, SimilarityFeatures> rows =
@@ -292,12 +297,23 @@ public final class KembedTopology {
     }
 
     private void toFeatures(KStream<String, SimilarityFeatures> rows, String name) {
-      rows.to(config.topic(TOPIC_SIMILARITY_FEATURES), Produced.with(strings, featureSerde).withName(name + "-features-sink"));
+      rows.to(config.topic(TOPIC_SIMILARITY_FEATURES), produced(SimilarityFeatures.class, TOPIC_SIMILARITY_FEATURES).withName(name + "-features-sink"));
     }
 
     private void toDeadLetters(KStream<String, DeadLetter> letters, String name) {
       letters.map((k, d) -> KeyValue.pair(d.key(), d.value()), Named.as(name + "-dead-letter-bytes"))
           .to(config.topic(TOPIC_DLQ), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-dlq-sink"));
+    }
+
+    // Inputs are read in any format: single-object Avro, JSON, or registry Avro when a registry is set.
+    private <V extends SpecificRecord> Serde<V> input(Class<V> type) {
+      return new AvroSerde<>(type, outputs.settings().registry());
+    }
+
+    // Output topics are written in output.format (KembedSerdes' single-object Avro by default).
+    private <V extends SpecificRecord> Produced<String, V> produced(Class<V> type, String topicKey) {
+      String topic = config.topic(topicKey);
+      return Produced.with(outputs.key(type, topic), outputs.value(type, topic));
     }
 
     /** The records of one type from a processor that emits several. */

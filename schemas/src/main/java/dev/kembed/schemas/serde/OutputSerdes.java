@@ -52,6 +52,26 @@ public final class OutputSerdes {
         return SinkShapes.keySchema(SpecificData.getForClass(type).getSchema(type));
     }
 
+    /**
+     * Every published version of the wire value schema of {@code type}, oldest first, the current
+     * one last: what {@code kembed schemas register} registers under {@code <topic>-value}, so the
+     * registry holds the same history as {@code dev/kembed/schemas/history/}.
+     */
+    public java.util.List<Schema> valueSchemaVersions(Class<? extends SpecificRecord> type) {
+        Schema current = SpecificData.getForClass(type).getSchema(type);
+        java.util.List<Schema> out = new java.util.ArrayList<>();
+        for (Schema version : SchemaHistory.versions(current.getName())) {
+            Schema wire = shapes.valueSchema(version);
+            if (!out.contains(wire)) {
+                out.add(wire);
+            }
+        }
+        Schema wire = valueSchema(type);
+        out.remove(wire);
+        out.add(wire);
+        return out;
+    }
+
     /** Serde of the values of output {@code topic}, which carries records of {@code type}. */
     public <T extends SpecificRecord> Serde<T> value(Class<T> type, String topic) {
         AvroSerde<T> contract = new AvroSerde<>(type, settings.registry());
