@@ -90,6 +90,7 @@ class SinkFormatTopologyTest {
       // After the impression (weight 0.1) on alpha: sum 2.1·alpha over weight 2.1 = alpha.
       assertEquals(List.of(1.0, 0.0, 0.0, 0.0), toList(p7.at("/payload/vector")));
       assertEquals(2.1, p7.at("/payload/total_weight").asDouble(), 1e-9);
+
     }
   }
 
