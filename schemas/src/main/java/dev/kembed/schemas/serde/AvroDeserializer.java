@@ -67,7 +67,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         if (first >= 0 && data[first] == '{') {
             return json.read(data);
         }
-        throw new DecodeFailure("neither Avro single-object encoding (C3 01) nor Schema Registry Avro (00 + id) nor JSON object; "
+        throw new DecodeFailure("neither Avro single-object encoding (C3 01) nor JSON object nor Schema Registry Avro (00 + 4-byte id); "
                 + data.length + " bytes starting with " + hexPrefix(data));
     }
 
