@@ -190,6 +190,17 @@ class OutputFormatsTest {
         assertTrue(any.decode(new byte[] {(byte) 0xC3, 1, 1, 2, 3, 4, 5, 6, 7, 8}).has("undecodable"));
     }
 
+    @Test
+    void consoleDeserializerPrintsAnyFormatAsJson() throws Exception {
+        KembedJsonDeserializer d = new KembedJsonDeserializer();
+        d.configure(Map.of(), false);
+        UserVector vector = sample(UserVector.class);
+        JsonNode node = JSON.readTree(d.deserialize("uv", KembedSerdes.userVector().serializer().serialize("uv", vector)));
+        assertEquals("SEARCH_INTENT", node.get("kind").textValue());
+        assertEquals(3.75, node.get("total_weight").doubleValue());
+        assertNull(d.deserialize("uv", null));
+    }
+
     private static GenericRecord decode(InMemorySchemaRegistry registry, byte[] bytes) throws Exception {
         Schema writer = registry.byId(ByteBuffer.wrap(bytes, 1, 4).getInt());
         return (GenericRecord) new GenericDatumReader<>(writer)
