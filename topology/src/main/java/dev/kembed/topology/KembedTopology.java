@@ -38,6 +38,7 @@ import dev.kembed.topology.processors.AuthorFeatureProcessor;
 import dev.kembed.topology.processors.EmbedBatchProcessor;
 import dev.kembed.topology.processors.EntityJoinProcessor;
 import dev.kembed.topology.processors.QueryEmbedProcessor;
+import dev.kembed.topology.guard.InputGuard;
 import dev.kembed.topology.processors.ToEmbedRequestProcessor;
 import dev.kembed.topology.processors.UserVectorProcessor;
 import dev.kembed.topology.processors.ValidateInteractionProcessor;
@@ -193,12 +194,13 @@ public final class KembedTopology {
       Serde<PostEvent> postSerde = input(PostEvent.class);
       Serde<CommentEvent> commentSerde = input(CommentEvent.class);
       ContentRequests requests = new ContentRequests(new TextCleaner(config.urlMode()), config.getInt(TEXT_MAX_CHARS), embedder.model().id());
+      InputGuard guard = InputGuard.from(config);
       KStream<String, EmbedRequest> posts =
           builder.stream(config.topic(TOPIC_POSTS), Consumed.with(strings, postSerde).withName("posts"))
-              .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromPost, postSerde.serializer()), Named.as("post-to-request"));
+              .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromPost, postSerde.serializer(), guard), Named.as("post-to-request"));
       KStream<String, EmbedRequest> comments =
           builder.stream(config.topic(TOPIC_COMMENTS), Consumed.with(strings, commentSerde).withName("comments"))
-              .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromComment, commentSerde.serializer()), Named.as("comment-to-request"));
+              .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromComment, commentSerde.serializer(), guard), Named.as("comment-to-request"));
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
       long maxWait = config.getLong(EMBED_MAX_WAIT_MS);
       return posts.merge(comments, Named.as("content-requests"))
@@ -212,7 +214,7 @@ public final class KembedTopology {
       long maxWait = config.getLong(EMBED_MAX_WAIT_MS);
       long cacheTtl = config.getLong(SEARCH_QUERY_CACHE_TTL_MS);
       return builder.stream(config.topic(TOPIC_SEARCH_QUERIES), Consumed.with(strings, searchSerde).withName("search-queries"))
-          .processValues(ValidateSearchProcessor::new, Named.as("validate-search"))
+          .processValues(() -> new ValidateSearchProcessor(InputGuard.from(config)), Named.as("validate-search"))
           .selectKey((user, q) -> QueryNormalizer.normalize(q.getQuery()), Named.as("key-by-query"))
           .repartition(Repartitioned.with(strings, searchSerde).withName(SEARCHES_BY_QUERY).withNumberOfPartitions(partitions))
           .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, maxWait, searchSerde.serializer(), cacheTtl), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE);
@@ -246,7 +248,7 @@ public final class KembedTopology {
       Set<InteractionType> exposures = exposureTypes();
       KStream<String, InteractionEvent> interactions =
           builder.stream(config.topic(TOPIC_INTERACTIONS), Consumed.with(strings, interactionSerde).withName("interactions"))
-              .processValues(() -> new ValidateInteractionProcessor(weights, exposures), Named.as("validate-interaction"))
+              .processValues(() -> new ValidateInteractionProcessor(weights, exposures, InputGuard.from(config)), Named.as("validate-interaction"))
               .selectKey((user, i) -> i.getTargetId(), Named.as("key-by-target"))
               .repartition(Repartitioned.with(strings, interactionSerde).withName(INTERACTIONS_BY_ENTITY).withNumberOfPartitions(partitions));
       var stores = new EntityJoinProcessor.Stores(ENTITY_VECTOR_STORE, DELETED_ENTITY_STORE, PENDING_INTERACTION_STORE, PENDING_COMMENT_STORE);

@@ -40,6 +40,7 @@ class SinkFormatTopologyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path stateDir;
+  // The driver's wall clock is a month after the events: inputs ahead of it are rejected as invalid.
 
   @Test
   void jsonEnvelopeRowsHaveStructKeysAndFeatureColumns() throws Exception {
@@ -48,7 +49,7 @@ class SinkFormatTopologyTest {
     Properties p = config.streamsProperties();
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-sinks");
-    try (TopologyTestDriver driver = new TopologyTestDriver(KembedTopology.build(config, new KeywordEmbedder()), p, T0)) {
+    try (TopologyTestDriver driver = new TopologyTestDriver(KembedTopology.build(config, new KeywordEmbedder()), p, T0.plusSeconds(30 * 86_400L))) {
       TestInputTopic<String, PostEvent> posts = driver.createInputTopic("posts", new StringSerializer(), KembedSerdes.postEvent().serializer());
       // An input written as plain JSON is accepted too (inputs take every format).
       TestInputTopic<String, byte[]> interactions = driver.createInputTopic("interactions", new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());

@@ -46,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Weights are the defaults: CREATE 5, COMMENT 4, SHARE 3, CLICK 2, IMPRESSION 0.1.
  */
 class UserFeaturesTopologyTest {
+  // Events here run up to months ahead of the driver's wall clock, which starts at T0.
+  private static final String EVENTS_AHEAD_OF_WALL_CLOCK = Long.toString(365L * 86_400_000L);
   private static final Instant T0 = Instant.parse("2026-11-02T00:00:00Z");
   private static final double EPS = 1e-6;
 
@@ -66,7 +68,7 @@ class UserFeaturesTopologyTest {
   }
 
   private void start(Map<String, Object> overrides) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "join.grace.ms", "3600000"));
+    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "join.grace.ms", "3600000", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();

@@ -55,6 +55,8 @@ public final class KembedConfig extends AbstractConfig {
   public static final String EMBED_MAX_WAIT_MS = "embed.max.wait.ms";
   public static final String TEXT_URL_MODE = "text.url.mode";
   public static final String TEXT_MAX_CHARS = "text.max.chars";
+  public static final String INPUT_MAX_FUTURE_MS = "input.max.future.ms";
+  public static final String SEARCH_QUERY_MAX_CHARS = "search.query.max.chars";
 
   public static final String INFERENCE_MODEL = "inference.model";
   public static final String INFERENCE_DEVICE = "inference.device";
@@ -119,6 +121,8 @@ public final class KembedConfig extends AbstractConfig {
           .define(EMBED_MAX_WAIT_MS, Type.LONG, 200L, Range.between(1, 60_000), Importance.HIGH, "Longest a buffered text waits (wall-clock) before its batch runs even if not full. Must stay well under transaction.timeout.ms.", EMBED, 2, ConfigDef.Width.SHORT, EMBED_MAX_WAIT_MS)
           .define(TEXT_URL_MODE, Type.STRING, "keep", ValidString.in("keep", "mask", "domain"), Importance.LOW, "URLs inside text: keep them, mask them as [link], or keep only the host name.", EMBED, 3, ConfigDef.Width.SHORT, TEXT_URL_MODE)
           .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
+          .define(INPUT_MAX_FUTURE_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.MEDIUM, "An input whose event time is before 1970 or more than this far ahead of the wall clock is rejected to the DLQ (INVALID_TIMESTAMP). Keep it well under the broker's message.timestamp.after.max.ms (1 h by default), which would otherwise reject outputs stamped with that time.", EMBED, 5, ConfigDef.Width.SHORT, INPUT_MAX_FUTURE_MS)
+          .define(SEARCH_QUERY_MAX_CHARS, Type.INT, 1_000, Range.between(1, 100_000), Importance.LOW, "A search query longer than this (before normalisation) is rejected to the DLQ (TEXT_TOO_LONG): the normalised query becomes a record key and an index entry.", EMBED, 6, ConfigDef.Width.SHORT, SEARCH_QUERY_MAX_CHARS)
           .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default), 'all-minilm-l6-v2' (fp32), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
           .define(INFERENCE_DEVICE, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM, "Execution provider. 'cuda' needs the gpu Maven profile (onnxruntime_gpu) and a CUDA host.", INFERENCE, 2, ConfigDef.Width.SHORT, INFERENCE_DEVICE)
           .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Threads one ONNX Runtime call may use; 0 chooses (1 when texts run one per call, else every core).", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_INTRA_OP_THREADS)
@@ -143,7 +147,7 @@ public final class KembedConfig extends AbstractConfig {
           .define(INDEX_SNAPSHOT_MAX_AGE_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.LOW, "An index snapshot older than this at start is discarded and the index rebuilt from the earliest offset. Keep it at or below the content-embeddings topic's delete.retention.ms (default one day): compaction may since have removed tombstones the snapshot has not seen. 0 disables the check.", SERVING, 7, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_MAX_AGE_MS)
           .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM, "Port of the HTTP interactive-query API (0 picks a free port). Set application.server to host:port of this API so that instances can proxy user lookups to the owner of the key.", SERVING, 8, ConfigDef.Width.SHORT, HTTP_PORT)
           .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API binds to. Loopback by default: expose it (e.g. 0.0.0.0) only together with http.auth.token or behind a proxy that authenticates.", SERVING, 9, ConfigDef.Width.MEDIUM, HTTP_BIND_ADDRESS)
-          .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request but GET /health must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN)
+          .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request but GET /health, /health/live and /health/ready must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN)
           .define(OUTPUT_FORMAT, Type.STRING, "avro", ValidString.in("avro", "confluent", "json"), Importance.HIGH, "Encoding of output records. avro: Avro single-object encoding, string keys (unchanged). confluent: Schema Registry wire format (byte 0 + 4-byte schema id + Avro) under subjects <topic>-value / <topic>-key, with sink-shaped values (one nullable column per similarity feature) and struct keys. json: the same sink shapes as plain JSON. Inputs are read in all three formats whatever this says.", OUTPUT, 1, ConfigDef.Width.SHORT, OUTPUT_FORMAT)
           .define(OUTPUT_JSON_SCHEMAS_ENABLE, Type.BOOLEAN, false, Importance.MEDIUM, "With output.format=json, wrap keys and values in Kafka Connect's {\"schema\":...,\"payload\":...} envelope (what JsonConverter with schemas.enable=true and JDBC sinks without a registry need).", OUTPUT, 2, ConfigDef.Width.SHORT, OUTPUT_JSON_SCHEMAS_ENABLE)
           .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.HIGH, "Base URL of a Schema Registry REST API (Confluent, Karapace, Redpanda; Apicurio: http://host:8080/apis/ccompat/v7). Required for output.format=confluent; when set, registry-encoded input records are decoded too.", OUTPUT, 3, ConfigDef.Width.LONG, SCHEMA_REGISTRY_URL)
@@ -226,7 +230,8 @@ public final class KembedConfig extends AbstractConfig {
 
   /**
    * Properties for {@code KafkaStreams}: everything kembed does not own, over kembed's defaults
-   * (exactly-once v2, the DLQ topic, kembed's DLQ exception handlers, application id "kembed").
+   * (exactly-once v2, the DLQ topic, kembed's DLQ exception handlers for deserialization,
+   * processing and production, application id "kembed").
    */
   public Properties streamsProperties() {
     Properties p = new Properties();
@@ -236,8 +241,18 @@ public final class KembedConfig extends AbstractConfig {
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqDeserializationHandler");
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqProcessingHandler");
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqProductionHandler");
     p.putAll(passThrough);
     return p;
+  }
+
+  /** The producer's max.request.size for this app (producer.-prefixed or plain; Kafka's 1 MiB default). */
+  public int maxRequestBytes() {
+    Object v = passThrough.get(StreamsConfig.producerPrefix("max.request.size"));
+    if (v == null) {
+      v = passThrough.get("max.request.size");
+    }
+    return v == null ? 1_048_576 : Integer.parseInt(v.toString().trim());
   }
 
   /** Transaction timeout that applies to this app (Streams sets 10 s under exactly-once). */

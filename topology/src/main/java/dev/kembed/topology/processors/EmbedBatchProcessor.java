@@ -4,6 +4,7 @@ import dev.kembed.inference.Embedder;
 import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.internal.EmbedRequest;
 import dev.kembed.topology.metrics.EmbedMetrics;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * vectors go out in arrival order. The buffer is committed with the input offsets, so a crash
  * replays nothing twice and loses nothing. A second store ({@code hashes}) remembers the content
  * hash of every embedded entity, so unchanged text is never embedded again; an edit replaces a
- * buffered text, a delete drops it.
+ * buffered text, a delete drops it. A text whose embedding or outputs fail is dead-lettered alone
+ * (with its input's bytes and coordinates) and its hash is not stored; the rest of the batch goes
+ * out.
  */
 public final class EmbedBatchProcessor implements Processor<String, EmbedRequest, String, ContentChange> {
   private static final Logger log = LoggerFactory.getLogger(EmbedBatchProcessor.class);
@@ -110,17 +113,31 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
     for (int i = 0; i < batch.size(); i++) {
       String key = batch.get(i).key;
       EmbedRequest r = batch.get(i).value;
-      if (vectors[i] != null) {
-        boolean first = hashes.get(key) == null;
-        hashes.put(key, r.getContentHash());
-        context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, vectors[i], first), r.getEventTime()));
-      } else {
-        Exception e = errors[i];
-        DlqReason reason = BatchBuffer.reasonFor(e);
-        log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
-        var headers = DeadLetter.headers(reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
-        context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, e), r.getEventTime(), headers));
+      try {
+        if (vectors[i] != null) {
+          boolean first = hashes.get(key) == null;
+          context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, vectors[i], first), r.getEventTime()));
+          hashes.put(key, r.getContentHash()); // only once its outputs went out: a failed text is retried when re-sent
+        } else {
+          deadLetter(r, errors[i], BatchBuffer.reasonFor(errors[i]), modelId);
+        }
+      } catch (RuntimeException e) {
+        // One text's outputs failed to go out (say, a sink refused its time): it alone is
+        // dead-lettered, the rest of the batch still goes out.
+        deadLetter(r, e, DlqReason.PROCESSING_ERROR, modelId);
       }
+    }
+  }
+
+  private void deadLetter(EmbedRequest r, Exception e, DlqReason reason, String modelId) {
+    log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
+    try {
+      var headers = DeadLetter.headers(reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+      // Wall-clock time: the record's own event time may be what made its outputs fail.
+      context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, e), context.currentSystemTimeMs(), headers));
+    } catch (RuntimeException dlqFailure) {
+      log.error("could not dead-letter {} {} from {}-{}@{}", r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), dlqFailure);
+      DlqMetrics.dropped(DlqReason.DLQ_WRITE_FAILED);
     }
   }
 }

@@ -90,7 +90,9 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
       case EMBEDDING -> onEmbedding(id, e.embedding());
       case DELETE -> onDelete(id, record.timestamp());
       case COMMENT_FOR_PARENT -> {
-        if (!emitCommentPost(e.embedding(), vectors.get(id))) {
+        if (deleted.get(id) != null) {
+          DlqMetrics.dropped(DlqReason.DELETED_TARGET); // its post is gone: waiting would only time out
+        } else if (!emitCommentPost(e.embedding(), vectors.get(id))) {
           pendingComments.put(id + SEP + e.embedding().getEntityId(), e.embedding());
         }
       }
