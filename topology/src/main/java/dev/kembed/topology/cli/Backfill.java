@@ -80,7 +80,7 @@ public final class Backfill {
     long t0 = System.nanoTime();
     Embedder model = embedders.apply(replay);
     CachedEmbedder embedder =
-        new CachedEmbedder(model, options.useCache() ? EmbeddingCacheLoader.load(AdminProps.consumer(live), live.topic(TOPIC_CONTENT_EMBEDDINGS), model.model().id()) : Map.of());
+        new CachedEmbedder(model, options.useCache() ? EmbeddingCacheLoader.load(AdminProps.consumer(live), live.topic(TOPIC_CONTENT_EMBEDDINGS), model.model().id(), live.schemaRegistry()) : Map.of());
     KembedApp app = new KembedApp(replay, embedder);
     try (Admin admin = Admin.create(AdminProps.of(replay))) {
       TopicCreator.ensure(admin, replay);
