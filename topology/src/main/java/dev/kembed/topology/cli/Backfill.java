@@ -49,7 +49,6 @@ public final class Backfill {
   private static final List<String> OUTPUTS = List.of(TOPIC_CONTENT_EMBEDDINGS, TOPIC_USER_VECTORS, TOPIC_SIMILARITY_FEATURES, TOPIC_INDEX_UPDATES, TOPIC_QUERY_EXPANSIONS, TOPIC_DLQ);
 
   /** How long a backfill task waits for an empty input before processing the others. */
-  public static final long BACKFILL_MAX_TASK_IDLE_MS = 5_000;
 
   private final KembedConfig live;
   private final Options options;
@@ -65,11 +64,9 @@ public final class Backfill {
   public KembedConfig replayConfig() {
     Map<String, Object> props = new HashMap<>(live.originals());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
-    // A replay reads months of every input at once, so fast paths (interactions) would outrun slow
-    // ones (inference) and point-in-time features would see a different order than live did.
-    // Letting a task wait for its empty inputs makes Streams pick records across them by event
-    // time, which is the order live processing saw.
-    props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(BACKFILL_MAX_TASK_IDLE_MS));
+    // No max.task.idle.ms: event-time order comes from the watermarks (docs/event-time.md), and a
+    // task waiting on an "empty" repartition partition that receives a marker every second would
+    // starve its other partitions.
     for (String key : OUTPUTS) {
       props.put(key, options.outputPrefix() + live.topic(key));
     }
@@ -137,7 +134,7 @@ public final class Backfill {
       boolean idle = drained && nothingHeld(app);
       if (System.nanoTime() - lastDiag >= 10_000_000_000L) {
         lastDiag = System.nanoTime();
-        log.info("backfill: inputs consumed {}, repartition topics drained {}, nothing held {}, outputs quiet for {} checks", inputsDone, drained, idle, stableChecks);
+        log.info("backfill: inputs consumed {}, repartition topics drained {} {}, nothing held {}, outputs quiet for {} checks", inputsDone, drained, lagging, idle, stableChecks);
       }
       if (idle) {
         // Watermark markers keep flowing through the repartition topics, so quiet is judged on the
@@ -173,10 +170,12 @@ public final class Backfill {
   }
 
   // Every partition of this application's repartition topics must have been read past what it held
-  // at the previous check, including partitions the group has not committed yet. Watermark markers
-  // keep arriving in every partition about once a second, so "read to the very end" would never
-  // hold; "read past the previous end" says no data record is still waiting there.
-  private Map<TopicPartition, Long> previousInternalEnds = Map.of();
+  // a little while ago (two seconds), including partitions the group has not committed yet.
+  // Watermark markers keep arriving in every partition about once a second, so "read to the very
+  // end" would never hold; "read past the end of two seconds ago" says no data record is still
+  // waiting there.
+  private final java.util.ArrayDeque<Map.Entry<Long, Map<TopicPartition, Long>>> internalEnds = new java.util.ArrayDeque<>();
+  private String lagging = "";
 
   private boolean internalDrained(Admin admin, Map<TopicPartition, Long> committed) throws Exception {
     String prefix = options.applicationId() + "-";
@@ -184,10 +183,25 @@ public final class Backfill {
     if (repartition.isEmpty()) {
       return true;
     }
-    Set<TopicPartition> internal = inputPartitions(admin, repartition);
-    Map<TopicPartition, Long> before = previousInternalEnds;
-    previousInternalEnds = offsets(admin, internal, OffsetSpec.latest());
-    return !before.isEmpty() && internal.stream().allMatch(tp -> committed.getOrDefault(tp, 0L) >= before.getOrDefault(tp, Long.MAX_VALUE) - 1);
+    long now = System.nanoTime();
+    internalEnds.addLast(Map.entry(now, offsets(admin, inputPartitions(admin, repartition), OffsetSpec.latest())));
+    Map<TopicPartition, Long> before = null;
+    while (!internalEnds.isEmpty() && now - internalEnds.peekFirst().getKey() >= 2_000_000_000L) {
+      before = internalEnds.pollFirst().getValue();
+    }
+    if (before == null) {
+      return false;
+    }
+    internalEnds.addFirst(Map.entry(now - 2_000_000_000L, before)); // still the reference for the next check
+    for (var e : before.entrySet()) {
+      long c = committed.getOrDefault(e.getKey(), 0L);
+      if (c < e.getValue() - 1) {
+        lagging = e.getKey() + " committed " + c + " < " + e.getValue();
+        return false;
+      }
+    }
+    lagging = "";
+    return true;
   }
 
   private Map<TopicPartition, Long> committed(Admin admin) throws ExecutionException, InterruptedException {
