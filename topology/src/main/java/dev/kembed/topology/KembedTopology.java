@@ -18,6 +18,7 @@ import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.content.ContentChange;
+import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.content.ContentOutputs;
 import dev.kembed.topology.content.ContentRequests;
 import dev.kembed.topology.content.EntityEvent;
@@ -119,7 +120,16 @@ public final class KembedTopology {
    * (as the two-argument overload passes) no query-expansions are produced.
    */
   public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes) {
-    return new Wiring(config, embedder, indexes).build();
+    return build(config, embedder, indexes, InferenceWorkers.inline());
+  }
+
+  /**
+   * As {@link #build(KembedConfig, Embedder, IndexService)}, with inference on {@code workers}
+   * (the overloads without it run inference inline on the stream thread, which keeps
+   * TopologyTestDriver tests deterministic). The caller owns and closes the workers.
+   */
+  public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes, InferenceWorkers workers) {
+    return new Wiring(config, embedder, indexes, workers).build();
   }
 
   /** The builder's state while the topology is assembled; one instance per build. */
@@ -127,14 +137,16 @@ public final class KembedTopology {
     private final KembedConfig config;
     private final Embedder embedder;
     private final IndexService indexes;
+    private final InferenceWorkers workers;
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Serde<String> strings = Serdes.String();
     private final Serde<ContentEmbedding> embeddingSerde = KembedSerdes.of(ContentEmbedding.class);
     private final Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
     private final int partitions;
 
-    Wiring(KembedConfig config, Embedder embedder, IndexService indexes) {
+    Wiring(KembedConfig config, Embedder embedder, IndexService indexes, InferenceWorkers workers) {
       this.config = config;
+      this.workers = workers;
       this.embedder = embedder;
       this.indexes = indexes;
       this.partitions = config.getInt(TOPICS_PARTITIONS);
@@ -195,22 +207,22 @@ public final class KembedTopology {
           builder.stream(config.topic(TOPIC_COMMENTS), Consumed.with(strings, commentSerde).withName("comments"))
               .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromComment, commentSerde.serializer()), Named.as("comment-to-request"));
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
-      long maxWait = config.getLong(EMBED_MAX_WAIT_MS);
+      long minWait = config.getLong(EMBED_MAX_WAIT_MS);
       return posts.merge(comments, Named.as("content-requests"))
-          .process(() -> new EmbedBatchProcessor(embedder, EMBED_BUFFER_STORE, EMBED_HASH_STORE, batchSize, maxWait), Named.as("embed-batch"), EMBED_BUFFER_STORE, EMBED_HASH_STORE);
+          .process(() -> new EmbedBatchProcessor(embedder, EMBED_BUFFER_STORE, EMBED_HASH_STORE, batchSize, minWait, workers), Named.as("embed-batch"), EMBED_BUFFER_STORE, EMBED_HASH_STORE);
     }
 
     // 2. Searches, re-keyed by normalised query so the embedding cache sees every repeat.
     private KStream<String, Object> searches() {
       Serde<SearchQueryEvent> searchSerde = KembedSerdes.of(SearchQueryEvent.class);
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
-      long maxWait = config.getLong(EMBED_MAX_WAIT_MS);
+      long minWait = config.getLong(EMBED_MAX_WAIT_MS);
       long cacheTtl = config.getLong(SEARCH_QUERY_CACHE_TTL_MS);
       return builder.stream(config.topic(TOPIC_SEARCH_QUERIES), Consumed.with(strings, searchSerde).withName("search-queries"))
           .processValues(ValidateSearchProcessor::new, Named.as("validate-search"))
           .selectKey((user, q) -> QueryNormalizer.normalize(q.getQuery()), Named.as("key-by-query"))
           .repartition(Repartitioned.with(strings, searchSerde).withName(SEARCHES_BY_QUERY).withNumberOfPartitions(partitions))
-          .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, maxWait, searchSerde.serializer(), cacheTtl), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE);
+          .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, minWait, searchSerde.serializer(), cacheTtl, workers), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE);
     }
 
     // 3. Public content outputs: embeddings (tombstone on delete) and ANN index updates.

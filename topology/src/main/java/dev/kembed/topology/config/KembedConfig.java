@@ -47,6 +47,7 @@ public final class KembedConfig extends AbstractConfig {
 
   public static final String EMBED_BATCH_SIZE = "embed.batch.size";
   public static final String EMBED_MAX_WAIT_MS = "embed.max.wait.ms";
+  public static final String EMBED_INFERENCE_THREADS = "embed.inference.threads";
   public static final String TEXT_URL_MODE = "text.url.mode";
   public static final String TEXT_MAX_CHARS = "text.max.chars";
 
@@ -100,8 +101,9 @@ public final class KembedConfig extends AbstractConfig {
           .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.MEDIUM, "Create missing input and output topics at start (internal topics are always created by Kafka Streams).", TOPICS, 11, ConfigDef.Width.SHORT, TOPICS_CREATE)
           .define(TOPICS_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM, "Partitions of topics kembed creates. The unit of parallelism: at most this many instances/threads share the work.", TOPICS, 12, ConfigDef.Width.SHORT, TOPICS_PARTITIONS)
           .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM, "Replication factor of topics kembed creates; -1 takes the broker's default.", TOPICS, 13, ConfigDef.Width.SHORT, TOPICS_REPLICATION_FACTOR)
-          .define(EMBED_BATCH_SIZE, Type.INT, 32, Range.between(1, MAX_BATCH_SIZE), Importance.HIGH, "Texts buffered before an inference batch runs. Bounded so that one flush stays far inside the exactly-once transaction timeout.", EMBED, 1, ConfigDef.Width.SHORT, EMBED_BATCH_SIZE)
-          .define(EMBED_MAX_WAIT_MS, Type.LONG, 200L, Range.between(1, 60_000), Importance.HIGH, "Longest a buffered text waits (wall-clock) before its batch runs even if not full. Must stay well under transaction.timeout.ms.", EMBED, 2, ConfigDef.Width.SHORT, EMBED_MAX_WAIT_MS)
+          .define(EMBED_BATCH_SIZE, Type.INT, 32, Range.between(1, MAX_BATCH_SIZE), Importance.HIGH, "Most texts in one inference batch. Batching is adaptive: a text waits only while the model is busy with an earlier batch, and the next batch takes up to this many of the texts that queued meanwhile. Bounded so that one batch stays far inside the exactly-once transaction timeout.", EMBED, 1, ConfigDef.Width.SHORT, EMBED_BATCH_SIZE)
+          .define(EMBED_MAX_WAIT_MS, Type.LONG, 0L, Range.between(0, 60_000), Importance.MEDIUM, "0 (default): adaptive batching, a text never waits for a batch to fill while the model is idle. A positive value holds a partial batch back until its oldest text has waited this long (wall clock) even when the model is idle, trading latency for fuller batches (the fixed-wait behaviour of earlier versions, whose default was 200). Must stay well under transaction.timeout.ms.", EMBED, 2, ConfigDef.Width.SHORT, EMBED_MAX_WAIT_MS)
+          .define(EMBED_INFERENCE_THREADS, Type.INT, 1, Range.between(0, 64), Importance.MEDIUM, "Worker threads that run inference off the stream threads (shared by all embedding tasks of the instance), so that inference overlaps deserialisation, state and producing; results are still forwarded from the stream thread, exactly-once. 0 runs inference on the stream thread. Each inference call uses inference.intra.op.threads cores, so 1 is right unless those are fewer than the cores.", EMBED, 5, ConfigDef.Width.SHORT, EMBED_INFERENCE_THREADS)
           .define(TEXT_URL_MODE, Type.STRING, "keep", ValidString.in("keep", "mask", "domain"), Importance.LOW, "URLs inside text: keep them, mask them as [link], or keep only the host name.", EMBED, 3, ConfigDef.Width.SHORT, TEXT_URL_MODE)
           .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
           .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default), 'all-minilm-l6-v2' (fp32), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
@@ -187,6 +189,9 @@ public final class KembedConfig extends AbstractConfig {
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqDeserializationHandler");
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqProcessingHandler");
+    // An idle stream thread blocks in poll() this long before it punctuates; a finished inference
+    // batch is forwarded at that punctuation, so Streams' 100 ms default would add up to 100 ms.
+    p.put(StreamsConfig.POLL_MS_CONFIG, 10L);
     p.putAll(passThrough);
     return p;
   }

@@ -1,7 +1,9 @@
 package dev.kembed.topology.processors;
 
 import dev.kembed.inference.Embedder;
+import dev.kembed.topology.content.AdaptiveBatcher;
 import dev.kembed.topology.content.BatchBuffer;
+import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.errors.DlqReason;
@@ -9,7 +11,6 @@ import dev.kembed.topology.internal.EmbedRequest;
 import dev.kembed.topology.metrics.EmbedMetrics;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,52 +20,63 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embeds posts and comments in micro-batches without giving up exactly-once. Requests wait in a
- * changelogged {@link BatchBuffer} until {@code embed.batch.size} are waiting or the oldest has
- * waited {@code embed.max.wait.ms} (wall clock); then one inference call embeds them all and the
- * vectors go out in arrival order. The buffer is committed with the input offsets, so a crash
+ * Embeds posts and comments in adaptive micro-batches without giving up exactly-once. Requests wait
+ * in a changelogged {@link BatchBuffer}; an {@link AdaptiveBatcher} sends them to the model at once
+ * when it is idle and lets them accumulate (up to {@code embed.batch.size}) while it is busy, with
+ * inference on {@link InferenceWorkers} off the stream thread. Vectors go out in arrival order, from
+ * the stream thread, and a request leaves the buffer only when its vector is forwarded, so a crash
  * replays nothing twice and loses nothing. A second store ({@code hashes}) remembers the content
  * hash of every embedded entity, so unchanged text is never embedded again; an edit replaces a
- * buffered text, a delete drops it.
+ * buffered text, a delete drops it (and a batch in flight for it is then not forwarded).
  */
 public final class EmbedBatchProcessor implements Processor<String, EmbedRequest, String, ContentChange> {
   private static final Logger log = LoggerFactory.getLogger(EmbedBatchProcessor.class);
+  /** How often the stream thread looks for finished batches when no record arrives. */
+  static final Duration TICK = Duration.ofMillis(2);
 
   private final Embedder embedder;
   private final String bufferStore;
   private final String hashStore;
   private final int batchSize;
-  private final long maxWaitMs;
+  private final InferenceWorkers workers;
+  private final long minWaitMs;
 
   private ProcessorContext<String, ContentChange> context;
   private BatchBuffer buffer;
+  private AdaptiveBatcher batcher;
   private KeyValueStore<String, String> hashes;
   private EmbedMetrics metrics;
 
-  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long maxWaitMs) {
+  /** Inference inline on the stream thread. */
+  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize) {
+    this(embedder, bufferStore, hashStore, batchSize, 0, InferenceWorkers.inline());
+  }
+
+  /** {@code minWaitMs}: see {@link AdaptiveBatcher} ({@code embed.max.wait.ms}, 0 by default). */
+  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long minWaitMs, InferenceWorkers workers) {
+    this.minWaitMs = minWaitMs;
     this.embedder = embedder;
     this.bufferStore = bufferStore;
     this.hashStore = hashStore;
     this.batchSize = batchSize;
-    this.maxWaitMs = maxWaitMs;
+    this.workers = workers;
   }
 
   @Override
   public void init(ProcessorContext<String, ContentChange> context) {
     this.context = context;
-    this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
+    this.buffer = new BatchBuffer(context.getStateStore(bufferStore));
     this.hashes = context.getStateStore(hashStore);
     this.metrics = new EmbedMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    this.batcher = new AdaptiveBatcher(buffer, embedder, workers, batchSize, minWaitMs, this::forward, (n, ms) -> {
+      metrics.batch(n, ms);
+      metrics.queueDepth(buffer.size());
+    });
     if (buffer.size() > 0) {
       log.info("task {}: {} texts buffered before a restart will be embedded at the next flush", context.taskId(), buffer.size());
     }
     metrics.queueDepth(buffer.size());
-    // Check often enough that no text waits much longer than embed.max.wait.ms.
-    context.schedule(Duration.ofMillis(Math.max(1, maxWaitMs / 4)), PunctuationType.WALL_CLOCK_TIME, now -> {
-      if (buffer.due(now)) {
-        flush();
-      }
-    });
+    context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, batcher::tick);
   }
 
   @Override
@@ -91,35 +103,32 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
       metrics.skippedUnchanged();
       return;
     }
-    boolean full = buffer.put(key, r, context.currentSystemTimeMs());
+    buffer.put(key, r, context.currentSystemTimeMs());
     metrics.queueDepth(buffer.size());
-    if (full) {
-      flush();
+    batcher.offered(context.currentSystemTimeMs());
+  }
+
+  @Override
+  public void close() {
+    if (batcher != null) {
+      batcher.close();
     }
   }
 
-  private void flush() {
-    List<KeyValue<String, EmbedRequest>> batch = buffer.drain();
-    List<String> texts = batch.stream().map(kv -> kv.value.getText()).toList();
-    Exception[] errors = new Exception[texts.size()];
-    long start = System.nanoTime();
-    float[][] vectors = BatchBuffer.embed(embedder, texts, errors);
-    metrics.batch(batch.size(), (System.nanoTime() - start) / 1e6);
-    metrics.queueDepth(0);
+  private void forward(List<AdaptiveBatcher.Embedded> done) {
     String modelId = embedder.model().id();
-    for (int i = 0; i < batch.size(); i++) {
-      String key = batch.get(i).key;
-      EmbedRequest r = batch.get(i).value;
-      if (vectors[i] != null) {
-        boolean first = hashes.get(key) == null;
-        hashes.put(key, r.getContentHash());
-        context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, vectors[i], first), r.getEventTime()));
+    for (AdaptiveBatcher.Embedded e : done) {
+      EmbedRequest r = e.request();
+      if (e.vector() != null) {
+        boolean first = hashes.get(e.key()) == null;
+        hashes.put(e.key(), r.getContentHash());
+        context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, e.vector(), first), r.getEventTime()));
       } else {
-        Exception e = errors[i];
-        DlqReason reason = BatchBuffer.reasonFor(e);
-        log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
-        var headers = DeadLetter.headers(reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
-        context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, e), r.getEventTime(), headers));
+        Exception error = e.error();
+        DlqReason reason = BatchBuffer.reasonFor(error);
+        log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), error.toString());
+        var headers = DeadLetter.headers(reason, error.getClass().getName(), error.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+        context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, error), r.getEventTime(), headers));
       }
     }
   }
