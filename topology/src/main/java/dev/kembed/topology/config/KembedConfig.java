@@ -72,6 +72,7 @@ public final class KembedConfig extends AbstractConfig {
   public static final String EXPANSION_ENABLED = "expansion.enabled";
   public static final String EXPANSION_K = "expansion.k";
   public static final String EXPANSION_MIN_SCORE = "expansion.min.score";
+  public static final String INDEX_ENABLED = "index.enabled";
   public static final String INDEX_POSTS_ENABLED = "index.posts.enabled";
   public static final String INDEX_SNAPSHOT_INTERVAL_MS = "index.snapshot.interval.ms";
   public static final String INDEX_SNAPSHOT_RECORDS = "index.snapshot.records";
@@ -124,6 +125,7 @@ public final class KembedConfig extends AbstractConfig {
           .define(EXPANSION_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, "Emit a query-expansions record for every search: the nearest past queries from the in-memory 'queries' index, which each instance feeds from the content-embeddings topic. Only effective when the app runs with an index service.", SERVING, 1, ConfigDef.Width.SHORT, EXPANSION_ENABLED)
           .define(EXPANSION_K, Type.INT, 10, Range.between(1, MAX_NEIGHBOURS), Importance.MEDIUM, "Most neighbours in one query expansion (the query itself and its trivial variants never count).", SERVING, 2, ConfigDef.Width.SHORT, EXPANSION_K)
           .define(EXPANSION_MIN_SCORE, Type.DOUBLE, 0.5, Range.between(-1, 1), Importance.MEDIUM, "Lowest cosine similarity between a query and a past query for the latter to be offered as an expansion (also applied by GET /expand).", SERVING, 3, ConfigDef.Width.SHORT, EXPANSION_MIN_SCORE)
+          .define(INDEX_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, "Whether 'kembed run' keeps the in-memory HNSW indexes (fed from content-embeddings on their own thread) for query expansion, GET /similar and GET /expand. Every instance indexes every post and query, a cost that does not shrink as instances are added; with false the stream processor pays nothing for it, produces no query-expansions, and 'kembed serve' (a separate deployment) serves /similar and /expand.", SERVING, 0, ConfigDef.Width.SHORT, INDEX_ENABLED)
           .define(INDEX_POSTS_ENABLED, Type.BOOLEAN, true, Importance.LOW, "Also keep an in-memory HNSW index of post embeddings, for GET /similar. Costs about 4 x dimension bytes plus graph links per post on every instance; when false, /similar answers from the queries index.", SERVING, 4, ConfigDef.Width.SHORT, INDEX_POSTS_ENABLED)
           .define(INDEX_SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, Range.atLeast(1_000), Importance.LOW, "Wall-clock interval between two snapshots of each in-memory index (with the content-embeddings offsets they cover) under <state.dir>/kembed-index/<index>/; one is also written at shutdown.", SERVING, 5, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_INTERVAL_MS)
           .define(INDEX_SNAPSHOT_RECORDS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Content-embeddings records applied to the in-memory indexes after which a snapshot is written even if the interval has not passed.", SERVING, 6, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_RECORDS)
