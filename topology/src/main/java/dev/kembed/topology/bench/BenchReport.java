@@ -35,6 +35,13 @@ public final class BenchReport {
       }
       out.println();
     }
+    if (first.backfill() != null) {
+      BenchRunner.BackfillRate b = first.backfill();
+      out.printf(Locale.ROOT, "Backfill of %s's topics with the embedding cache (`kembed backfill`'s code path): %,d records in %.1f s (start to caught up, including the%n"
+          + "completion check), %,d texts replayed = %,.0f texts/s, **%.1fx the live in-stream rate**; cache hit rate %.0f %% (%,d reused, %,d embedded)%s.%n%n",
+          first.variant().name(), b.records(), b.seconds(), b.embedded() + b.reused(), b.textsPerSecond(), b.textsPerSecond() / first.inStreamPerSecond(), b.hitRate() * 100,
+          b.reused(), b.embedded(), b.caughtUp() ? "" : " — DID NOT CATCH UP");
+    }
     out.println("CPU seconds by thread role (ThreadMXBean; the broker runs in this JVM unless --bootstrap-servers):");
     out.println();
     List<String> roles = new ArrayList<>(first.cpu().keySet());

@@ -10,6 +10,7 @@ import dev.kembed.schemas.PostEvent;
 import dev.kembed.schemas.Surface;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.cli.AdminProps;
+import dev.kembed.topology.cli.Backfill;
 import dev.kembed.topology.cli.EmbedderFactory;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.TopicCreator;
@@ -51,7 +52,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * last content-embeddings record visible to a read_committed consumer (closed loop: capacity).
  * On the first variant it also times the user path (a burst of IMPRESSIONs to their last
  * similarity-features row) and an open-loop sweep at fixed fractions of the measured capacity,
- * with latency percentiles per output topic. Each phase records where the process's CPU went
+ * with latency percentiles per output topic, and a backfill of its topics with the embedding cache
+ * (the replay rate against the live one). Each phase records where the process's CPU went
  * ({@link CpuSplit}). Prints a Markdown report and returns the data for the plot.
  */
 public final class BenchRunner {
@@ -68,14 +70,25 @@ public final class BenchRunner {
 
   /** What to run. */
   public record Options(String bootstrapServers, int posts, int interactions, int users, List<Double> loads, Duration sweepStep, List<Variant> variants,
-      long seed, Map<String, String> overrides) {}
+      long seed, Map<String, String> overrides, boolean backfill) {}
 
   /** One point of the open-loop sweep. */
   public record SweepPoint(double fraction, double postsPerSecond, double exposuresPerSecond, Latencies embedding, Latencies features, int postsSent, int exposuresSent) {}
 
   /** What one variant measured. */
   public record VariantResult(Variant variant, double inStreamPerSecond, double burstSeconds, Map<String, Double> cpu, List<double[]> throughput,
-      double userPerSecond, double userSeconds, Map<String, Double> userCpu, List<SweepPoint> sweep) {}
+      double userPerSecond, double userSeconds, Map<String, Double> userCpu, List<SweepPoint> sweep, BackfillRate backfill) {}
+
+  /** A backfill of the variant's topics with the embedding cache: texts replayed per second and the cache's share. */
+  public record BackfillRate(long records, long embedded, long reused, double seconds, boolean caughtUp) {
+    public double textsPerSecond() {
+      return (embedded + reused) / seconds;
+    }
+
+    public double hitRate() {
+      return embedded + reused == 0 ? Double.NaN : reused / (double) (embedded + reused);
+    }
+  }
 
   /** Everything measured. */
   public record Result(String modelId, double aloneBefore, double aloneAfter, Map<String, Double> aloneCpu, List<VariantResult> variants) {
@@ -212,13 +225,44 @@ public final class BenchRunner {
           sweep.add(openLoop(producer, postTopic, interactionTopic, arrivals, posts, f, f * inStream, f * userRate, base));
         }
       }
-      return new VariantResult(v, inStream, burstSeconds, burstCpu, throughput, userRate, userSeconds, userCpu, sweep);
+      BackfillRate backfill = null;
+      if (full && options.backfill()) {
+        // 4. Backfill of everything this variant consumed, with the live content-embeddings as cache.
+        app.close(Duration.ofSeconds(30));
+        backfill = backfill(config, embedder);
+      }
+      return new VariantResult(v, inStream, burstSeconds, burstCpu, throughput, userRate, userSeconds, userCpu, sweep, backfill);
     } finally {
       app.close(Duration.ofSeconds(30));
       if (indexes != null) {
         indexes.close();
       }
     }
+  }
+
+  private BackfillRate backfill(KembedConfig live, Embedder embedder) throws Exception {
+    String id = live.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-backfill";
+    // The backfill closes the embedder it is given; the bench still needs this one.
+    Embedder shared = new Embedder() {
+      @Override
+      public dev.kembed.inference.ModelInfo model() {
+        return embedder.model();
+      }
+
+      @Override
+      public float[][] embed(List<String> texts) {
+        return embedder.embed(texts);
+      }
+
+      @Override
+      public void close() {}
+    };
+    var result = new Backfill(live, new Backfill.Options(id, "backfill.", null, true, Duration.ofSeconds(5), Duration.ofMinutes(10)), new PrintStream(java.io.OutputStream.nullOutputStream()))
+        .run(cfg -> shared);
+    BackfillRate rate = new BackfillRate(result.records(), result.embedded(), result.reused(), result.seconds(), result.caughtUp());
+    out.printf(Locale.ROOT, "#   backfill: %,d records in %.1f s, %,.0f texts/s, cache hit rate %.0f %%%s%n", rate.records(), rate.seconds(), rate.textsPerSecond(),
+        rate.hitRate() * 100, rate.caughtUp() ? "" : " (did not catch up)");
+    return rate;
   }
 
   private SweepPoint openLoop(KafkaProducer<String, byte[]> producer, String postTopic, String interactionTopic, Arrivals arrivals, List<BenchTexts.Post> posts,

@@ -45,6 +45,9 @@ public final class BenchCommand implements Callable<Integer> {
       + "The first also runs the user path and the sweep. Default eos,alos,eos-2t,eos-noindex; quick eos,alos.")
   List<String> variants;
 
+  @Option(names = "--no-backfill", description = "Skip the backfill phase (a replay of the first variant's topics with the embedding cache).")
+  boolean noBackfill;
+
   @Option(names = "--seed", defaultValue = "42", description = "Text and workload seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -64,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
         loads != null ? loads : quick ? List.of(0.25, 0.5) : List.of(0.25, 0.5, 0.75),
         Duration.ofSeconds(stepSeconds != null ? stepSeconds : quick ? 8 : 20),
         v.stream().map(BenchRunner.Variant::parse).toList(),
-        seed, overrides);
+        seed, overrides, !noBackfill);
     long t0 = System.nanoTime();
     BenchRunner.Result result = new BenchRunner(o, System.out).run();
     // originalArgs() are the whole command line's, starting with "bench".
