@@ -23,7 +23,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT,...", description = "Use this Kafka cluster instead of an in-process broker.")
   String bootstrapServers;
 
-  @Option(names = "--quick", description = "Small sizes, finishes in about two minutes: 600 posts, 6,000 interactions, two loads of 8 s, variants eos,alos.")
+  @Option(names = "--quick", description = "Small sizes, meant to finish in about two minutes on a quiet 2-core machine: 600 posts, 6,000 interactions, two loads of 8 s, variants eos,alos.")
   boolean quick;
 
   @Option(names = "--posts", description = "Posts in the burst (default 3000; quick 600).")
