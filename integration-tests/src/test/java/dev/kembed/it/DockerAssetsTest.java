@@ -78,6 +78,19 @@ class DockerAssetsTest {
     try (JarFile j = new JarFile(jar.toFile())) {
       assertEquals("dev.kembed.topology.cli.KembedCli", j.getManifest().getMainAttributes().getValue("Main-Class"));
       assertNotNull(j.getEntry("all-minilm-l6-v2-q.onnx"), "the default model is inside");
+      // The service is lean: no broker, no Scala, no test kit, no demo, one logging backend.
+      for (String banned : List.of("kafka/server/KafkaApis.class", "scala/Predef.class", "org/apache/kafka/common/test/KafkaClusterTestKit.class",
+          "dev/kembed/testkit/EmbeddedKafka.class", "dev/kembed/demo/DemoCommand.class", "org/apache/logging/log4j/core/Logger.class")) {
+        assertNull(j.getEntry(banned), banned + " must not be in the service jar");
+      }
+      assertNotNull(j.getEntry("ch/qos/logback/classic/Logger.class"), "logback is the logging backend");
+      boolean defaultBuild = j.getEntry("all-minilm-l6-v2.onnx") == null && j.getEntry("ai/onnxruntime/native/osx-aarch64/libonnxruntime.dylib") == null;
+      if (defaultBuild) { // not built with -Pfp32 or -Pall-platforms
+        assertNotNull(j.getEntry("ai/onnxruntime/native/linux-x64/libonnxruntime.so"));
+        assertNotNull(j.getEntry("librocksdbjni-linux64.so"));
+        assertNull(j.getEntry("librocksdbjni-linux-aarch64.so"), "Linux x86-64 natives only");
+        assertTrue(Files.size(jar) < 80L * 1000 * 1000, "service jar under 80 MB: " + Files.size(jar));
+      }
     }
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "run", "--help")
         .redirectErrorStream(true).start();

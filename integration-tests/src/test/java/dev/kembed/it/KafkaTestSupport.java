@@ -2,7 +2,7 @@ package dev.kembed.it;
 
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.NaturalJson;
+import dev.kembed.schemas.serde.NaturalJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -40,6 +40,11 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         } catch (RuntimeException unexpected) {
             // Bad bytes must never escape as anything the DLQ handler does not recognise.
             throw new RecordDecodeException(topic, typeName, "unexpected " + unexpected, unexpected);
+        } catch (StackOverflowError | OutOfMemoryError error) {
+            // What hostile bytes can still cause (deep JSON nesting, a huge allocation): this one
+            // record fails, the stream thread lives. Declared Avro lengths are bounded before any
+            // allocation (SingleObjectReader), so the second should not happen at all.
+            throw new RecordDecodeException(topic, typeName, "decoding failed with " + error, error);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kembed.topology.cli;
 
+import dev.kembed.topology.config.AdminProps;
 import dev.kembed.inference.Embedder;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.expansion.IndexService;
@@ -49,7 +50,7 @@ public final class RunCommand implements Callable<Integer> {
       log.info("index.enabled=false: no in-memory indexes here, no query-expansions; run 'kembed serve' for /similar and /expand");
     }
     KembedApp app = new KembedApp(cfg, embedder, indexes);
-    ApiServer api = KembedApi.start(cfg, app.streams(), embedder, indexes != null ? indexes : Indexes.none());
+    ApiServer api = KembedApi.start(cfg, app.streams(), embedder, indexes != null ? indexes : Indexes.none(), app.meterRegistry());
     log.info("HTTP API on port {} (/health, /metrics)", api.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutdown requested");

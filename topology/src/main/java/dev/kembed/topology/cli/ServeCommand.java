@@ -5,6 +5,7 @@ import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.expansion.IndexService;
 import dev.kembed.topology.http.ApiServer;
 import dev.kembed.topology.http.KembedApi;
+import dev.kembed.topology.metrics.ServiceMetrics;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -33,7 +34,8 @@ public final class ServeCommand implements Callable<Integer> {
     Embedder embedder = EmbedderFactory.create(cfg);
     IndexService indexes = IndexService.open(cfg, embedder.model());
     indexes.start();
-    ApiServer api = KembedApi.startServing(cfg, embedder, indexes);
+    ServiceMetrics metrics = new ServiceMetrics();
+    ApiServer api = KembedApi.startServing(cfg, embedder, indexes, metrics.registry());
     log.info("kembed serve: HTTP API on port {} (/similar, /expand, /health, /metrics)", api.port());
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -41,6 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
       api.close();
       indexes.close();
       embedder.close();
+      metrics.close();
       stop.countDown();
     }, "kembed-shutdown"));
     stop.await();

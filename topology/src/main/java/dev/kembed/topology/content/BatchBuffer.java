@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * in the store until its result is forwarded: {@link #nextBatch} hands out the oldest requests not
  * yet handed out, and {@link #removeIfCurrent} drops one only if no edit has replaced it since.
  * {@link #embed} runs one inference call and, if the model fails, retries text by text so one bad
- * text costs only itself.
+ * text costs only itself. {@link #earliestEventTime} (kept in a sorted count, so asking is cheap)
+ * covers every request in the store, handed out or not: the task's watermark must not pass a text
+ * that waits or is in flight until its outputs have gone out.
  */
 public final class BatchBuffer {
   private static final Logger log = LoggerFactory.getLogger(BatchBuffer.class);
@@ -32,6 +34,8 @@ public final class BatchBuffer {
   private final KeyValueStore<String, EmbedRequest> store;
   private final TreeMap<Long, String> keysBySeq = new TreeMap<>();
   private final Map<String, EmbedRequest> byKey = new HashMap<>();
+  // Event time -> how many requests in the store have it.
+  private final TreeMap<Long, Integer> eventTimes = new TreeMap<>();
   private long nextSeq;
   // Requests with a seq at or below this have been handed out in a batch.
   private long handedOutUpTo = -1;
@@ -44,6 +48,7 @@ public final class BatchBuffer {
         KeyValue<String, EmbedRequest> kv = it.next();
         byKey.put(kv.key, kv.value);
         keysBySeq.put(kv.value.getSeq(), kv.key);
+        countEventTime(kv.value.getEventTime(), 1);
         nextSeq = Math.max(nextSeq, kv.value.getSeq() + 1);
       }
     }
@@ -75,8 +80,10 @@ public final class BatchBuffer {
     EmbedRequest old = byKey.put(key, stamped);
     if (old != null) {
       keysBySeq.remove(old.getSeq());
+      countEventTime(old.getEventTime(), -1);
     }
     keysBySeq.put(stamped.getSeq(), key);
+    countEventTime(stamped.getEventTime(), 1);
     store.put(key, stamped);
   }
 
@@ -87,8 +94,22 @@ public final class BatchBuffer {
       return false;
     }
     keysBySeq.remove(old.getSeq());
+    countEventTime(old.getEventTime(), -1);
     store.delete(key);
     return true;
+  }
+
+  /**
+   * The earliest event time of a request in the store, waiting or in flight ({@link
+   * Long#MAX_VALUE} when empty): the task's watermark must not pass it until the request's outputs
+   * have gone out.
+   */
+  public long earliestEventTime() {
+    return eventTimes.isEmpty() ? Long.MAX_VALUE : eventTimes.firstKey();
+  }
+
+  private void countEventTime(long eventTime, int delta) {
+    eventTimes.merge(eventTime, delta, (a, b) -> a + b == 0 ? null : a + b);
   }
 
   /** Drops {@code key} if it still holds the request with sequence {@code seq}; true if it did. */

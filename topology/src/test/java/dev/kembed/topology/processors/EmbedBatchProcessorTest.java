@@ -59,7 +59,7 @@ class EmbedBatchProcessorTest {
   @SuppressWarnings("unchecked")
   void aRestoredBufferIsEmbeddedOnceInArrivalOrder() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    KeyValueStore<String, EmbedRequest> buffer = (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    KeyValueStore<String, EmbedRequest> buffer = (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     // What restoration from the changelog leaves in the store, keys deliberately out of order.
     buffer.put("POST:z", request("z", "first arrived", 7));
@@ -87,7 +87,7 @@ class EmbedBatchProcessorTest {
   @Test
   void aNonFiniteVectorIsDeadLetteredAndTheRestOfTheBatchGoesOut() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder nanOnBad = new LengthEmbedder() {
       @Override
@@ -115,7 +115,7 @@ class EmbedBatchProcessorTest {
   @Test
   void inlineAPartialBatchRunsAtTheNextPunctuationWithoutWaiting() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32);
@@ -132,7 +132,7 @@ class EmbedBatchProcessorTest {
   @Test
   void aPositiveMaxWaitHoldsAPartialBatchBackUntilItsOldestTextHasWaited() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32, 200, dev.kembed.topology.content.InferenceWorkers.inline());
@@ -185,7 +185,7 @@ class EmbedBatchProcessorTest {
   private static Async async(int batchSize) {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     ctx.setCurrentSystemTimeMs(0);
-    KeyValueStore<String, EmbedRequest> buffer = (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    KeyValueStore<String, EmbedRequest> buffer = (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     ManualExecutor executor = new ManualExecutor();
@@ -262,7 +262,7 @@ class EmbedBatchProcessorTest {
   void aFullBatchBehindABusyModelMakesTheStreamThreadWaitInsteadOfBufferingTheBacklog() throws Exception {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     ctx.setCurrentSystemTimeMs(0);
-    store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     try (var workers = dev.kembed.topology.content.InferenceWorkers.threads(1)) {
@@ -282,5 +282,76 @@ class EmbedBatchProcessorTest {
     assertEquals(List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
     assertEquals(9, model.calls.stream().mapToInt(List::size).sum(), "each text embedded once");
     assertEquals(true, model.calls.stream().allMatch(c -> c.size() <= 2));
+  }
+
+  // Issue 10, defect 1: one text whose outputs fail to go out (here a sink that refuses it, as a
+  // broker refused a bad timestamp) used to lose every later text of its batch and keep its hash.
+  @Test
+  @SuppressWarnings("unchecked")
+  void aTextWhoseOutputsFailIsDeadLetteredAloneAndItsHashIsNotStored() {
+    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>() {
+      @Override
+      public <K extends String, V extends ContentChange> void forward(Record<K, V> record) {
+        if ("p2".equals(record.key()) && record.value().kind() == ContentChange.Kind.UPSERT) {
+          throw new IllegalArgumentException("sink refused p2");
+        }
+        super.forward(record);
+      }
+    };
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    KeyValueStore<String, String> hashes = (KeyValueStore<String, String>) store(ctx, "hashes", Serdes.String());
+    EmbedBatchProcessor p = new EmbedBatchProcessor(new LengthEmbedder(), "buffer", "hashes", 8, 200);
+    p.init(ctx);
+    ctx.setCurrentSystemTimeMs(0);
+    for (int i = 0; i < 8; i++) {
+      p.process(new Record<>("p" + i, request("p" + i, "text number " + i, i), i));
+    }
+    var out = ctx.forwarded();
+    assertEquals(List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"), out.stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(ContentChange.Kind.FAILED, ((ContentChange) out.get(2).record().value()).kind());
+    assertEquals("PROCESSING_ERROR", dev.kembed.topology.errors.DlqHeaders.read(out.get(2).record().headers(), dev.kembed.topology.errors.DlqHeaders.REASON));
+    assertEquals(7, out.stream().filter(f -> ((ContentChange) f.record().value()).kind() == ContentChange.Kind.UPSERT).count());
+    assertEquals(null, hashes.get("POST:p2"), "a failed text is embedded again when re-sent");
+    assertEquals(ContentHash.of("len@1", "text number 3"), hashes.get("POST:p3"));
+  }
+
+  // Issue 9 with the adaptive batcher: the task's watermark must not pass a text that is waiting
+  // or in inference until its outputs have gone out.
+  @Test
+  void theClockHoldCoversTextsInFlightUntilTheirOutputsAreForwarded() {
+    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
+    ctx.setCurrentSystemTimeMs(0);
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "hashes", Serdes.String());
+    var clockStore = dev.kembed.topology.time.TaskClockStore.builder("clock", 0, 0).build();
+    clockStore.init(ctx.getStateStoreContext(), clockStore);
+    ctx.addStateStore(clockStore);
+    ManualExecutor executor = new ManualExecutor();
+    EmbedBatchProcessor p = new EmbedBatchProcessor(new LengthEmbedder(), "buffer", "hashes", 32, 0, dev.kembed.topology.content.InferenceWorkers.on(executor), "clock");
+    p.init(ctx);
+    var clock = clockStore.clock();
+    Runnable tick = () -> ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+
+    p.process(new Record<>("a", EmbedRequest.newBuilder(request("a", "first", 0)).setEventTime(5_000).build(), 5_000)); // in flight at once
+    p.process(new Record<>("b", EmbedRequest.newBuilder(request("b", "second", 0)).setEventTime(3_000).build(), 3_000)); // waits
+    p.process(new Record<>("c", EmbedRequest.newBuilder(request("c", "third", 0)).setEventTime(9_000).build(), 9_000)); // waits
+    assertEquals(3_000 - 1, clock.output(0), "held just before the earliest of a (in flight), b and c (waiting)");
+
+    executor.runNext();
+    tick.run(); // a goes out; b and c go to the model together
+    assertEquals(List.of("a"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(1, executor.jobs.size());
+    assertEquals(3_000 - 1, clock.output(0), "b is in flight, its outputs not yet out");
+
+    p.process(new Record<>("d", EmbedRequest.newBuilder(request("d", "fourth", 0)).setEventTime(7_000).build(), 7_000));
+    executor.runNext();
+    tick.run(); // b and c go out; d goes to the model
+    assertEquals(List.of("a", "b", "c"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(7_000 - 1, clock.output(0), "only d, in flight, still holds");
+
+    executor.runNext();
+    tick.run();
+    assertEquals(4, ctx.forwarded().size());
+    assertEquals(Long.MIN_VALUE, clock.output(0), "nothing held (and this test clock has no input channels)");
   }
 }
