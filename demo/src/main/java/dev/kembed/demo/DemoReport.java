@@ -113,6 +113,11 @@ public final class DemoReport {
     for (String key : List.of(TOPIC_CONTENT_EMBEDDINGS, TOPIC_INDEX_UPDATES, TOPIC_USER_VECTORS, TOPIC_SIMILARITY_FEATURES, TOPIC_QUERY_EXPANSIONS, TOPIC_DLQ)) {
       p.printf("  %-22s %,8d%n", config.topic(key), out.count(config.topic(key)));
     }
+    p.println();
+    p.println("One decoded row of each output (as `kembed consume` prints it; output.format=" + config.getString(OUTPUT_FORMAT) + ")");
+    for (String key : List.of(TOPIC_CONTENT_EMBEDDINGS, TOPIC_INDEX_UPDATES, TOPIC_USER_VECTORS, TOPIC_SIMILARITY_FEATURES, TOPIC_QUERY_EXPANSIONS)) {
+      p.printf("  %-22s %s%n", config.topic(key), out.firstRows().getOrDefault(config.topic(key), "(none)"));
+    }
   }
 
   /** Normalised mean of the post embeddings of each category: what "interest in X" looks like. */

@@ -56,6 +56,9 @@ public final class OutputCollector implements AutoCloseable {
   private final List<SimilarityFeatures> features = new ArrayList<>();
   private final List<QueryExpansion> expansions = new ArrayList<>();
   private final Map<String, AtomicLong> dlqByReason = new ConcurrentHashMap<>();
+  // The first record of each output, decoded as `kembed consume` prints it, for the report.
+  private final Map<String, String> firstRows = new ConcurrentHashMap<>();
+  private final dev.kembed.schemas.serde.AnyFormatJson anyFormat = new dev.kembed.schemas.serde.AnyFormatJson(null);
   private final Latencies embeddingLatency = new Latencies();
   private final Latencies featureLatency = new Latencies();
   private volatile long lastArrivalNanos = System.nanoTime();
@@ -123,6 +126,9 @@ public final class OutputCollector implements AutoCloseable {
       dlqByReason.computeIfAbsent((reason == null ? "(no reason header)" : reason) + " from " + source, k -> new AtomicLong()).incrementAndGet();
       return;
     }
+    if (r.value() != null && !firstRows.containsKey(t)) {
+      firstRows.put(t, "key " + r.key() + "  value " + abbreviated(anyFormat.decode(r.value())));
+    }
     if (r.value() == null) {
       if (t.equals(config.topic(TOPIC_CONTENT_EMBEDDINGS))) {
         embeddings.remove(r.key());
@@ -159,6 +165,30 @@ public final class OutputCollector implements AutoCloseable {
     if (sent != null) {
       into.add((now - sent) / 1e6);
     }
+  }
+
+  /** The first record of each output topic, decoded (long vectors shortened), by topic. */
+  public Map<String, String> firstRows() {
+    return new TreeMap<>(firstRows);
+  }
+
+  // Vectors of 384 floats would swamp the report: keep the first three and say how many there are.
+  private static String abbreviated(com.fasterxml.jackson.databind.JsonNode node) {
+    if (node.isObject()) {
+      var copy = ((com.fasterxml.jackson.databind.node.ObjectNode) node).deepCopy();
+      copy.fields().forEachRemaining(e -> {
+        if (e.getValue().isArray() && e.getValue().size() > 6 && e.getValue().get(0).isNumber()) {
+          var a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+          for (int i = 0; i < 3; i++) {
+            a.add(e.getValue().get(i));
+          }
+          a.add("... " + e.getValue().size() + " floats");
+          e.setValue(a);
+        }
+      });
+      return copy.toString();
+    }
+    return node.toString();
   }
 
   /** Records seen on a topic so far. */

@@ -29,7 +29,7 @@ class DockerAssetsTest {
   void composeWiresKraftBrokerTopicsAndKembed() throws IOException {
     Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker/docker-compose.yml")));
     Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
-    assertEquals(List.of("kafka", "topics", "kembed"), List.copyOf(services.keySet()));
+    assertEquals(List.of("kafka", "topics", "kembed", "registry", "connect", "postgres"), List.copyOf(services.keySet()));
     assertTrue(services.get("kafka").get("image").toString().startsWith("apache/kafka:"));
     Map<String, Object> env = (Map<String, Object>) services.get("kafka").get("environment");
     assertEquals("broker,controller", env.get("KAFKA_PROCESS_ROLES"), "KRaft combined mode, no ZooKeeper");
@@ -39,6 +39,35 @@ class DockerAssetsTest {
     assertTrue(Files.isRegularFile(ROOT.resolve("docker").resolve(build.get("context").toString()).resolve("docker/Dockerfile")));
     String topics = String.join("\n", (List<String>) services.get("topics").get("command"));
     assertTrue(topics.contains("cleanup.policy=compact") && topics.contains("content-embeddings user-vectors"), "keyed state topics are compacted");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void composeHasARegistryAndAConnectWorkerThatReadWhatKembedWrites() throws IOException {
+    Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker/docker-compose.yml")));
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    Map<String, Object> kembed = (Map<String, Object>) services.get("kembed").get("environment");
+    // kembed's env overrides must be real keys, and the format the worker's converters read.
+    KembedConfig c = ConfigLoader.load(ROOT.resolve("docker/kembed.properties"), Map.of(), Map.of("KEMBED_OUTPUT_FORMAT", kembed.get("KEMBED_OUTPUT_FORMAT").toString(),
+        "KEMBED_OUTPUT_JSON_SCHEMAS_ENABLE", kembed.get("KEMBED_OUTPUT_JSON_SCHEMAS_ENABLE").toString()));
+    assertEquals("json", c.getString(KembedConfig.OUTPUT_FORMAT));
+    assertTrue(c.getBoolean(KembedConfig.OUTPUT_JSON_SCHEMAS_ENABLE));
+    Map<String, Object> connect = (Map<String, Object>) services.get("connect").get("environment");
+    assertEquals("org.apache.kafka.connect.json.JsonConverter", connect.get("VALUE_CONVERTER"));
+    assertEquals("true", connect.get("CONNECT_VALUE_CONVERTER_SCHEMAS_ENABLE"));
+    assertEquals("true", connect.get("CONNECT_KEY_CONVERTER_SCHEMAS_ENABLE"), "struct keys carry their schema too");
+    assertEquals("read_committed", connect.get("CONNECT_CONSUMER_ISOLATION_LEVEL"), "kembed writes in transactions");
+    assertEquals("kafka:9092", connect.get("BOOTSTRAP_SERVERS"));
+    assertTrue(services.get("registry").get("image").toString().startsWith("apicurio/apicurio-registry:3."));
+    // The connector config the docs post is the one PostgresSinkTest runs (same keys and values).
+    Map<String, Object> sink = (Map<String, Object>) new Yaml().load(Files.readString(ROOT.resolve("docker/connect/postgres-sink.json")));
+    Map<String, Object> cfg = (Map<String, Object>) sink.get("config");
+    assertEquals("io.debezium.connector.jdbc.JdbcSinkConnector", cfg.get("connector.class"));
+    assertEquals("record_key", cfg.get("primary.key.mode"));
+    assertEquals("true", cfg.get("delete.enabled"));
+    assertEquals("upsert", cfg.get("insert.mode"));
+    assertEquals("true", cfg.get("quote.identifiers"));
+    assertTrue(cfg.get("connection.url").toString().startsWith("jdbc:postgresql://postgres:5432/"));
   }
 
   @Test

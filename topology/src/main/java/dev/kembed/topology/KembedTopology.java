@@ -1,5 +1,6 @@
 package dev.kembed.topology;
 
+import dev.kembed.topology.internal.InternalSerdes;
 import static dev.kembed.topology.config.KembedConfig.*;
 
 import dev.kembed.inference.Embedder;
@@ -13,7 +14,9 @@ import dev.kembed.schemas.PostEvent;
 import dev.kembed.schemas.SearchQueryEvent;
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.UserVector;
+import dev.kembed.schemas.serde.AvroSerde;
 import dev.kembed.schemas.serde.KembedSerdes;
+import dev.kembed.schemas.serde.OutputSerdes;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
@@ -62,6 +65,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -186,10 +190,12 @@ public final class KembedTopology {
     private final int contentTasks;
     private final long interval;
     private final long lateness;
+    private final OutputSerdes outputs;
 
     Wiring(KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs, InferenceWorkers workers) {
       this.config = config;
       this.workers = workers;
+      this.outputs = new OutputSerdes(config.outputSettings());
       this.embedder = embedder;
       this.indexes = indexes;
       this.inputs = inputs;
@@ -283,8 +289,8 @@ public final class KembedTopology {
     //    event time is checked against their partition's, then micro-batched, exactly-once
     //    inference.
     private KStream<String, ContentChange> contentChanges() {
-      Serde<PostEvent> postSerde = KembedSerdes.of(PostEvent.class);
-      Serde<CommentEvent> commentSerde = KembedSerdes.of(CommentEvent.class);
+      Serde<PostEvent> postSerde = input(PostEvent.class);
+      Serde<CommentEvent> commentSerde = input(CommentEvent.class);
       ContentRequests requests = new ContentRequests(new TextCleaner(config.urlMode()), config.getInt(TEXT_MAX_CHARS), embedder.model().id());
       InputGuard guard = InputGuard.from(config);
       Map<String, Integer> contentInputs = topics(TOPIC_POSTS, inputs.posts(), TOPIC_COMMENTS, inputs.comments());
@@ -320,7 +326,7 @@ public final class KembedTopology {
 
     // 2. Searches, re-keyed by normalised query so the embedding cache sees every repeat.
     private KStream<String, Object> searches() {
-      Serde<SearchQueryEvent> searchSerde = KembedSerdes.of(SearchQueryEvent.class);
+      Serde<SearchQueryEvent> searchSerde = input(SearchQueryEvent.class);
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
       long minWait = config.getLong(EMBED_MAX_WAIT_MS);
       long cacheTtl = config.getLong(SEARCH_QUERY_CACHE_TTL_MS);
@@ -337,9 +343,9 @@ public final class KembedTopology {
     // 3. Public content outputs: embeddings (tombstone on delete) and ANN index updates.
     private void contentOutputs(KStream<String, ContentChange> embedded) {
       embedded.mapValues(ContentOutputs::embedding, Named.as("to-content-embedding"))
-          .to(config.topic(TOPIC_CONTENT_EMBEDDINGS), Produced.with(strings, embeddingSerde).withName("content-embeddings"));
+          .to(config.topic(TOPIC_CONTENT_EMBEDDINGS), produced(ContentEmbedding.class, TOPIC_CONTENT_EMBEDDINGS).withName("content-embeddings"));
       embedded.map((id, c) -> KeyValue.pair(ContentOutputs.indexKey(c), ContentOutputs.indexUpdate(c)), Named.as("to-index-update"))
-          .to(config.topic(TOPIC_INDEX_UPDATES), Produced.with(strings, KembedSerdes.of(IndexUpdate.class)).withName("index-updates"));
+          .to(config.topic(TOPIC_INDEX_UPDATES), produced(IndexUpdate.class, TOPIC_INDEX_UPDATES).withName("index-updates"));
     }
 
     // 4. The join on entity id: embeddings (and comments, sent to their post's key) meet
@@ -357,7 +363,7 @@ public final class KembedTopology {
                 return out;
               }, Named.as("key-by-entity"));
       KStream<String, ContentEmbedding> embeddings = watermarked(byEntity, embeddingSerde, EMBEDDINGS_BY_ENTITY, CLOCK_CONTENT, contentTasks, CLOCK_JOIN, EventTimeGate.GROUP, null);
-      Serde<InteractionEvent> interactionSerde = KembedSerdes.of(InteractionEvent.class);
+      Serde<InteractionEvent> interactionSerde = input(InteractionEvent.class);
       InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
       Set<InteractionType> exposures = exposureTypes();
       Map<String, Integer> interactionInputs = topics(TOPIC_INTERACTIONS, inputs.interactions(), null, 0);
@@ -396,7 +402,7 @@ public final class KembedTopology {
           signals.process(() -> new UserVectorProcessor(USER_STORES, windows, weights, searchWeight, emitInterval, interval, featureSerde), Named.as("user-vectors"), USER_STORES.all());
       only(users, UserVectorOut.class, "vector-updates")
           .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
-          .to(config.topic(TOPIC_USER_VECTORS), Produced.with(strings, KembedSerdes.of(UserVector.class)).withName("user-vectors-sink"));
+          .to(config.topic(TOPIC_USER_VECTORS), produced(UserVector.class, TOPIC_USER_VECTORS).withName("user-vectors-sink"));
       toFeatures(only(users, SimilarityFeatures.class, "completed-rows"), "completed");
       toDeadLetters(only(users, DeadLetter.class, "user-dead-letters"), "user");
       KStream<String, SimilarityFeatures> rows =
@@ -412,12 +418,23 @@ public final class KembedTopology {
     }
 
     private void toFeatures(KStream<String, SimilarityFeatures> rows, String name) {
-      rows.to(config.topic(TOPIC_SIMILARITY_FEATURES), Produced.with(strings, featureSerde).withName(name + "-features-sink"));
+      rows.to(config.topic(TOPIC_SIMILARITY_FEATURES), produced(SimilarityFeatures.class, TOPIC_SIMILARITY_FEATURES).withName(name + "-features-sink"));
     }
 
     private void toDeadLetters(KStream<String, DeadLetter> letters, String name) {
       letters.map((k, d) -> KeyValue.pair(d.key(), d.value()), Named.as(name + "-dead-letter-bytes"))
           .to(config.topic(TOPIC_DLQ), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-dlq-sink"));
+    }
+
+    // Inputs are read in any format: single-object Avro, JSON, or registry Avro when a registry is set.
+    private <V extends SpecificRecord> Serde<V> input(Class<V> type) {
+      return new AvroSerde<>(type, outputs.settings().registry());
+    }
+
+    // Output topics are written in output.format (KembedSerdes' single-object Avro by default).
+    private <V extends SpecificRecord> Produced<String, V> produced(Class<V> type, String topicKey) {
+      String topic = config.topic(topicKey);
+      return Produced.with(outputs.key(type, topic), outputs.value(type, topic));
     }
 
     /** The records of one type from a processor that emits several. */

@@ -113,15 +113,7 @@ class PoisonInputTopologyTest {
   }
 
   private void flush() {
-    driver.advanceWallClockTime(Duration.ofMillis(250));
-  }
-
-  /**
-   * Lets the watermarks catch up (a user vector is released only once every upstream task's
-   * watermark has passed it): the driver processes every record at once, so a few wall-clock
-   * ticks let each task send its watermark and the user-vector task release.
-   */
-  private void settle() {
+    // 250 ms lets a micro-batch flush; the rest lets the watermark pass what was piped.
     for (int i = 0; i < 100; i++) {
       driver.advanceWallClockTime(Duration.ofMillis(100));
     }
@@ -180,7 +172,7 @@ class PoisonInputTopologyTest {
     // on a broker the join's task (behind the repartition topic) never sees a rejected record.
     interactions.pipeInput("x", click("x", "pB", NOW.toEpochMilli() + 365L * 24 * HOUR), recordTime(hoursAgo(2.95)));
     posts.pipeInput("pB", post("pB", "beta bikes", hoursAgo(2.9)), recordTime(hoursAgo(2.9)));
-    settle();
+    flush();
     List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
     assertEquals(List.of("INVALID_TIMESTAMP"), reasons(dead));
     Map<String, UserVector> v = new HashMap<>();

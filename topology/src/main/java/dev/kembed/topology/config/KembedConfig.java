@@ -3,6 +3,11 @@ package dev.kembed.topology.config;
 import dev.kembed.inference.EmbedderOptions;
 import dev.kembed.topology.rocksdb.BoundedRocksDbConfigSetter;
 import dev.kembed.topology.rocksdb.RocksDbBudget;
+import dev.kembed.schemas.registry.HttpSchemaRegistry;
+import dev.kembed.schemas.registry.RegistrySettings;
+import dev.kembed.schemas.registry.SchemaRegistry;
+import dev.kembed.schemas.serde.OutputFormat;
+import dev.kembed.schemas.serde.OutputSettings;
 import dev.kembed.topology.text.TextCleaner;
 import java.util.HashMap;
 import java.util.Locale;
@@ -33,6 +38,7 @@ public final class KembedConfig extends AbstractConfig {
   private static final String USERS = "User vectors and features";
   private static final String SERVING = "Serving";
   private static final String STATE = "State stores";
+  private static final String OUTPUT = "Output format";
 
   public static final String TOPIC_POSTS = "topic.posts";
   public static final String TOPIC_COMMENTS = "topic.comments";
@@ -90,6 +96,15 @@ public final class KembedConfig extends AbstractConfig {
   public static final String HTTP_PORT = "http.port";
   public static final String HTTP_BIND_ADDRESS = "http.bind.address";
   public static final String HTTP_AUTH_TOKEN = "http.auth.token";
+
+  public static final String OUTPUT_FORMAT = "output.format";
+  public static final String OUTPUT_JSON_SCHEMAS_ENABLE = "output.json.schemas.enable";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO = "schema.registry.basic.auth.user.info";
+  public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+  public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+  public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+  public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
 
   /** Largest k that query expansion and the HTTP API accept. */
   public static final int MAX_NEIGHBOURS = 100;
@@ -149,7 +164,15 @@ public final class KembedConfig extends AbstractConfig {
           .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API binds to. Loopback by default: expose it (e.g. 0.0.0.0) only together with http.auth.token or behind a proxy that authenticates.", SERVING, 9, ConfigDef.Width.MEDIUM, HTTP_BIND_ADDRESS)
           .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request but GET /health, /health/live and /health/ready must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN)
           .define(ROCKSDB_MEMORY_MB, Type.INT, RocksDbBudget.DEFAULT_MEMORY_MB, Range.atLeast(8), Importance.MEDIUM, "Off-heap memory of all RocksDB state stores of this JVM, in MiB: one block cache shared by every store, holding data, index and filter blocks, with the memtables charged to it by a write buffer manager (kembed sets rocksdb.config.setter to BoundedRocksDbConfigSetter unless you set your own). Add it to the heap when sizing a container.", STATE, 1, ConfigDef.Width.SHORT, ROCKSDB_MEMORY_MB)
-          .define(ROCKSDB_WRITE_BUFFER_RATIO, Type.DOUBLE, RocksDbBudget.DEFAULT_WRITE_BUFFER_RATIO, Range.between(0.1, 0.9), Importance.LOW, "Share of rocksdb.memory.mb the memtables (write buffers) may take before RocksDB flushes them; the rest caches blocks.", STATE, 2, ConfigDef.Width.SHORT, ROCKSDB_WRITE_BUFFER_RATIO);
+          .define(ROCKSDB_WRITE_BUFFER_RATIO, Type.DOUBLE, RocksDbBudget.DEFAULT_WRITE_BUFFER_RATIO, Range.between(0.1, 0.9), Importance.LOW, "Share of rocksdb.memory.mb the memtables (write buffers) may take before RocksDB flushes them; the rest caches blocks.", STATE, 2, ConfigDef.Width.SHORT, ROCKSDB_WRITE_BUFFER_RATIO)
+          .define(OUTPUT_FORMAT, Type.STRING, "avro", ValidString.in("avro", "confluent", "json"), Importance.HIGH, "Encoding of output records. avro: Avro single-object encoding, string keys (unchanged). confluent: Schema Registry wire format (byte 0 + 4-byte schema id + Avro) under subjects <topic>-value / <topic>-key, with sink-shaped values (one nullable column per similarity feature) and struct keys. json: the same sink shapes as plain JSON. Inputs are read in all three formats whatever this says.", OUTPUT, 1, ConfigDef.Width.SHORT, OUTPUT_FORMAT)
+          .define(OUTPUT_JSON_SCHEMAS_ENABLE, Type.BOOLEAN, false, Importance.MEDIUM, "With output.format=json, wrap keys and values in Kafka Connect's {\"schema\":...,\"payload\":...} envelope (what JsonConverter with schemas.enable=true and JDBC sinks without a registry need).", OUTPUT, 2, ConfigDef.Width.SHORT, OUTPUT_JSON_SCHEMAS_ENABLE)
+          .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.HIGH, "Base URL of a Schema Registry REST API (Confluent, Karapace, Redpanda; Apicurio: http://host:8080/apis/ccompat/v7). Required for output.format=confluent; when set, registry-encoded input records are decoded too.", OUTPUT, 3, ConfigDef.Width.LONG, SCHEMA_REGISTRY_URL)
+          .define(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM, "user:password for HTTP basic authentication against the schema registry.", OUTPUT, 4, ConfigDef.Width.MEDIUM, SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO)
+          .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.LOW, "Trust store for an https schema registry URL signed by a private CA (empty: the JVM's default trust).", OUTPUT, 5, ConfigDef.Width.LONG, SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION)
+          .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Password of the schema registry trust store.", OUTPUT, 6, ConfigDef.Width.MEDIUM, SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD)
+          .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE, Type.STRING, "PKCS12", ValidString.in("PKCS12", "JKS"), Importance.LOW, "Type of the schema registry trust store.", OUTPUT, 7, ConfigDef.Width.SHORT, SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE)
+          .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, false, Importance.MEDIUM, "With output.format=confluent, register missing output schemas at start. Off by default: kembed then only looks up the ids of its schemas at start and refuses to start naming the subject that lacks one (register them before a deploy with 'kembed schemas register').", OUTPUT, 8, ConfigDef.Width.SHORT, AUTO_REGISTER_SCHEMAS);
 
   private final Map<String, Object> passThrough;
 
@@ -189,6 +212,32 @@ public final class KembedConfig extends AbstractConfig {
         "optimization", getString(INFERENCE_OPTIMIZATION),
         "batching", getString(INFERENCE_BATCHING),
         "batch.size", getInt(EMBED_BATCH_SIZE).toString()));
+  }
+
+  /** The schema registry these settings name, or null when schema.registry.url is empty. */
+  public SchemaRegistry schemaRegistry() {
+    String url = getString(SCHEMA_REGISTRY_URL);
+    if (url == null || url.isBlank()) {
+      return null;
+    }
+    return new HttpSchemaRegistry(new RegistrySettings(url, secret(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO),
+        getString(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION), secret(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD),
+        getString(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE), null));
+  }
+
+  /** The output-format settings; for confluent, schema ids are resolved when the serdes are made. */
+  public OutputSettings outputSettings() {
+    OutputFormat format = OutputFormat.parse(getString(OUTPUT_FORMAT));
+    SchemaRegistry registry = schemaRegistry();
+    if (format == OutputFormat.CONFLUENT && registry == null) {
+      throw new ConfigException(SCHEMA_REGISTRY_URL, "", "is required with output.format=confluent");
+    }
+    return new OutputSettings(format, getBoolean(OUTPUT_JSON_SCHEMAS_ENABLE), registry, getBoolean(AUTO_REGISTER_SCHEMAS), getList(USER_VECTOR_WINDOWS));
+  }
+
+  private String secret(String key) {
+    var p = getPassword(key);
+    return p == null ? null : p.value();
   }
 
   /** True when the app runs exactly-once (the default). */

@@ -1,5 +1,6 @@
 package dev.kembed.topology.internal;
 
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;

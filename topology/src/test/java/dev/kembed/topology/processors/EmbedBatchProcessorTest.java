@@ -1,5 +1,6 @@
 package dev.kembed.topology.processors;
 
+import dev.kembed.topology.internal.InternalSerdes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kembed.inference.Embedder;
