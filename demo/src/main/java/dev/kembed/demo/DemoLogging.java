@@ -10,10 +10,10 @@ import org.slf4j.LoggerFactory;
  * while a transaction completes) that are not problems; the demo shows kembed's own logs and
  * only real errors from Kafka's clients.
  */
-final class DemoLogging {
+public final class DemoLogging {
   private DemoLogging() {}
 
-  static void quietBroker() {
+  public static void quietBroker() {
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
       setIfUnset(ctx.getLogger("kafka"), Level.OFF);
       setIfUnset(ctx.getLogger("org.apache.kafka.controller"), Level.OFF);

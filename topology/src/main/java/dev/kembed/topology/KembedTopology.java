@@ -21,6 +21,7 @@ import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.content.ContentChange;
+import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.content.ContentOutputs;
 import dev.kembed.topology.content.ContentRequests;
 import dev.kembed.topology.content.EntityEvent;
@@ -32,6 +33,7 @@ import dev.kembed.topology.expansion.QueryExpansions;
 import dev.kembed.topology.features.InteractionWeights;
 import dev.kembed.topology.features.QueryNormalizer;
 import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.PendingInteraction;
 import dev.kembed.topology.internal.UserSignal;
@@ -151,12 +153,26 @@ public final class KembedTopology {
    * taken to have {@code topics.partitions} partitions.
    */
   public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes) {
-    return build(config, embedder, indexes, InputPartitions.of(config));
+    return build(config, embedder, indexes, InputPartitions.of(config), InferenceWorkers.inline());
   }
 
-  /** The topology for input topics with these partition counts. */
+  /** The topology for input topics with these partition counts (inference inline). */
   public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs) {
-    return new Wiring(config, embedder, indexes, inputs).build();
+    return build(config, embedder, indexes, inputs, InferenceWorkers.inline());
+  }
+
+  /**
+   * As {@link #build(KembedConfig, Embedder, IndexService)}, with inference on {@code workers}
+   * (the overloads without it run inference inline on the stream thread, which keeps
+   * TopologyTestDriver tests deterministic). The caller owns and closes the workers.
+   */
+  public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes, InferenceWorkers workers) {
+    return build(config, embedder, indexes, InputPartitions.of(config), workers);
+  }
+
+  /** The topology for input topics with these partition counts, with inference on {@code workers}. */
+  public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs, InferenceWorkers workers) {
+    return new Wiring(config, embedder, indexes, inputs, workers).build();
   }
 
   /** The builder's state while the topology is assembled; one instance per build. */
@@ -164,6 +180,7 @@ public final class KembedTopology {
     private final KembedConfig config;
     private final Embedder embedder;
     private final IndexService indexes;
+    private final InferenceWorkers workers;
     private final InputPartitions inputs;
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Serde<String> strings = Serdes.String();
@@ -175,8 +192,9 @@ public final class KembedTopology {
     private final long lateness;
     private final OutputSerdes outputs;
 
-    Wiring(KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs) {
+    Wiring(KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs, InferenceWorkers workers) {
       this.config = config;
+      this.workers = workers;
       this.outputs = new OutputSerdes(config.outputSettings());
       this.embedder = embedder;
       this.indexes = indexes;
@@ -285,9 +303,9 @@ public final class KembedTopology {
               .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromComment, commentSerde.serializer(), guard), Named.as("comment-to-request"))
               .processValues(() -> contentGate(contentInputs), Named.as("comment-event-time"), CLOCK_CONTENT, INPUT_TIME_CONTENT);
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
-      long maxWait = config.getLong(EMBED_MAX_WAIT_MS);
+      long minWait = config.getLong(EMBED_MAX_WAIT_MS);
       return posts.merge(comments, Named.as("content-requests"))
-          .process(() -> new EmbedBatchProcessor(embedder, EMBED_BUFFER_STORE, EMBED_HASH_STORE, batchSize, maxWait, CLOCK_CONTENT), Named.as("embed-batch"), EMBED_BUFFER_STORE, EMBED_HASH_STORE, CLOCK_CONTENT);
+          .process(() -> new EmbedBatchProcessor(embedder, EMBED_BUFFER_STORE, EMBED_HASH_STORE, batchSize, minWait, workers, CLOCK_CONTENT), Named.as("embed-batch"), EMBED_BUFFER_STORE, EMBED_HASH_STORE, CLOCK_CONTENT);
     }
 
     // A late post or comment is still embedded (its vector does not depend on time) but moves no
@@ -310,7 +328,7 @@ public final class KembedTopology {
     private KStream<String, Object> searches() {
       Serde<SearchQueryEvent> searchSerde = input(SearchQueryEvent.class);
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
-      long maxWait = config.getLong(EMBED_MAX_WAIT_MS);
+      long minWait = config.getLong(EMBED_MAX_WAIT_MS);
       long cacheTtl = config.getLong(SEARCH_QUERY_CACHE_TTL_MS);
       Map<String, Integer> searchInputs = topics(TOPIC_SEARCH_QUERIES, inputs.searches(), null, 0);
       KStream<String, SearchQueryEvent> byQuery =
@@ -319,7 +337,7 @@ public final class KembedTopology {
               .processValues(() -> new EventTimeGate<SearchQueryEvent>(CLOCK_SEARCHES, INPUT_TIME_SEARCHES, searchInputs, q -> q.getEventTime().toEpochMilli(), lateness, KembedTopology.Wiring::rejectLate), Named.as("search-event-time"), CLOCK_SEARCHES, INPUT_TIME_SEARCHES)
               .selectKey((user, q) -> QueryNormalizer.normalize(q.getQuery()), Named.as("key-by-query"));
       return watermarked(byQuery, searchSerde, SEARCHES_BY_QUERY, CLOCK_SEARCHES, inputs.searches(), CLOCK_CONTENT, EventTimeGate.GROUP, null)
-          .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, maxWait, searchSerde.serializer(), cacheTtl, CLOCK_CONTENT), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE, CLOCK_CONTENT);
+          .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, minWait, searchSerde.serializer(), cacheTtl, workers, CLOCK_CONTENT), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE, CLOCK_CONTENT);
     }
 
     // 3. Public content outputs: embeddings (tombstone on delete) and ANN index updates.

@@ -15,6 +15,7 @@ import dev.kembed.schemas.PostEvent;
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.state.VectorMath;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.content.Vectors;
 import dev.kembed.topology.errors.DlqHeaders;
@@ -74,7 +75,7 @@ class KembedTopologyTest {
   }
 
   private void start(Map<String, Object> overrides, Path dir) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "32", "embed.max.wait.ms", "200", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK, "topics.partitions", "1", "watermark.idle.ms", "0"));
+    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "32", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK, "topics.partitions", "1", "watermark.idle.ms", "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();
@@ -175,7 +176,7 @@ class KembedTopologyTest {
   }
 
   @Test
-  void hundredPostsFlushAsThreeFullBatchesAndOneTimedBatchMatchingBatchSizeOne() {
+  void hundredPostsFlushAsThreeFullBatchesAndTheRestAtTheNextPunctuationMatchingBatchSizeOne() {
     start(Map.of());
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
@@ -185,9 +186,9 @@ class KembedTopologyTest {
     }
     assertEquals(List.of(32, 32, 32), embedder.batchSizes);
     assertEquals(96, embeddings.getQueueSize());
-    driver.advanceWallClockTime(Duration.ofMillis(100));
-    assertEquals(3, embedder.batchSizes.size(), "not yet: the oldest waiting text is younger than embed.max.wait.ms");
-    driver.advanceWallClockTime(Duration.ofMillis(150));
+    // Inline inference: the rest runs at the next punctuation (Streams punctuates right after each
+    // pass over polled records), without waiting for a timeout.
+    driver.advanceWallClockTime(Duration.ofMillis(2));
     assertEquals(List.of(32, 32, 32, 4), embedder.batchSizes);
 
     List<TestRecord<String, ContentEmbedding>> out = embeddings.readRecordsToList();

@@ -1,6 +1,5 @@
 package dev.kembed.state.index;
 
-import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.SearchResult;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import java.util.Arrays;
@@ -43,7 +42,7 @@ final class Generation {
     // Inner product on unit vectors is cosine distance without recomputing two norms per
     // comparison, which is most of what a search does.
     HnswIndex<String, float[], IndexedVector, Float> hnsw =
-        HnswIndex.newBuilder(dimension, DistanceFunctions.FLOAT_INNER_PRODUCT, capacity)
+        HnswIndex.newBuilder(dimension, UnrolledInnerProduct.INSTANCE, capacity)
             .withM(options.m())
             .withEfConstruction(options.efConstruction())
             .withEf(options.ef())

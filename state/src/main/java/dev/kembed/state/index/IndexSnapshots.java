@@ -52,7 +52,8 @@ public final class IndexSnapshots {
    * Bump whenever the header or the payload layout changes (including the hnswlib version or
    * {@link HnswSerializers}); an old file is then reported as unusable, not misread.
    */
-  static final int FORMAT_VERSION = 1;
+  // 2: the graph's distance function became UnrolledInnerProduct (it is serialized with the graph).
+  static final int FORMAT_VERSION = 2;
 
   /** magic (8) + format version (4) + body length (8) + body CRC32 (8). */
   static final int PREFIX_BYTES = 28;

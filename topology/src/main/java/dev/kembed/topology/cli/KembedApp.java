@@ -5,6 +5,7 @@ import dev.kembed.inference.Embedder;
 import dev.kembed.topology.InputPartitions;
 import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.config.KembedConfig;
+import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.expansion.IndexService;
 import dev.kembed.topology.metrics.KembedMeters;
 import dev.kembed.topology.metrics.ServiceMetrics;
@@ -38,6 +39,7 @@ public final class KembedApp implements AutoCloseable {
   private final KembedConfig config;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final java.util.Set<String> sourceTopics;
+  private final InferenceWorkers workers;
   private final ServiceMetrics metrics = new ServiceMetrics();
 
   public KembedApp(KembedConfig config, Embedder embedder) {
@@ -47,7 +49,8 @@ public final class KembedApp implements AutoCloseable {
   /** An instance whose search queries are expanded from {@code indexes} (null: no expansions). */
   public KembedApp(KembedConfig config, Embedder embedder, IndexService indexes) {
     this.config = config;
-    Topology topology = KembedTopology.build(config, embedder, indexes, inputPartitions(config));
+    this.workers = InferenceWorkers.threads(config.getInt(KembedConfig.EMBED_INFERENCE_THREADS));
+    Topology topology = KembedTopology.build(config, embedder, indexes, inputPartitions(config), workers);
     log.debug("Topology:\n{}", topology.describe());
     this.sourceTopics = sourceTopics(topology);
     this.subtopologies = topology.describe().subtopologies().size();
@@ -149,6 +152,11 @@ public final class KembedApp implements AutoCloseable {
     return topics;
   }
 
+  /** The threads this instance runs inference on (their CPU time is what {@code kembed bench} reports). */
+  public InferenceWorkers inferenceWorkers() {
+    return workers;
+  }
+
   public KafkaStreams streams() {
     return streams;
   }
@@ -166,6 +174,7 @@ public final class KembedApp implements AutoCloseable {
   public boolean close(Duration timeout) {
     log.info("Closing kembed (up to {} s)", timeout.toSeconds());
     boolean clean = streams.close(timeout);
+    workers.close();
     metrics.close();
     log.info(clean ? "kembed closed cleanly" : "kembed did not close within {} s", timeout.toSeconds());
     return clean;

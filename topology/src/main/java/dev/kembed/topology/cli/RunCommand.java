@@ -4,6 +4,7 @@ import dev.kembed.topology.config.AdminProps;
 import dev.kembed.inference.Embedder;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.expansion.IndexService;
+import dev.kembed.topology.expansion.Indexes;
 import dev.kembed.topology.http.ApiServer;
 import dev.kembed.topology.http.KembedApi;
 import java.time.Duration;
@@ -41,16 +42,23 @@ public final class RunCommand implements Callable<Integer> {
       TopicCreator.ensure(admin, cfg);
     }
     Embedder embedder = EmbedderFactory.create(cfg);
-    IndexService indexes = IndexService.open(cfg, embedder.model());
-    indexes.start();
+    // index.enabled=false leaves index maintenance to a `kembed serve` deployment.
+    IndexService indexes = cfg.getBoolean(KembedConfig.INDEX_ENABLED) ? IndexService.open(cfg, embedder.model()) : null;
+    if (indexes != null) {
+      indexes.start();
+    } else {
+      log.info("index.enabled=false: no in-memory indexes here, no query-expansions; run 'kembed serve' for /similar and /expand");
+    }
     KembedApp app = new KembedApp(cfg, embedder, indexes);
-    ApiServer api = KembedApi.start(cfg, app.streams(), embedder, indexes, app.meterRegistry());
+    ApiServer api = KembedApi.start(cfg, app.streams(), embedder, indexes != null ? indexes : Indexes.none(), app.meterRegistry());
     log.info("HTTP API on port {} (/health, /metrics)", api.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutdown requested");
       api.close();
       app.close(Duration.ofSeconds(shutdownTimeoutSeconds));
-      indexes.close();
+      if (indexes != null) {
+        indexes.close();
+      }
       embedder.close();
     }, "kembed-shutdown"));
     app.start();

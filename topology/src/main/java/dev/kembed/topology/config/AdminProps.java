@@ -1,6 +1,5 @@
 package dev.kembed.topology.config;
 
-import dev.kembed.topology.config.KembedConfig;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;

@@ -56,6 +56,7 @@ public final class KembedConfig extends AbstractConfig {
 
   public static final String EMBED_BATCH_SIZE = "embed.batch.size";
   public static final String EMBED_MAX_WAIT_MS = "embed.max.wait.ms";
+  public static final String EMBED_INFERENCE_THREADS = "embed.inference.threads";
   public static final String TEXT_URL_MODE = "text.url.mode";
   public static final String TEXT_MAX_CHARS = "text.max.chars";
   public static final String INPUT_MAX_FUTURE_MS = "input.max.future.ms";
@@ -85,6 +86,7 @@ public final class KembedConfig extends AbstractConfig {
   public static final String EXPANSION_ENABLED = "expansion.enabled";
   public static final String EXPANSION_K = "expansion.k";
   public static final String EXPANSION_MIN_SCORE = "expansion.min.score";
+  public static final String INDEX_ENABLED = "index.enabled";
   public static final String INDEX_POSTS_ENABLED = "index.posts.enabled";
   public static final String INDEX_SNAPSHOT_INTERVAL_MS = "index.snapshot.interval.ms";
   public static final String INDEX_SNAPSHOT_RECORDS = "index.snapshot.records";
@@ -125,8 +127,9 @@ public final class KembedConfig extends AbstractConfig {
           .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.MEDIUM, "Create missing input and output topics at start (internal topics are always created by Kafka Streams).", TOPICS, 11, ConfigDef.Width.SHORT, TOPICS_CREATE)
           .define(TOPICS_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM, "Partitions of topics kembed creates. The unit of parallelism: at most this many instances/threads share the work.", TOPICS, 12, ConfigDef.Width.SHORT, TOPICS_PARTITIONS)
           .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM, "Replication factor of topics kembed creates; -1 takes the broker's default.", TOPICS, 13, ConfigDef.Width.SHORT, TOPICS_REPLICATION_FACTOR)
-          .define(EMBED_BATCH_SIZE, Type.INT, 32, Range.between(1, MAX_BATCH_SIZE), Importance.HIGH, "Texts buffered before an inference batch runs. Bounded so that one flush stays far inside the exactly-once transaction timeout.", EMBED, 1, ConfigDef.Width.SHORT, EMBED_BATCH_SIZE)
-          .define(EMBED_MAX_WAIT_MS, Type.LONG, 200L, Range.between(1, 60_000), Importance.HIGH, "Longest a buffered text waits (wall-clock) before its batch runs even if not full. Must stay well under transaction.timeout.ms.", EMBED, 2, ConfigDef.Width.SHORT, EMBED_MAX_WAIT_MS)
+          .define(EMBED_BATCH_SIZE, Type.INT, 32, Range.between(1, MAX_BATCH_SIZE), Importance.HIGH, "Most texts in one inference batch. Batching is adaptive: a text waits only while the model is busy with an earlier batch, and the next batch takes up to this many of the texts that queued meanwhile. Bounded so that one batch stays far inside the exactly-once transaction timeout.", EMBED, 1, ConfigDef.Width.SHORT, EMBED_BATCH_SIZE)
+          .define(EMBED_MAX_WAIT_MS, Type.LONG, 0L, Range.between(0, 60_000), Importance.MEDIUM, "0 (default): adaptive batching, a text never waits for a batch to fill while the model is idle. A positive value holds a partial batch back until its oldest text has waited this long (wall clock) even when the model is idle, trading latency for fuller batches (the fixed-wait behaviour of earlier versions, whose default was 200). Must stay well under transaction.timeout.ms.", EMBED, 2, ConfigDef.Width.SHORT, EMBED_MAX_WAIT_MS)
+          .define(EMBED_INFERENCE_THREADS, Type.INT, 1, Range.between(0, 64), Importance.MEDIUM, "Worker threads that run inference off the stream threads (shared by all embedding tasks of the instance), so that inference overlaps deserialisation, state and producing; results are still forwarded from the stream thread, exactly-once. 0 runs inference on the stream thread. Each inference call uses inference.intra.op.threads cores, so 1 is right unless those are fewer than the cores.", EMBED, 7, ConfigDef.Width.SHORT, EMBED_INFERENCE_THREADS)
           .define(TEXT_URL_MODE, Type.STRING, "keep", ValidString.in("keep", "mask", "domain"), Importance.LOW, "URLs inside text: keep them, mask them as [link], or keep only the host name.", EMBED, 3, ConfigDef.Width.SHORT, TEXT_URL_MODE)
           .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
           .define(INPUT_MAX_FUTURE_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.MEDIUM, "An input whose event time is before 1970 or more than this far ahead of the wall clock is rejected to the DLQ (INVALID_TIMESTAMP). Keep it well under the broker's message.timestamp.after.max.ms (1 h by default), which would otherwise reject outputs stamped with that time.", EMBED, 5, ConfigDef.Width.SHORT, INPUT_MAX_FUTURE_MS)
@@ -152,6 +155,7 @@ public final class KembedConfig extends AbstractConfig {
           .define(EXPANSION_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, "Emit a query-expansions record for every search: the nearest past queries from the in-memory 'queries' index, which each instance feeds from the content-embeddings topic. Only effective when the app runs with an index service.", SERVING, 1, ConfigDef.Width.SHORT, EXPANSION_ENABLED)
           .define(EXPANSION_K, Type.INT, 10, Range.between(1, MAX_NEIGHBOURS), Importance.MEDIUM, "Most neighbours in one query expansion (the query itself and its trivial variants never count).", SERVING, 2, ConfigDef.Width.SHORT, EXPANSION_K)
           .define(EXPANSION_MIN_SCORE, Type.DOUBLE, 0.5, Range.between(-1, 1), Importance.MEDIUM, "Lowest cosine similarity between a query and a past query for the latter to be offered as an expansion (also applied by GET /expand).", SERVING, 3, ConfigDef.Width.SHORT, EXPANSION_MIN_SCORE)
+          .define(INDEX_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, "Whether 'kembed run' keeps the in-memory HNSW indexes (fed from content-embeddings on their own thread) for query expansion, GET /similar and GET /expand. Every instance indexes every post and query, a cost that does not shrink as instances are added; with false the stream processor pays nothing for it, produces no query-expansions, and 'kembed serve' (a separate deployment) serves /similar and /expand.", SERVING, 0, ConfigDef.Width.SHORT, INDEX_ENABLED)
           .define(INDEX_POSTS_ENABLED, Type.BOOLEAN, true, Importance.LOW, "Also keep an in-memory HNSW index of post embeddings, for GET /similar. Costs about 4 x dimension bytes plus graph links per post on every instance; when false, /similar answers from the queries index.", SERVING, 4, ConfigDef.Width.SHORT, INDEX_POSTS_ENABLED)
           .define(INDEX_SNAPSHOT_INTERVAL_MS, Type.LONG, 300_000L, Range.atLeast(1_000), Importance.LOW, "Wall-clock interval between two snapshots of each in-memory index (with the content-embeddings offsets they cover) under <state.dir>/kembed-index/<index>/; one is also written at shutdown.", SERVING, 5, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_INTERVAL_MS)
           .define(INDEX_SNAPSHOT_RECORDS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Content-embeddings records applied to the in-memory indexes after which a snapshot is written even if the interval has not passed.", SERVING, 6, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_RECORDS)
@@ -260,6 +264,9 @@ public final class KembedConfig extends AbstractConfig {
     p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfigSetter.class.getName());
     p.put(ROCKSDB_MEMORY_MB, getInt(ROCKSDB_MEMORY_MB));
     p.put(ROCKSDB_WRITE_BUFFER_RATIO, getDouble(ROCKSDB_WRITE_BUFFER_RATIO));
+    // An idle stream thread blocks in poll() this long before it punctuates; a finished inference
+    // batch is forwarded at that punctuation, so Streams' 100 ms default would add up to 100 ms.
+    p.put(StreamsConfig.POLL_MS_CONFIG, 10L);
     p.putAll(passThrough);
     return p;
   }

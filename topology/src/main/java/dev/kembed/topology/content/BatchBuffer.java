@@ -6,8 +6,10 @@ import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.InvalidVectorException;
 import dev.kembed.topology.internal.EmbedRequest;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -15,112 +17,118 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mechanics of an exactly-once micro-batch, shared by the processors that embed text: requests
- * wait in a changelogged store (so a crash loses nothing and a restore resumes the queue), each
- * stamped with an arrival sequence and a wall-clock enqueue time; the batch is due when {@code
- * batchSize} wait or the oldest has waited {@code maxWaitMs}; {@link #drain()} hands them out in
- * arrival order and removes them. {@link #embed} runs one inference call and, if the model fails,
- * retries text by text so one bad text costs only itself.
+ * The exactly-once queue of texts waiting for inference, shared by the processors that embed text:
+ * requests wait in a changelogged store (so a crash loses nothing and a restore resumes the queue),
+ * each stamped with an arrival sequence and a wall-clock enqueue time. An in-memory mirror of the
+ * store (rebuilt from it at start) keeps lookups and batch selection off RocksDB. A request stays
+ * in the store until its result is forwarded: {@link #nextBatch} hands out the oldest requests not
+ * yet handed out, and {@link #removeIfCurrent} drops one only if no edit has replaced it since.
+ * {@link #embed} runs one inference call and, if the model fails, retries text by text so one bad
+ * text costs only itself. {@link #earliestEventTime} (kept in a sorted count, so asking is cheap)
+ * covers every request in the store, handed out or not: the task's watermark must not pass a text
+ * that waits or is in flight until its outputs have gone out.
  */
 public final class BatchBuffer {
   private static final Logger log = LoggerFactory.getLogger(BatchBuffer.class);
 
   private final KeyValueStore<String, EmbedRequest> store;
-  private final int batchSize;
-  private final long maxWaitMs;
-  private int size;
+  private final TreeMap<Long, String> keysBySeq = new TreeMap<>();
+  private final Map<String, EmbedRequest> byKey = new HashMap<>();
+  // Event time -> how many requests in the store have it.
+  private final TreeMap<Long, Integer> eventTimes = new TreeMap<>();
   private long nextSeq;
-  private long oldestEnqueuedMs = Long.MAX_VALUE;
-  private long earliestEventTime = Long.MAX_VALUE;
-  private boolean earliestStale;
+  // Requests with a seq at or below this have been handed out in a batch.
+  private long handedOutUpTo = -1;
 
-  /** Wraps the store and recounts what a restore left in it. */
-  public BatchBuffer(KeyValueStore<String, EmbedRequest> store, int batchSize, long maxWaitMs) {
+  /** Wraps the store and mirrors what a restore left in it (nothing of it handed out yet). */
+  public BatchBuffer(KeyValueStore<String, EmbedRequest> store) {
     this.store = store;
-    this.batchSize = batchSize;
-    this.maxWaitMs = maxWaitMs;
     try (KeyValueIterator<String, EmbedRequest> it = store.all()) {
       while (it.hasNext()) {
-        EmbedRequest r = it.next().value;
-        size++;
-        nextSeq = Math.max(nextSeq, r.getSeq() + 1);
-        oldestEnqueuedMs = Math.min(oldestEnqueuedMs, r.getEnqueuedAtMs());
-        earliestEventTime = Math.min(earliestEventTime, r.getEventTime());
+        KeyValue<String, EmbedRequest> kv = it.next();
+        byKey.put(kv.key, kv.value);
+        keysBySeq.put(kv.value.getSeq(), kv.key);
+        countEventTime(kv.value.getEventTime(), 1);
+        nextSeq = Math.max(nextSeq, kv.value.getSeq() + 1);
       }
     }
   }
 
+  /** Requests in the store, handed out or not. */
   public int size() {
-    return size;
+    return byKey.size();
+  }
+
+  /** Requests not yet handed out in a batch. */
+  public int waiting() {
+    return keysBySeq.tailMap(handedOutUpTo, false).size();
+  }
+
+  /** Wall-clock enqueue time of the oldest request not yet handed out (Long.MAX_VALUE if none). */
+  public long oldestWaitingSinceMs() {
+    Map.Entry<Long, String> first = keysBySeq.higherEntry(handedOutUpTo);
+    return first == null ? Long.MAX_VALUE : byKey.get(first.getValue()).getEnqueuedAtMs();
   }
 
   public EmbedRequest get(String key) {
-    return store.get(key);
+    return byKey.get(key);
   }
 
-  /** Queues (or replaces) a request; true when the batch is now full. */
-  public boolean put(String key, EmbedRequest r, long nowMs) {
-    boolean replaced = store.get(key) != null;
-    store.put(key, EmbedRequest.newBuilder(r).setSeq(nextSeq++).setEnqueuedAtMs(nowMs).build());
-    if (!replaced) {
-      size++;
-    } else {
-      earliestStale = true;
+  /** Queues (or replaces, with a new sequence number) a request. */
+  public void put(String key, EmbedRequest r, long nowMs) {
+    EmbedRequest stamped = EmbedRequest.newBuilder(r).setSeq(nextSeq++).setEnqueuedAtMs(nowMs).build();
+    EmbedRequest old = byKey.put(key, stamped);
+    if (old != null) {
+      keysBySeq.remove(old.getSeq());
+      countEventTime(old.getEventTime(), -1);
     }
-    earliestEventTime = Math.min(earliestEventTime, r.getEventTime());
-    oldestEnqueuedMs = Math.min(oldestEnqueuedMs, nowMs);
-    return size >= batchSize;
+    keysBySeq.put(stamped.getSeq(), key);
+    countEventTime(stamped.getEventTime(), 1);
+    store.put(key, stamped);
   }
 
   /** Drops a queued request; true if there was one. */
   public boolean remove(String key) {
-    if (store.delete(key) != null) {
-      size--;
-      earliestStale = true;
-      return true;
+    EmbedRequest old = byKey.remove(key);
+    if (old == null) {
+      return false;
     }
-    return false;
-  }
-
-  /** True when the oldest queued request has waited {@code maxWaitMs}. */
-  public boolean due(long nowMs) {
-    return size > 0 && nowMs - oldestEnqueuedMs >= maxWaitMs;
-  }
-
-  /** Every queued request in arrival order, removed from the store. */
-  public List<KeyValue<String, EmbedRequest>> drain() {
-    List<KeyValue<String, EmbedRequest>> batch = new ArrayList<>(size);
-    try (KeyValueIterator<String, EmbedRequest> it = store.all()) {
-      it.forEachRemaining(batch::add);
-    }
-    batch.sort(Comparator.comparingLong(kv -> kv.value.getSeq()));
-    batch.forEach(kv -> store.delete(kv.key));
-    size = 0;
-    oldestEnqueuedMs = Long.MAX_VALUE;
-    earliestEventTime = Long.MAX_VALUE;
-    earliestStale = false;
-    return batch;
+    keysBySeq.remove(old.getSeq());
+    countEventTime(old.getEventTime(), -1);
+    store.delete(key);
+    return true;
   }
 
   /**
-   * The earliest event time of a queued request ({@link Long#MAX_VALUE} when empty): the task's
-   * watermark must not pass it until the request's outputs have gone out.
+   * The earliest event time of a request in the store, waiting or in flight ({@link
+   * Long#MAX_VALUE} when empty): the task's watermark must not pass it until the request's outputs
+   * have gone out.
    */
   public long earliestEventTime() {
-    if (size == 0) {
-      return Long.MAX_VALUE;
-    }
-    if (earliestStale) {
-      long min = Long.MAX_VALUE;
-      try (KeyValueIterator<String, EmbedRequest> it = store.all()) {
-        while (it.hasNext()) {
-          min = Math.min(min, it.next().value.getEventTime());
-        }
+    return eventTimes.isEmpty() ? Long.MAX_VALUE : eventTimes.firstKey();
+  }
+
+  private void countEventTime(long eventTime, int delta) {
+    eventTimes.merge(eventTime, delta, (a, b) -> a + b == 0 ? null : a + b);
+  }
+
+  /** Drops {@code key} if it still holds the request with sequence {@code seq}; true if it did. */
+  public boolean removeIfCurrent(String key, long seq) {
+    EmbedRequest current = byKey.get(key);
+    return current != null && current.getSeq() == seq && remove(key);
+  }
+
+  /** Up to {@code max} of the oldest requests not handed out before, in arrival order; they stay queued. */
+  public List<KeyValue<String, EmbedRequest>> nextBatch(int max) {
+    List<KeyValue<String, EmbedRequest>> batch = new ArrayList<>(Math.min(max, keysBySeq.size()));
+    for (Map.Entry<Long, String> e : keysBySeq.tailMap(handedOutUpTo, false).entrySet()) {
+      if (batch.size() == max) {
+        break;
       }
-      earliestEventTime = min;
-      earliestStale = false;
+      batch.add(KeyValue.pair(e.getValue(), byKey.get(e.getValue())));
+      handedOutUpTo = e.getKey();
     }
-    return earliestEventTime;
+    return batch;
   }
 
   /**

@@ -20,6 +20,26 @@ public interface Indexes {
   /** One entry per index. */
   List<IndexStatus> status();
 
+  /** No indexes at all (an instance run with {@code index.enabled=false}): ready, and empty. */
+  static Indexes none() {
+    return new Indexes() {
+      @Override
+      public Optional<VectorIndex> index(String name) {
+        return Optional.empty();
+      }
+
+      @Override
+      public boolean ready() {
+        return true;
+      }
+
+      @Override
+      public List<IndexStatus> status() {
+        return List.of();
+      }
+    };
+  }
+
   /** One index's state as reported by /health and /metrics. */
   record IndexStatus(String name, String modelId, int size, boolean ready, String failure) {}
 }

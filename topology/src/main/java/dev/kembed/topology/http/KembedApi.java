@@ -72,6 +72,37 @@ public final class KembedApi {
     return api;
   }
 
+  /**
+   * The API of a serving-only instance ({@code kembed serve}): /similar, /expand, /health and
+   * /metrics over {@code indexes}, no Kafka Streams. {@code /users/{id}/vectors} answers 503 (the
+   * user vectors live in the stream processor's state); /health reports the indexes.
+   */
+  public static ApiServer startServing(KembedConfig config, Embedder embedder, Indexes indexes, PrometheusMeterRegistry metrics) throws IOException {
+    BrokerProbe broker = new BrokerProbe(dev.kembed.topology.config.AdminProps.of(config));
+    ApiServer api;
+    try {
+      api = startServing(config, embedder, indexes, metrics, broker);
+    } catch (IOException | RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+    api.closeWith(broker);
+    return api;
+  }
+
+  /** As above, with {@code brokerReachable} deciding the broker part of readiness (tests: always true). */
+  public static ApiServer startServing(KembedConfig config, Embedder embedder, Indexes indexes, PrometheusMeterRegistry metrics, BooleanSupplier brokerReachable) throws IOException {
+    Backends backends = new Backends(
+        userId -> new UserVectorSource.Unavailable("this is a serving instance (kembed serve); ask a kembed run instance"),
+        indexes,
+        embedder,
+        new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE)),
+        () -> KafkaStreams.State.RUNNING,
+        metrics,
+        brokerReachable);
+    return start(HttpSettings.from(config), backends);
+  }
+
   public static ApiServer start(HttpSettings settings, Backends b) throws IOException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     Map<Pattern, Endpoint> routes = new LinkedHashMap<>();

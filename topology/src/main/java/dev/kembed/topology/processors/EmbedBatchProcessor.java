@@ -1,18 +1,19 @@
 package dev.kembed.topology.processors;
 
 import dev.kembed.inference.Embedder;
+import dev.kembed.topology.content.AdaptiveBatcher;
 import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
+import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.internal.EmbedRequest;
-import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.metrics.EmbedMetrics;
 import dev.kembed.topology.metrics.KembedMeters;
+import dev.kembed.topology.time.TaskClockStore;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,66 +23,89 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embeds posts and comments in micro-batches without giving up exactly-once. Requests wait in a
- * changelogged {@link BatchBuffer} until {@code embed.batch.size} are waiting or the oldest has
- * waited {@code embed.max.wait.ms} (wall clock); then one inference call embeds them all and the
- * vectors go out in arrival order. The buffer is committed with the input offsets, so a crash
+ * Embeds posts and comments in adaptive micro-batches without giving up exactly-once. Requests wait
+ * in a changelogged {@link BatchBuffer}; an {@link AdaptiveBatcher} sends them to the model at once
+ * when it is idle and lets them accumulate (up to {@code embed.batch.size}) while it is busy, with
+ * inference on {@link InferenceWorkers} off the stream thread. Vectors go out in arrival order, from
+ * the stream thread, and a request leaves the buffer only when its vector is forwarded, so a crash
  * replays nothing twice and loses nothing. A second store ({@code hashes}) remembers the content
  * hash of every embedded entity, so unchanged text is never embedded again; an edit replaces a
- * buffered text, a delete drops it. A text whose embedding or outputs fail is dead-lettered alone
- * (with its input's bytes and coordinates) and its hash is not stored; the rest of the batch goes
- * out.
+ * buffered text, a delete drops it (and a batch in flight for it is then not forwarded). A text
+ * whose embedding or outputs fail is dead-lettered alone (with its input's bytes and coordinates)
+ * and its hash is not stored; the rest of the batch goes out. With a clock store, the buffer holds
+ * the task's event-time watermark at its earliest text, waiting or in flight.
  */
 public final class EmbedBatchProcessor implements Processor<String, EmbedRequest, String, ContentChange> {
   private static final Logger log = LoggerFactory.getLogger(EmbedBatchProcessor.class);
+  /** How often the stream thread looks for finished batches when no record arrives. */
+  static final Duration TICK = Duration.ofMillis(2);
 
   private final Embedder embedder;
   private final String bufferStore;
   private final String clockStore;
   private final String hashStore;
   private final int batchSize;
-  private final long maxWaitMs;
+  private final InferenceWorkers workers;
+  private final long minWaitMs;
 
   private ProcessorContext<String, ContentChange> context;
   private BatchBuffer buffer;
+  private AdaptiveBatcher batcher;
   private KeyValueStore<String, String> hashes;
   private EmbedMetrics metrics;
   private DlqMetrics dlq;
 
-  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long maxWaitMs) {
-    this(embedder, bufferStore, hashStore, batchSize, maxWaitMs, null);
+  /** Inference inline on the stream thread, no minimum wait. */
+  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize) {
+    this(embedder, bufferStore, hashStore, batchSize, 0, InferenceWorkers.inline(), null);
   }
 
-  /** With {@code clockStore}, the buffer holds the task's watermark at its earliest text. */
-  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long maxWaitMs, String clockStore) {
+  /** Inference inline on the stream thread; {@code minWaitMs}: see {@link AdaptiveBatcher}. */
+  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long minWaitMs) {
+    this(embedder, bufferStore, hashStore, batchSize, minWaitMs, InferenceWorkers.inline(), null);
+  }
+
+  /** Inference inline; with {@code clockStore}, the buffer holds the task's watermark at its earliest text. */
+  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long minWaitMs, String clockStore) {
+    this(embedder, bufferStore, hashStore, batchSize, minWaitMs, InferenceWorkers.inline(), clockStore);
+  }
+
+  /** {@code minWaitMs}: see {@link AdaptiveBatcher} ({@code embed.max.wait.ms}, 0 by default). */
+  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long minWaitMs, InferenceWorkers workers) {
+    this(embedder, bufferStore, hashStore, batchSize, minWaitMs, workers, null);
+  }
+
+  /** With {@code clockStore} (nullable), the buffer holds the task's watermark at its earliest text, waiting or in flight. */
+  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long minWaitMs, InferenceWorkers workers, String clockStore) {
     this.embedder = embedder;
-    this.clockStore = clockStore;
     this.bufferStore = bufferStore;
     this.hashStore = hashStore;
     this.batchSize = batchSize;
-    this.maxWaitMs = maxWaitMs;
+    this.minWaitMs = minWaitMs;
+    this.workers = workers;
+    this.clockStore = clockStore;
   }
 
   @Override
   public void init(ProcessorContext<String, ContentChange> context) {
     this.context = context;
-    this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
+    this.buffer = new BatchBuffer(context.getStateStore(bufferStore));
     if (clockStore != null) {
+      // Requests stay in the buffer until their outputs are forwarded, so this covers those in flight too.
       ((TaskClockStore) context.getStateStore(clockStore)).clock().hold(bufferStore, buffer::earliestEventTime);
     }
     this.hashes = context.getStateStore(hashStore);
     this.metrics = new EmbedMetrics(KembedMeters.registry(context.appConfigs()), context.taskId());
     this.dlq = DlqMetrics.from(context.appConfigs());
+    this.batcher = new AdaptiveBatcher(buffer, embedder, workers, batchSize, minWaitMs, this::forward, (n, ms) -> {
+      metrics.batch(n, ms);
+      metrics.queueDepth(buffer.size());
+    });
     if (buffer.size() > 0) {
       log.info("task {}: {} texts buffered before a restart will be embedded at the next flush", context.taskId(), buffer.size());
     }
     metrics.queueDepth(buffer.size());
-    // Check often enough that no text waits much longer than embed.max.wait.ms.
-    context.schedule(Duration.ofMillis(Math.max(1, maxWaitMs / 4)), PunctuationType.WALL_CLOCK_TIME, now -> {
-      if (buffer.due(now)) {
-        flush();
-      }
-    });
+    context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, batcher::tick);
   }
 
   @Override
@@ -108,37 +132,29 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
       metrics.skippedUnchanged();
       return;
     }
-    boolean full = buffer.put(key, r, context.currentSystemTimeMs());
+    buffer.put(key, r, context.currentSystemTimeMs());
     metrics.queueDepth(buffer.size());
-    if (full) {
-      flush();
-    }
+    batcher.offered(context.currentSystemTimeMs());
   }
 
-  private void flush() {
-    List<KeyValue<String, EmbedRequest>> batch = buffer.drain();
-    List<String> texts = batch.stream().map(kv -> kv.value.getText()).toList();
-    Exception[] errors = new Exception[texts.size()];
-    long start = System.nanoTime();
-    float[][] vectors = BatchBuffer.embed(embedder, texts, errors);
-    metrics.batch(batch.size(), (System.nanoTime() - start) / 1e6);
-    metrics.queueDepth(0);
+  // Each text's outputs go out on their own: one that fails is dead-lettered alone, and its hash is
+  // stored only once its outputs went out (a failed text is embedded again when re-sent).
+  private void forward(List<AdaptiveBatcher.Embedded> done) {
     String modelId = embedder.model().id();
-    for (int i = 0; i < batch.size(); i++) {
-      String key = batch.get(i).key;
-      EmbedRequest r = batch.get(i).value;
+    for (AdaptiveBatcher.Embedded e : done) {
+      EmbedRequest r = e.request();
       try {
-        if (vectors[i] != null) {
-          boolean first = hashes.get(key) == null;
-          context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, vectors[i], first), r.getEventTime()));
-          hashes.put(key, r.getContentHash()); // only once its outputs went out: a failed text is retried when re-sent
+        if (e.vector() != null) {
+          boolean first = hashes.get(e.key()) == null;
+          context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, e.vector(), first), r.getEventTime()));
+          hashes.put(e.key(), r.getContentHash());
         } else {
-          deadLetter(r, errors[i], BatchBuffer.reasonFor(errors[i]), modelId);
+          deadLetter(r, e.error(), BatchBuffer.reasonFor(e.error()), modelId);
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException failure) {
         // One text's outputs failed to go out (say, a sink refused its time): it alone is
         // dead-lettered, the rest of the batch still goes out.
-        deadLetter(r, e, DlqReason.PROCESSING_ERROR, modelId);
+        deadLetter(r, failure, DlqReason.PROCESSING_ERROR, modelId);
       }
     }
   }
@@ -157,6 +173,9 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
 
   @Override
   public void close() {
+    if (batcher != null) {
+      batcher.close();
+    }
     if (metrics != null) {
       metrics.close(); // the task's queue-depth gauge goes with the task
     }

@@ -2,7 +2,9 @@ package dev.kembed.topology.processors;
 
 import dev.kembed.inference.Embedder;
 import dev.kembed.schemas.SearchQueryEvent;
+import dev.kembed.topology.content.AdaptiveBatcher;
 import dev.kembed.topology.content.BatchBuffer;
+import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.errors.DeadLetter;
@@ -17,12 +19,9 @@ import dev.kembed.topology.text.ContentHash;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,14 +33,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Embeds search queries, keyed by normalised query. Queries repeat heavily, so a store caches
  * each normalised query's vector (per model): a repeat costs a lookup, and its SEARCH_INTENT signal
- * goes out at once. A new query waits in the same exactly-once {@link BatchBuffer} the content
- * stream uses; at flush each distinct query is embedded once however many searches wait for it,
+ * goes out at once. A new query waits in the same exactly-once {@link BatchBuffer} and {@link
+ * AdaptiveBatcher} the content stream uses (run at once when the model is idle, batched while it is
+ * busy); in a batch each distinct query is embedded once however many searches wait for it,
  * goes out once to {@code content-embeddings} as a QUERY entity (and to the {@code queries} index),
  * and every waiting search becomes a signal for its user. A cached query unused for {@code
  * search.query.cache.ttl.ms} of event time is evicted, so the cache holds the queries people still
  * search for rather than every query ever seen (a query searched again later is embedded again, to
  * the same vector); eviction also tombstones the query in {@code content-embeddings} and deletes
- * it from the {@code queries} index, so neither keeps every query ever searched.
+ * it from the {@code queries} index, so neither keeps every query ever searched. With a clock
+ * store, the buffer holds the task's event-time watermark at its earliest search, waiting or in
+ * flight; a search whose outputs fail is dead-lettered alone.
  */
 public final class QueryEmbedProcessor implements Processor<String, SearchQueryEvent, String, Object> {
   private final Embedder embedder;
@@ -49,11 +51,13 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   private final String clockStore;
   private final String cacheStore;
   private final int batchSize;
-  private final long maxWaitMs;
+  private final InferenceWorkers workers;
+  private final long minWaitMs;
   private final Serializer<SearchQueryEvent> eventSerializer;
   private final long cacheTtlMs;
   private ProcessorContext<String, Object> context;
   private BatchBuffer buffer;
+  private AdaptiveBatcher batcher;
   private KeyValueStore<String, byte[]> cache;
   private QueryCacheMetrics metrics;
   private DlqMetrics dlq;
@@ -61,26 +65,43 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   /** An entry's last-used time is rewritten at most this often, not on every repeat. */
   static final long LAST_USED_REFRESH_MS = 86_400_000L;
 
-  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long maxWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs) {
-    this(embedder, bufferStore, cacheStore, batchSize, maxWaitMs, eventSerializer, cacheTtlMs, null);
+  /** Inference inline on the stream thread, no minimum wait, no clock. */
+  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs) {
+    this(embedder, bufferStore, cacheStore, batchSize, 0, eventSerializer, cacheTtlMs, InferenceWorkers.inline(), null);
   }
 
-  /** With {@code clockStore}, the buffer holds the task's watermark at its earliest search. */
-  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long maxWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs, String clockStore) {
+  /** Inference inline on the stream thread; {@code minWaitMs}: see {@link AdaptiveBatcher}. */
+  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long minWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs) {
+    this(embedder, bufferStore, cacheStore, batchSize, minWaitMs, eventSerializer, cacheTtlMs, InferenceWorkers.inline(), null);
+  }
+
+  /** Inference inline; with {@code clockStore}, the buffer holds the task's watermark at its earliest search. */
+  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long minWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs, String clockStore) {
+    this(embedder, bufferStore, cacheStore, batchSize, minWaitMs, eventSerializer, cacheTtlMs, InferenceWorkers.inline(), clockStore);
+  }
+
+  /** Inference on {@code workers}, no clock. */
+  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long minWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs, InferenceWorkers workers) {
+    this(embedder, bufferStore, cacheStore, batchSize, minWaitMs, eventSerializer, cacheTtlMs, workers, null);
+  }
+
+  /** Inference on {@code workers}; with {@code clockStore} (nullable), the buffer holds the task's watermark at its earliest search, waiting or in flight. */
+  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long minWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs, InferenceWorkers workers, String clockStore) {
     this.clockStore = clockStore;
+    this.workers = workers;
     this.cacheTtlMs = cacheTtlMs;
     this.embedder = embedder;
     this.bufferStore = bufferStore;
     this.cacheStore = cacheStore;
     this.batchSize = batchSize;
-    this.maxWaitMs = maxWaitMs;
+    this.minWaitMs = minWaitMs;
     this.eventSerializer = eventSerializer;
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
+    this.buffer = new BatchBuffer(context.getStateStore(bufferStore));
     if (clockStore != null) {
       ((TaskClockStore) context.getStateStore(clockStore)).clock().hold(bufferStore, buffer::earliestEventTime);
     }
@@ -90,11 +111,8 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
     if (cacheTtlMs > 0) {
       context.schedule(Duration.ofMillis(Math.max(60_000, Math.min(cacheTtlMs / 10, 3_600_000))), PunctuationType.STREAM_TIME, this::evict);
     }
-    context.schedule(Duration.ofMillis(Math.max(1, maxWaitMs / 4)), PunctuationType.WALL_CLOCK_TIME, now -> {
-      if (buffer.due(now)) {
-        flush();
-      }
-    });
+    this.batcher = new AdaptiveBatcher(buffer, embedder, workers, batchSize, minWaitMs, this::deliver, (n, ms) -> {});
+    context.schedule(EmbedBatchProcessor.TICK, PunctuationType.WALL_CLOCK_TIME, batcher::tick);
   }
 
   private String cacheKey(String query) {
@@ -132,31 +150,24 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
     metrics.miss();
     // Unique per search: the same query from two users waits twice but is embedded once.
     String key = String.format(Locale.ROOT, "%s%c%s-%d-%d", query, '\u0000', topic, request.getSourcePartition(), request.getSourceOffset());
-    if (buffer.put(key, request, context.currentSystemTimeMs())) {
-      flush();
+    buffer.put(key, request, context.currentSystemTimeMs());
+    batcher.offered(context.currentSystemTimeMs());
+  }
+
+  @Override
+  public void close() {
+    if (batcher != null) {
+      batcher.close();
     }
   }
 
-  private void flush() {
-    List<KeyValue<String, EmbedRequest>> batch = buffer.drain();
-    Map<String, float[]> vectors = new LinkedHashMap<>();
-    batch.forEach(kv -> vectors.put(kv.value.getText(), null));
-    List<String> distinct = List.copyOf(vectors.keySet());
-    Exception[] errors = new Exception[distinct.size()];
-    float[][] out = BatchBuffer.embed(embedder, distinct, errors);
-    Map<String, Exception> failures = new LinkedHashMap<>();
-    for (int i = 0; i < distinct.size(); i++) {
-      vectors.put(distinct.get(i), out[i]);
-      if (out[i] == null) {
-        failures.put(distinct.get(i), errors[i]);
-      }
-    }
-    for (KeyValue<String, EmbedRequest> kv : batch) {
-      EmbedRequest r = kv.value;
-      float[] v = vectors.get(r.getText());
+  // The batcher embeds each distinct query of a batch once; every search gets its vector here.
+  private void deliver(List<AdaptiveBatcher.Embedded> done) {
+    for (AdaptiveBatcher.Embedded e : done) {
+      EmbedRequest r = e.request();
+      float[] v = e.vector();
       if (v == null) {
-        Exception e = failures.get(r.getText());
-        deadLetter(r, e, BatchBuffer.reasonFor(e));
+        deadLetter(r, e.error(), BatchBuffer.reasonFor(e.error()));
         continue;
       }
       try {
@@ -165,9 +176,9 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
           cache.put(cacheKey(r.getText()), encode(r.getEventTime(), v)); // only once it went out
         }
         forwardSignal(r, v);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException failure) {
         // This search's outputs failed; it alone is dead-lettered, the batch goes on.
-        deadLetter(r, e, DlqReason.PROCESSING_ERROR);
+        deadLetter(r, failure, DlqReason.PROCESSING_ERROR);
       }
     }
   }

@@ -108,6 +108,29 @@ class KembedApiTest {
   }
 
   @Test
+  void aServingInstanceAnswersFromItsIndexesAndSendsUserLookupsElsewhere() throws Exception {
+    start(null); // fills the indexes
+    var config = new dev.kembed.topology.config.KembedConfig(Map.of("http.port", "0"));
+    ApiServer serving = KembedApi.startServing(config, new KeywordEmbedder(), indexes, registry, () -> true);
+    servers.add(serving);
+    HttpResponse<String> similar = get(serving, "/similar?id=p1&k=1");
+    assertEquals(200, similar.statusCode(), similar.body());
+    assertEquals("p2", json(similar).get("neighbours").get(0).get("id").asText());
+    assertEquals(200, get(serving, "/health").statusCode());
+    assertEquals(503, get(serving, "/users/u1/vectors").statusCode());
+  }
+
+  @Test
+  void anInstanceWithoutIndexesSaysSoInsteadOfFailing() throws Exception {
+    var backends = new KembedApi.Backends(users::get, Indexes.none(), new KeywordEmbedder(), new QueryExpander(10, 0.5), state::get, registry);
+    ApiServer server = KembedApi.start(new HttpSettings("127.0.0.1", 0, null), backends);
+    servers.add(server);
+    assertEquals(400, get(server, "/similar?id=p1").statusCode());
+    assertEquals(503, get(server, "/expand?q=sofa").statusCode());
+    assertEquals(200, get(server, "/health").statusCode(), "no indexes is a healthy configuration");
+  }
+
+  @Test
   void tokenIsRequiredWhenConfiguredExceptForHealth() throws Exception {
     ApiServer server = start(TOKEN);
     HttpResponse<String> none = get(server, "/similar?id=p1");

@@ -67,7 +67,7 @@ class EmbedBatchProcessorTest {
     buffer.put("POST:a", request("a", "second", 8));
     buffer.put("POST:m", request("m", "third one", 9));
     LengthEmbedder model = new LengthEmbedder();
-    EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32, 200);
+    EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32);
     p.init(ctx);
 
     ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(10_000);
@@ -102,7 +102,7 @@ class EmbedBatchProcessorTest {
         return out;
       }
     };
-    EmbedBatchProcessor p = new EmbedBatchProcessor(nanOnBad, "buffer", "hashes", 3, 200);
+    EmbedBatchProcessor p = new EmbedBatchProcessor(nanOnBad, "buffer", "hashes", 3);
     p.init(ctx);
     ctx.setCurrentSystemTimeMs(0);
     p.process(new Record<>("a", request("a", "good one", 0), 1));
@@ -114,13 +114,29 @@ class EmbedBatchProcessorTest {
   }
 
   @Test
-  @SuppressWarnings("unchecked")
-  void aTextWaitsUntilMaxWaitHasPassed() {
+  void inlineAPartialBatchRunsAtTheNextPunctuationWithoutWaiting() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
-    EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32, 200);
+    EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32);
+    p.init(ctx);
+    ctx.setCurrentSystemTimeMs(1_000);
+    p.process(new Record<>("x", request("x", "hello", 0), 1_000));
+    p.process(new Record<>("y", request("y", "world!", 0), 1_000));
+    assertEquals(0, ctx.forwarded().size(), "inline, records of one poll share a batch");
+    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(1_001);
+    assertEquals(List.of(List.of("hello", "world!")), model.calls);
+    assertEquals(2, ctx.forwarded().size());
+  }
+
+  @Test
+  void aPositiveMaxWaitHoldsAPartialBatchBackUntilItsOldestTextHasWaited() {
+    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "hashes", Serdes.String());
+    LengthEmbedder model = new LengthEmbedder();
+    EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32, 200, dev.kembed.topology.content.InferenceWorkers.inline());
     p.init(ctx);
     ctx.setCurrentSystemTimeMs(1_000);
     p.process(new Record<>("x", request("x", "hello", 0), 1_000));
@@ -129,6 +145,144 @@ class EmbedBatchProcessorTest {
     assertEquals(0, ctx.forwarded().size());
     punctuator.punctuate(1_200);
     assertEquals(1, ctx.forwarded().size());
+  }
+
+  // ---- asynchronous inference, driven by hand ----
+
+  /** An executor whose jobs run only when the test says so: the model is "busy" until then. */
+  private static final class ManualExecutor implements java.util.concurrent.Executor {
+    final java.util.ArrayDeque<Runnable> jobs = new java.util.ArrayDeque<>();
+
+    @Override
+    public void execute(Runnable r) {
+      jobs.add(r);
+    }
+
+    void runNext() {
+      jobs.removeFirst().run();
+    }
+  }
+
+  private static float[] lengthVector(String text) {
+    double n = Math.sqrt((double) text.length() * text.length() + 1);
+    return new float[] {(float) (text.length() / n), (float) (1 / n)};
+  }
+
+  private static EmbedRequest deletion(String id) {
+    return EmbedRequest.newBuilder(request(id, "x", 0)).setDeleted(true).build();
+  }
+
+  private record Async(MockProcessorContext<String, ContentChange> ctx, KeyValueStore<String, EmbedRequest> buffer, LengthEmbedder model, ManualExecutor executor, EmbedBatchProcessor processor) {
+    void tick() {
+      ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+    }
+
+    List<String> forwardedKeysAndKinds() {
+      return ctx.forwarded().stream().map(f -> f.record().key() + "/" + ((ContentChange) f.record().value()).kind()).toList();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Async async(int batchSize) {
+    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
+    ctx.setCurrentSystemTimeMs(0);
+    KeyValueStore<String, EmbedRequest> buffer = (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "hashes", Serdes.String());
+    LengthEmbedder model = new LengthEmbedder();
+    ManualExecutor executor = new ManualExecutor();
+    EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", batchSize, 0, dev.kembed.topology.content.InferenceWorkers.on(executor));
+    p.init(ctx);
+    return new Async(ctx, buffer, model, executor, p);
+  }
+
+  @Test
+  void anIdleModelGetsATextAtOnceAndABusyOneLetsTheNextBatchFill() {
+    Async a = async(32);
+    a.processor().process(new Record<>("a", request("a", "first", 0), 1));
+    assertEquals(1, a.executor().jobs.size(), "model idle: inference starts in process(), no punctuation needed");
+    a.processor().process(new Record<>("b", request("b", "second", 0), 2));
+    a.processor().process(new Record<>("c", request("c", "third!", 0), 3));
+    a.tick();
+    assertEquals(1, a.executor().jobs.size(), "model busy: b and c wait");
+    assertEquals(0, a.ctx().forwarded().size());
+
+    a.executor().runNext();
+    a.tick(); // delivers a, and starts b+c as one batch
+    assertEquals(List.of("a/UPSERT"), a.forwardedKeysAndKinds());
+    assertEquals(1, a.executor().jobs.size());
+    a.executor().runNext();
+    a.tick();
+    assertEquals(List.of("a/UPSERT", "b/UPSERT", "c/UPSERT"), a.forwardedKeysAndKinds());
+    assertEquals(List.of(List.of("first"), List.of("second", "third!")), a.model().calls);
+    ContentChange c = (ContentChange) a.ctx().forwarded().get(2).record().value();
+    float[] expected = lengthVector("third!");
+    assertEquals(expected[0], c.vector()[0], 1e-6);
+    assertEquals(expected[1], c.vector()[1], 1e-6);
+    assertEquals(0L, a.buffer().approximateNumEntries(), "forwarded requests leave the buffer");
+  }
+
+  @Test
+  void aRequestStaysInTheChangeloggedBufferUntilItsVectorIsForwarded() {
+    Async a = async(32);
+    a.processor().process(new Record<>("a", request("a", "in flight", 0), 1));
+    assertEquals(1, a.executor().jobs.size());
+    assertEquals("in flight", a.buffer().get("POST:a").getText(), "a crash now restores it and embeds it again");
+    // The task closes (crash, rebalance) with the batch in flight; its successor finds the request.
+    a.processor().close();
+    LengthEmbedder successorModel = new LengthEmbedder();
+    EmbedBatchProcessor successor = new EmbedBatchProcessor(successorModel, "buffer", "hashes", 32);
+    successor.init(a.ctx());
+    a.ctx().scheduledPunctuators().get(1).getPunctuator().punctuate(0);
+    assertEquals(List.of(List.of("in flight")), successorModel.calls);
+    a.executor().runNext(); // the old task's result arrives late and goes nowhere
+    assertEquals(List.of("a/UPSERT"), a.forwardedKeysAndKinds());
+  }
+
+  @Test
+  void aDeleteOrEditWhileTheBatchIsInFlightWinsOverItsStaleResult() {
+    Async a = async(32);
+    a.processor().process(new Record<>("d", request("d", "to be deleted", 0), 1));
+    a.processor().process(new Record<>("e", request("e", "old text", 0), 2)); // waits: model busy
+    a.executor().runNext();
+    a.tick(); // d is still current, so it goes out; e starts
+    assertEquals(List.of("d/UPSERT"), a.forwardedKeysAndKinds());
+    a.processor().process(new Record<>("e", request("e", "new text, edited", 0), 3)); // edit while "old text" runs
+    a.processor().process(new Record<>("d", deletion("d"), 4));
+    a.executor().runNext();
+    a.tick(); // "old text" is stale: dropped; the edit starts
+    assertEquals(List.of("d/UPSERT", "d/DELETE"), a.forwardedKeysAndKinds());
+    a.executor().runNext();
+    a.tick();
+    assertEquals(List.of("d/UPSERT", "d/DELETE", "e/UPSERT"), a.forwardedKeysAndKinds());
+    ContentChange e = (ContentChange) a.ctx().forwarded().get(2).record().value();
+    assertEquals(lengthVector("new text, edited")[0], e.vector()[0], 1e-6);
+    assertEquals(List.of(List.of("to be deleted"), List.of("old text"), List.of("new text, edited")), a.model().calls);
+  }
+
+  @Test
+  void aFullBatchBehindABusyModelMakesTheStreamThreadWaitInsteadOfBufferingTheBacklog() throws Exception {
+    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
+    ctx.setCurrentSystemTimeMs(0);
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "hashes", Serdes.String());
+    LengthEmbedder model = new LengthEmbedder();
+    try (var workers = dev.kembed.topology.content.InferenceWorkers.threads(1)) {
+      EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 2, 0, workers);
+      p.init(ctx);
+      for (int i = 0; i < 9; i++) {
+        p.process(new Record<>("p" + i, request("p" + i, "text " + i, 0), i));
+      }
+      // Never more than one batch in flight plus one full batch waiting.
+      int inBuffer = (int) ((KeyValueStore<?, ?>) ctx.getStateStore("buffer")).approximateNumEntries();
+      assertEquals(true, inBuffer <= 4, "buffer holds " + inBuffer);
+      while (ctx.forwarded().size() < 9) {
+        Thread.sleep(5);
+        ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+      }
+    }
+    assertEquals(List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(9, model.calls.stream().mapToInt(List::size).sum(), "each text embedded once");
+    assertEquals(true, model.calls.stream().allMatch(c -> c.size() <= 2));
   }
 
   // Issue 10, defect 1: one text whose outputs fail to go out (here a sink that refuses it, as a
@@ -160,5 +314,45 @@ class EmbedBatchProcessorTest {
     assertEquals(7, out.stream().filter(f -> ((ContentChange) f.record().value()).kind() == ContentChange.Kind.UPSERT).count());
     assertEquals(null, hashes.get("POST:p2"), "a failed text is embedded again when re-sent");
     assertEquals(ContentHash.of("len@1", "text number 3"), hashes.get("POST:p3"));
+  }
+
+  // Issue 9 with the adaptive batcher: the task's watermark must not pass a text that is waiting
+  // or in inference until its outputs have gone out.
+  @Test
+  void theClockHoldCoversTextsInFlightUntilTheirOutputsAreForwarded() {
+    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
+    ctx.setCurrentSystemTimeMs(0);
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "hashes", Serdes.String());
+    var clockStore = dev.kembed.topology.time.TaskClockStore.builder("clock", 0, 0).build();
+    clockStore.init(ctx.getStateStoreContext(), clockStore);
+    ctx.addStateStore(clockStore);
+    ManualExecutor executor = new ManualExecutor();
+    EmbedBatchProcessor p = new EmbedBatchProcessor(new LengthEmbedder(), "buffer", "hashes", 32, 0, dev.kembed.topology.content.InferenceWorkers.on(executor), "clock");
+    p.init(ctx);
+    var clock = clockStore.clock();
+    Runnable tick = () -> ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+
+    p.process(new Record<>("a", EmbedRequest.newBuilder(request("a", "first", 0)).setEventTime(5_000).build(), 5_000)); // in flight at once
+    p.process(new Record<>("b", EmbedRequest.newBuilder(request("b", "second", 0)).setEventTime(3_000).build(), 3_000)); // waits
+    p.process(new Record<>("c", EmbedRequest.newBuilder(request("c", "third", 0)).setEventTime(9_000).build(), 9_000)); // waits
+    assertEquals(3_000 - 1, clock.output(0), "held just before the earliest of a (in flight), b and c (waiting)");
+
+    executor.runNext();
+    tick.run(); // a goes out; b and c go to the model together
+    assertEquals(List.of("a"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(1, executor.jobs.size());
+    assertEquals(3_000 - 1, clock.output(0), "b is in flight, its outputs not yet out");
+
+    p.process(new Record<>("d", EmbedRequest.newBuilder(request("d", "fourth", 0)).setEventTime(7_000).build(), 7_000));
+    executor.runNext();
+    tick.run(); // b and c go out; d goes to the model
+    assertEquals(List.of("a", "b", "c"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(7_000 - 1, clock.output(0), "only d, in flight, still holds");
+
+    executor.runNext();
+    tick.run();
+    assertEquals(4, ctx.forwarded().size());
+    assertEquals(Long.MIN_VALUE, clock.output(0), "nothing held (and this test clock has no input channels)");
   }
 }

@@ -37,7 +37,7 @@ public final class IndexBenchmark {
     int dim = Integer.parseInt(a.getOrDefault("dim", "384"));
     int k = Integer.parseInt(a.getOrDefault("k", "10"));
     int m = Integer.parseInt(a.getOrDefault("m", String.valueOf(IndexOptions.DEFAULT_M)));
-    int efConstruction = Integer.parseInt(
+    int[] efConstructions = ints(
         a.getOrDefault("ef-construction", String.valueOf(IndexOptions.DEFAULT_EF_CONSTRUCTION)));
     int[] efs = ints(a.getOrDefault("ef", "16,32,64," + IndexOptions.DEFAULT_EF + ",200"));
     int queries = Integer.parseInt(a.getOrDefault("queries", "200"));
@@ -50,6 +50,7 @@ public final class IndexBenchmark {
     System.out.printf(Locale.ROOT, "# IndexBenchmark %s%n# java %s, %d cores, max heap %d MiB%n",
         String.join(" ", args), System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    distanceCost(dim);
     System.out.println("| dataset | N | dim | M | efC | build vec/s | heap B/vec | ef | recall@"
         + k + " | HNSW p50 ms | HNSW p99 ms | exact p50 ms | exact p99 ms | speedup p50 |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -63,9 +64,37 @@ public final class IndexBenchmark {
         };
         float[][] data = VectorDatasets.take(source, n);
         float[][] query = VectorDatasets.take(source, warmup + queries);
-        run(dataset, data, query, warmup, k, m, efConstruction, efs, exact);
+        for (int efConstruction : efConstructions) {
+          run(dataset, data, query, warmup, k, m, efConstruction, efs, exact);
+        }
       }
     }
+  }
+
+  // One distance call, the unit of HNSW insert and search cost: hnswlib's plain loop against the
+  // unrolled one the index uses, on the same vectors in the same run (best of 5 rounds).
+  private static void distanceCost(int dim) {
+    float[][] v = VectorDatasets.take(VectorDatasets.random(7, dim), 1024);
+    var plain = com.github.jelmerk.hnswlib.core.DistanceFunctions.FLOAT_INNER_PRODUCT;
+    var unrolled = dev.kembed.state.index.UnrolledInnerProduct.INSTANCE;
+    int calls = 2_000_000;
+    double bestPlain = Double.MAX_VALUE;
+    double bestUnrolled = Double.MAX_VALUE;
+    float sink = 0;
+    for (int round = 0; round < 5; round++) {
+      long t = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        sink += plain.distance(v[i & 1023], v[(i * 7 + 1) & 1023]);
+      }
+      bestPlain = Math.min(bestPlain, (System.nanoTime() - t) / (double) calls);
+      t = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        sink += unrolled.distance(v[i & 1023], v[(i * 7 + 1) & 1023]);
+      }
+      bestUnrolled = Math.min(bestUnrolled, (System.nanoTime() - t) / (double) calls);
+    }
+    System.out.printf(Locale.ROOT, "# distance, dim %d: hnswlib FLOAT_INNER_PRODUCT %.1f ns/call, UnrolledInnerProduct %.1f ns/call (%.2fx) [%s]%n",
+        dim, bestPlain, bestUnrolled, bestPlain / bestUnrolled, sink == 42 ? "" : "ok");
   }
 
   private static void run(String dataset, float[][] data, float[][] queries, int warmup, int k,

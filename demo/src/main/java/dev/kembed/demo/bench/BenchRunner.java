@@ -1,0 +1,372 @@
+package dev.kembed.demo.bench;
+
+import static dev.kembed.topology.config.KembedConfig.*;
+
+import dev.kembed.inference.Embedder;
+import dev.kembed.schemas.EntityType;
+import dev.kembed.schemas.InteractionEvent;
+import dev.kembed.schemas.InteractionType;
+import dev.kembed.schemas.PostEvent;
+import dev.kembed.schemas.Surface;
+import dev.kembed.schemas.serde.KembedSerdes;
+import dev.kembed.topology.config.AdminProps;
+import dev.kembed.topology.cli.Backfill;
+import dev.kembed.topology.cli.EmbedderFactory;
+import dev.kembed.topology.cli.KembedApp;
+import dev.kembed.topology.cli.TopicCreator;
+import dev.kembed.topology.config.KembedConfig;
+import dev.kembed.demo.DemoLogging;
+import dev.kembed.testkit.EmbeddedKafka;
+import dev.kembed.demo.Latencies;
+import dev.kembed.topology.expansion.IndexService;
+import dev.kembed.topology.text.TextCleaner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Runs {@code kembed bench}: measures the embedder alone on a set of generated posts (before and
+ * after the stream runs, since the machine may be shared), then for each {@link Variant} starts
+ * kembed on fresh topics against the same broker, warms it up with a few posts, sends the same posts in one burst and times the
+ * last content-embeddings record visible to a read_committed consumer (closed loop: capacity).
+ * On the first variant it also times the user path (a burst of IMPRESSIONs to their last
+ * similarity-features row) and an open-loop sweep at fixed fractions of the measured capacity,
+ * with latency percentiles per output topic, and a backfill of its topics with the embedding cache
+ * (the replay rate against the live one). Each phase records where the process's CPU went
+ * ({@link CpuSplit}). Prints a Markdown report and returns the data for the plot.
+ */
+public final class BenchRunner {
+  /** One configuration of the app to measure. */
+  public record Variant(String name, String guarantee, int threads, boolean index) {
+    public static Variant parse(String s) {
+      String g = s.startsWith("alos") ? StreamsConfig.AT_LEAST_ONCE : StreamsConfig.EXACTLY_ONCE_V2;
+      if (!s.startsWith("alos") && !s.startsWith("eos")) {
+        throw new IllegalArgumentException("variant must start with eos or alos: " + s);
+      }
+      return new Variant(s, g, s.contains("-2t") ? 2 : 1, !s.contains("-noindex"));
+    }
+  }
+
+  /** What to run. */
+  public record Options(String bootstrapServers, int posts, int interactions, int users, List<Double> loads, Duration sweepStep, List<Variant> variants,
+      long seed, Map<String, String> overrides, boolean backfill) {}
+
+  /** One point of the open-loop sweep. */
+  public record SweepPoint(double fraction, double postsPerSecond, double exposuresPerSecond, Latencies embedding, Latencies features, int postsSent, int exposuresSent) {}
+
+  /** What one variant measured. */
+  public record VariantResult(Variant variant, double inStreamPerSecond, double burstSeconds, Map<String, Double> cpu, List<double[]> throughput,
+      double userPerSecond, double userSeconds, Map<String, Double> userCpu, List<SweepPoint> sweep, BackfillRate backfill) {}
+
+  /** A backfill of the variant's topics with the embedding cache: texts replayed per second and the cache's share. */
+  public record BackfillRate(long records, long embedded, long reused, double seconds, boolean caughtUp) {
+    public double textsPerSecond() {
+      return (embedded + reused) / seconds;
+    }
+
+    public double hitRate() {
+      return embedded + reused == 0 ? Double.NaN : reused / (double) (embedded + reused);
+    }
+  }
+
+  /** Everything measured. */
+  public record Result(String modelId, double aloneBefore, double aloneAfter, Map<String, Double> aloneCpu, List<VariantResult> variants) {
+    public double alone() {
+      return (aloneBefore + aloneAfter) / 2;
+    }
+  }
+
+  private final Options options;
+  private final PrintStream out;
+
+  public BenchRunner(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  public Result run() throws Exception {
+    EmbeddedKafka broker = null;
+    Path stateDir = Files.createTempDirectory("kembed-bench-state");
+    try {
+      String bootstrap = options.bootstrapServers();
+      if (bootstrap == null) {
+        out.println("# starting an in-process Kafka broker (KRaft)...");
+        DemoLogging.quietBroker();
+        broker = EmbeddedKafka.start();
+        bootstrap = broker.bootstrapServers();
+      }
+      List<BenchTexts.Post> posts = BenchTexts.posts(options.seed(), options.posts());
+      KembedConfig base = new KembedConfig(settings(bootstrap, stateDir, "base", Variant.parse("eos")));
+      TextCleaner cleaner = new TextCleaner(base.urlMode());
+      List<String> texts = posts.stream().map(p -> cleaner.post(p.subject(), p.body())).toList();
+      try (Embedder embedder = EmbedderFactory.create(base)) {
+        embedder.embed(texts.subList(0, Math.min(64, texts.size()))); // warm-up: JIT and ONNX Runtime
+        CpuSplit aloneCpu = CpuSplit.start();
+        double before = alone(embedder, texts, base.getInt(EMBED_BATCH_SIZE));
+        Map<String, Double> cpu = aloneCpu.stop();
+        out.printf(Locale.ROOT, "# embedder alone: %,.0f texts/s (%d texts)%n", before, texts.size());
+        List<VariantResult> results = new ArrayList<>();
+        for (int i = 0; i < options.variants().size(); i++) {
+          Variant v = options.variants().get(i);
+          out.printf(Locale.ROOT, "# variant %s ...%n", v.name());
+          results.add(variant(bootstrap, stateDir, v, embedder, posts, i == 0));
+        }
+        double after = alone(embedder, texts, base.getInt(EMBED_BATCH_SIZE));
+        out.printf(Locale.ROOT, "# embedder alone again: %,.0f texts/s%n", after);
+        return new Result(embedder.model().id(), before, after, cpu, results);
+      }
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+      deleteQuietly(stateDir);
+    }
+  }
+
+  private static double alone(Embedder embedder, List<String> texts, int batch) {
+    long t = System.nanoTime();
+    for (int i = 0; i < texts.size(); i += batch) {
+      embedder.embed(texts.subList(i, Math.min(texts.size(), i + batch)));
+    }
+    return texts.size() / ((System.nanoTime() - t) / 1e9);
+  }
+
+  private VariantResult variant(String bootstrap, Path stateDir, Variant v, Embedder embedder, List<BenchTexts.Post> posts, boolean full) throws Exception {
+    KembedConfig config = new KembedConfig(settings(bootstrap, stateDir, v.name(), v));
+    try (Admin admin = Admin.create(AdminProps.of(config))) {
+      TopicCreator.ensure(admin, config, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+    }
+    IndexService indexes = v.index() ? IndexService.open(config, embedder.model()) : null;
+    if (indexes != null) {
+      indexes.start();
+    }
+    KembedApp app = new KembedApp(config, embedder, indexes);
+    Map<String, Object> producerProps = new HashMap<>(AdminProps.producer(config));
+    producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    try (Arrivals arrivals = new Arrivals(AdminProps.consumer(config), config.topic(TOPIC_CONTENT_EMBEDDINGS), config.topic(TOPIC_SIMILARITY_FEATURES));
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
+      app.start();
+      if (!app.awaitRunning(Duration.ofSeconds(120))) {
+        throw new IllegalStateException("kembed did not reach RUNNING (state " + app.state() + ")");
+      }
+      String postTopic = config.topic(TOPIC_POSTS);
+      String interactionTopic = config.topic(TOPIC_INTERACTIONS);
+      long base = System.currentTimeMillis() - Duration.ofHours(14).toMillis();
+
+      // 0. Warm-up, as the embedder alone had one: JIT-compile the stream's, producer's and
+      //    broker's paths and open the transactions before anything is timed.
+      int warm = Math.min(100, Math.max(10, posts.size() / 6));
+      List<String> warmIds = new ArrayList<>();
+      for (int i = 0; i < warm; i++) {
+        BenchTexts.Post src = posts.get(i % posts.size());
+        String id = "bench-warmup-" + i;
+        warmIds.add(id);
+        sendPost(producer, postTopic, new BenchTexts.Post(id, src.author(), src.subject(), src.body() + " warm-up " + i, src.topic()), id, base - warm + i);
+      }
+      producer.flush();
+      arrivals.await(() -> warmIds.stream().allMatch(arrivals.embeddingAt::containsKey), Duration.ofSeconds(120));
+
+      // 1. Burst of posts → last content-embeddings record visible (closed loop: capacity).
+      CpuSplit cpu = CpuSplit.start();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < posts.size(); i++) {
+        sendPost(producer, postTopic, posts.get(i), posts.get(i).id(), base + i);
+      }
+      producer.flush();
+      Duration timeout = Duration.ofSeconds(Math.max(120, posts.size() / 5));
+      boolean all = arrivals.await(() -> posts.stream().allMatch(p -> arrivals.embeddingAt.containsKey(p.id())), timeout);
+      long last = posts.stream().map(p -> arrivals.embeddingAt.getOrDefault(p.id(), System.nanoTime())).max(Comparator.naturalOrder()).orElse(t0);
+      Map<String, Double> burstCpu = cpu.stop();
+      double burstSeconds = (last - t0) / 1e9;
+      double inStream = (all ? posts.size() : arrivals.embeddingAt.size()) / burstSeconds;
+      out.printf(Locale.ROOT, "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s)%n", inStream, posts.size(), burstSeconds, all ? "" : ", TIMED OUT");
+      double from = arrivals.secondsSinceStart(t0);
+      List<double[]> throughput = new ArrayList<>();
+      for (long[] b : arrivals.buckets) {
+        double at = b[0] * Arrivals.BUCKET_MS / 1000.0 - from;
+        if (at >= 0 && at <= burstSeconds + 1) {
+          throughput.add(new double[] {at, b[1] * 1000.0 / Arrivals.BUCKET_MS});
+        }
+      }
+
+      double userRate = Double.NaN;
+      double userSeconds = Double.NaN;
+      Map<String, Double> userCpu = Map.of();
+      List<SweepPoint> sweep = new ArrayList<>();
+      if (full && options.interactions() > 0) {
+        // 2. User path: a burst of IMPRESSIONs on the embedded posts → last similarity-features row.
+        Random r = new Random(options.seed());
+        long before = arrivals.features.get();
+        CpuSplit ucpu = CpuSplit.start();
+        long u0 = System.nanoTime();
+        for (int i = 0; i < options.interactions(); i++) {
+          String user = "user-" + r.nextInt(options.users());
+          sendImpression(producer, interactionTopic, user, posts.get(r.nextInt(posts.size())).id(), base + Duration.ofHours(1).toMillis() + r.nextInt((int) Duration.ofHours(12).toMillis()));
+        }
+        producer.flush();
+        long target = before + options.interactions();
+        boolean done = arrivals.await(() -> arrivals.features.get() >= target, Duration.ofSeconds(Math.max(120, options.interactions() / 100)));
+        long uLast = System.nanoTime();
+        userCpu = ucpu.stop();
+        userSeconds = (uLast - u0) / 1e9;
+        userRate = (arrivals.features.get() - before) / userSeconds;
+        out.printf(Locale.ROOT, "#   user path: %,.0f interactions/s (%d in %.1f s%s)%n", userRate, options.interactions(), userSeconds, done ? "" : ", TIMED OUT");
+
+        // 3. Open-loop sweep at fixed fractions of the measured capacities.
+        for (double f : options.loads()) {
+          sweep.add(openLoop(producer, postTopic, interactionTopic, arrivals, posts, f, f * inStream, f * userRate, base));
+        }
+      }
+      BackfillRate backfill = null;
+      if (full && options.backfill()) {
+        // 4. Backfill of everything this variant consumed, with the live content-embeddings as cache.
+        app.close(Duration.ofSeconds(30));
+        backfill = backfill(config, embedder);
+      }
+      return new VariantResult(v, inStream, burstSeconds, burstCpu, throughput, userRate, userSeconds, userCpu, sweep, backfill);
+    } finally {
+      app.close(Duration.ofSeconds(30));
+      if (indexes != null) {
+        indexes.close();
+      }
+    }
+  }
+
+  private BackfillRate backfill(KembedConfig live, Embedder embedder) throws Exception {
+    String id = live.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-backfill";
+    // The backfill closes the embedder it is given; the bench still needs this one.
+    Embedder shared = new Embedder() {
+      @Override
+      public dev.kembed.inference.ModelInfo model() {
+        return embedder.model();
+      }
+
+      @Override
+      public float[][] embed(List<String> texts) {
+        return embedder.embed(texts);
+      }
+
+      @Override
+      public void close() {}
+    };
+    var result = new Backfill(live, new Backfill.Options(id, "backfill.", null, true, Duration.ofSeconds(5), Duration.ofMinutes(10)), new PrintStream(java.io.OutputStream.nullOutputStream()))
+        .run(cfg -> shared);
+    BackfillRate rate = new BackfillRate(result.records(), result.embedded(), result.reused(), result.seconds(), result.caughtUp());
+    out.printf(Locale.ROOT, "#   backfill: %,d records in %.1f s, %,.0f texts/s, cache hit rate %.0f %%%s%n", rate.records(), rate.seconds(), rate.textsPerSecond(),
+        rate.hitRate() * 100, rate.caughtUp() ? "" : " (did not catch up)");
+    return rate;
+  }
+
+  private SweepPoint openLoop(KafkaProducer<String, byte[]> producer, String postTopic, String interactionTopic, Arrivals arrivals, List<BenchTexts.Post> posts,
+      double fraction, double postRate, double exposureRate, long base) throws InterruptedException {
+    long seconds = options.sweepStep().toSeconds();
+    int nPosts = (int) Math.max(1, postRate * seconds);
+    int nExposures = (int) Math.max(1, Math.min(exposureRate, 50_000) * seconds);
+    Map<String, Long> postSent = new HashMap<>();
+    Map<String, Long> exposureSent = new HashMap<>();
+    Random r = new Random(options.seed() + Math.round(fraction * 1000));
+    String tag = String.format(Locale.ROOT, "load%03d", Math.round(fraction * 100));
+    long t0 = System.nanoTime();
+    long postGap = (long) (seconds * 1e9 / nPosts);
+    long exposureGap = (long) (seconds * 1e9 / nExposures);
+    int p = 0;
+    int x = 0;
+    while (p < nPosts || x < nExposures) {
+      long nextPost = p < nPosts ? t0 + p * postGap : Long.MAX_VALUE;
+      long nextExposure = x < nExposures ? t0 + x * exposureGap : Long.MAX_VALUE;
+      long due = Math.min(nextPost, nextExposure);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      // Latency counts from the scheduled send time (open loop: a slow send does not hide queueing).
+      if (nextPost <= nextExposure) {
+        BenchTexts.Post src = posts.get(p % posts.size());
+        String id = src.id() + "-" + tag + "-" + p;
+        postSent.put(id, due);
+        sendPost(producer, postTopic, new BenchTexts.Post(id, src.author(), src.subject(), src.body() + " " + tag + " " + p, src.topic()), id, base + posts.size() + p);
+        p++;
+      } else {
+        String user = "user-" + r.nextInt(options.users());
+        String post = posts.get(r.nextInt(posts.size())).id();
+        long eventTime = base + Duration.ofHours(13).toMillis() + x;
+        exposureSent.put(Arrivals.exposureKey(user, post, eventTime), due);
+        sendImpression(producer, interactionTopic, user, post, eventTime);
+        x++;
+      }
+    }
+    producer.flush();
+    arrivals.await(() -> postSent.keySet().stream().allMatch(arrivals.embeddingAt::containsKey) && exposureSent.keySet().stream().allMatch(arrivals.featureAt::containsKey),
+        Duration.ofSeconds(60));
+    Latencies emb = new Latencies();
+    Latencies feat = new Latencies();
+    postSent.forEach((k, sent) -> emb.add(latencyMs(arrivals.embeddingAt.get(k), sent)));
+    exposureSent.forEach((k, sent) -> feat.add(latencyMs(arrivals.featureAt.get(k), sent)));
+    out.printf(Locale.ROOT, "#   %.0f%% load: %.0f posts/s + %.0f exposures/s: embedding p99 %.0f ms, features p99 %.0f ms%n",
+        fraction * 100, postRate, exposureRate, emb.percentile(99), feat.percentile(99));
+    return new SweepPoint(fraction, postRate, exposureRate, emb, feat, nPosts, nExposures);
+  }
+
+  // A missing output counts as infinitely late, so it shows in the high percentiles.
+  private static double latencyMs(Long arrived, long sent) {
+    return arrived == null ? Double.POSITIVE_INFINITY : Math.max(0, (arrived - sent) / 1e6);
+  }
+
+  private static void sendPost(KafkaProducer<String, byte[]> producer, String topic, BenchTexts.Post p, String id, long eventTime) {
+    PostEvent e = PostEvent.newBuilder().setPostId(id).setAuthorId(p.author()).setSubject(p.subject()).setBody(p.body()).setEventTime(Instant.ofEpochMilli(eventTime)).build();
+    producer.send(new ProducerRecord<>(topic, null, eventTime, id, KembedSerdes.postEvent().serializer().serialize(topic, e)));
+  }
+
+  private static void sendImpression(KafkaProducer<String, byte[]> producer, String topic, String user, String post, long eventTime) {
+    InteractionEvent e = InteractionEvent.newBuilder().setUserId(user).setTargetId(post).setTargetType(EntityType.POST).setInteractionType(InteractionType.IMPRESSION)
+        .setSurface(Surface.FEED).setEventTime(Instant.ofEpochMilli(eventTime)).build();
+    producer.send(new ProducerRecord<>(topic, null, eventTime, user, KembedSerdes.interactionEvent().serializer().serialize(topic, e)));
+  }
+
+  private Map<String, Object> settings(String bootstrap, Path stateDir, String name, Variant v) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    s.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(name).toString());
+    s.put(TOPICS_PARTITIONS, "3");
+    String run = "kembed-bench-" + System.currentTimeMillis() / 1000 + "-" + name;
+    s.put(StreamsConfig.APPLICATION_ID_CONFIG, run);
+    for (String key : TopicCreator.TOPIC_KEYS) {
+      s.put(key, run + "." + KembedConfig.CONFIG.defaultValues().get(key));
+    }
+    s.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, v.guarantee());
+    s.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(v.threads()));
+    s.put(INDEX_ENABLED, Boolean.toString(v.index()));
+    s.put(HTTP_PORT, "0");
+    s.putAll(options.overrides());
+    return s;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temp directory; the OS cleans it eventually
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.kembed.demo.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/** The bench's pure parts: variant names, thread roles, texts, and the plot's geometry. */
+class BenchPureTest {
+
+  @Test
+  void variantNamesSayGuaranteeThreadsAndIndex() {
+    assertEquals(new BenchRunner.Variant("eos", StreamsConfig.EXACTLY_ONCE_V2, 1, true), BenchRunner.Variant.parse("eos"));
+    assertEquals(new BenchRunner.Variant("alos-2t", StreamsConfig.AT_LEAST_ONCE, 2, true), BenchRunner.Variant.parse("alos-2t"));
+    assertEquals(new BenchRunner.Variant("eos-noindex", StreamsConfig.EXACTLY_ONCE_V2, 1, false), BenchRunner.Variant.parse("eos-noindex"));
+    assertThrows(IllegalArgumentException.class, () -> BenchRunner.Variant.parse("fast"));
+  }
+
+  @Test
+  void threadsAreSortedIntoRolesByName() {
+    assertEquals("stream threads", CpuSplit.role("kembed-bench-1-eos-3f2a-StreamThread-1"));
+    assertEquals("stream threads", CpuSplit.role("kafka-producer-network-thread | kembed-bench-StreamThread-1-producer"));
+    assertEquals("inference", CpuSplit.role("kembed-inference-1"));
+    assertEquals("inference", CpuSplit.role("kembed-embed-2"));
+    assertEquals("index feeder", CpuSplit.role("kembed-index-feeder"));
+    assertEquals("broker", CpuSplit.role("data-plane-kafka-request-handler-0"));
+    assertEquals("other (clients, main)", CpuSplit.role("main"));
+  }
+
+  @Test
+  void textsAreSeededAndBetweenTenAnd65Words() {
+    List<BenchTexts.Post> a = BenchTexts.posts(7, 200);
+    assertEquals(a, BenchTexts.posts(7, 200));
+    for (BenchTexts.Post p : a) {
+      int subject = p.subject().split(" ").length;
+      int body = p.body().split(" ").length; // 8–60 words plus the "#i" tag
+      assertTrue(subject >= 2 && subject <= 5, p.subject());
+      assertTrue(body >= 9 && body <= 61, p.body());
+    }
+    assertFalse(a.get(0).body().equals(a.get(1).body()));
+  }
+
+  @Test
+  void axesEndAtRoundNumbersAndPointsLandWhereTheyShould() {
+    assertEquals(1, SvgPlot.nice(0));
+    assertEquals(2, SvgPlot.nice(1.3));
+    assertEquals(500, SvgPlot.nice(420));
+    assertEquals(1000, SvgPlot.nice(501));
+    // x 0..50 (max 50 → axis 50), y 0..80 (axis 100): the point (50, 80) is at the right edge,
+    // 80 % of the way up a 245 px plot area that starts at y=30 and x=60 and is 385 px wide.
+    String svg = SvgPlot.render("c", List.of(new SvgPlot.Panel("t", "x", "y", List.of(new SvgPlot.Series("s", "#000", List.of(new double[] {0, 0}, new double[] {50, 80}))))));
+    double x = 60 + 385;
+    double y = 30 + 245 - 0.8 * 245;
+    assertTrue(svg.contains(String.format(java.util.Locale.ROOT, "points=\"60.0,275.0 %.1f,%.1f\"", x, y)), svg);
+  }
+}
