@@ -37,6 +37,7 @@ public final class OnnxEmbedder implements Embedder {
   private final SentenceTokenizer tokenizer;
   private final OrtSession session;
   private final ModelInfo info;
+  private final ModelIdentity identity;
   private final String outputName;
   private final boolean tokenLevelOutput;
   private final boolean withTokenTypes;
@@ -76,7 +77,11 @@ public final class OnnxEmbedder implements Embedder {
       this.outputName = output.name;
       this.tokenLevelOutput = output.tokenLevel;
       this.tokenizer = new SentenceTokenizer(source.tokenizerJson(), maxTokens);
-      this.info = new ModelInfo(source.id(), output.dimension, maxTokens, batchInvariant);
+      this.identity =
+          new ModelIdentity(source.name(), source.modelHash(), source.tokenizerHash(), maxTokens,
+              output.tokenLevel ? "mean(" + output.name + ")" : "pooled(" + output.name + ")",
+              options.optimization(), ModelIdentity.runMode(perText, invariant, options.batchSize()));
+      this.info = new ModelInfo(identity.id(), output.dimension, maxTokens, batchInvariant);
     } catch (RuntimeException | OrtException e) {
       session.close();
       throw e;
@@ -89,8 +94,8 @@ public final class OnnxEmbedder implements Embedder {
       log.warn("{}: batching={} on a dynamically quantized model; vectors depend on batch mates",
           info.id(), options.batching());
     }
-    log.info("loaded {} ({} dims, max {} tokens, {}, intra-op threads {}, parallelism {}, device {})",
-        info.id(), info.dimension(), maxTokens,
+    log.info("loaded {} ({}; {} dims, {}, intra-op threads {}, parallelism {}, device {})",
+        info.id(), identity.settings(), info.dimension(),
         perText ? "one text per run" : "batches of " + textsPerRun, intraOp, parallelism, options.device());
   }
 
@@ -164,6 +169,11 @@ public final class OnnxEmbedder implements Embedder {
   @Override
   public ModelInfo model() {
     return info;
+  }
+
+  /** The settings the model id covers. */
+  public ModelIdentity identity() {
+    return identity;
   }
 
   /** Most texts that share one {@code session.run}: 1 in per-text mode, else the batch size. */

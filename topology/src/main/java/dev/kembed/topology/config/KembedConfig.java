@@ -57,6 +57,9 @@ public final class KembedConfig extends AbstractConfig {
   public static final String INFERENCE_MAX_TOKENS = "inference.max.tokens";
   public static final String INFERENCE_OPTIMIZATION = "inference.optimization";
   public static final String INFERENCE_BATCHING = "inference.batching";
+  public static final String INFERENCE_PROBE_CHECK = "inference.probe.check";
+  public static final String INFERENCE_PROBE_MIN_COSINE = "inference.probe.min.cosine";
+  public static final String INFERENCE_PROBE_ACCEPT_MISMATCH = "inference.probe.accept.mismatch";
 
   public static final String JOIN_GRACE_MS = "join.grace.ms";
 
@@ -111,6 +114,9 @@ public final class KembedConfig extends AbstractConfig {
           .define(INFERENCE_MAX_TOKENS, Type.INT, 0, Range.atLeast(0), Importance.LOW, "Tokens per text (special tokens included) after which text is truncated; 0 takes the model's limit (256 for MiniLM).", INFERENCE, 6, ConfigDef.Width.SHORT, INFERENCE_MAX_TOKENS)
           .define(INFERENCE_OPTIMIZATION, Type.STRING, "all", ValidString.in("none", "basic", "extended", "all"), Importance.LOW, "ONNX Runtime graph optimisation level.", INFERENCE, 7, ConfigDef.Width.SHORT, INFERENCE_OPTIMIZATION)
           .define(INFERENCE_BATCHING, Type.STRING, "auto", ValidString.in("auto", "batched", "per-text"), Importance.LOW, "auto: batch only batch-invariant models, run dynamically quantized ones one text per call (so a vector never depends on its batch).", INFERENCE, 5, ConfigDef.Width.SHORT, INFERENCE_BATCHING)
+          .define(INFERENCE_PROBE_CHECK, Type.BOOLEAN, true, Importance.MEDIUM, "At start, embed a fixed set of probe texts and compare them with the probe vectors recorded under the same model id by earlier runs (files under <state.dir>/kembed-probes/); the first run under an id records them. A probe below inference.probe.min.cosine stops the start: something that changes vectors is not covered by the model id.", INFERENCE, 8, ConfigDef.Width.SHORT, INFERENCE_PROBE_CHECK)
+          .define(INFERENCE_PROBE_MIN_COSINE, Type.DOUBLE, 0.9999, Range.between(0, 1), Importance.LOW, "Lowest cosine between a probe's recorded and current vector that still counts as the same model. Runs of one build agree to 1e-7; an ONNX Runtime upgrade or another graph optimisation level moves int8 vectors to 0.99-0.9998.", INFERENCE, 9, ConfigDef.Width.SHORT, INFERENCE_PROBE_MIN_COSINE)
+          .define(INFERENCE_PROBE_ACCEPT_MISMATCH, Type.BOOLEAN, false, Importance.LOW, "Operator override: start even though the probes moved beyond inference.probe.min.cosine, log it, and record the new probe vectors as the reference for this id. Set it for one start after a deliberate, reviewed change; old and new vectors then share the id.", INFERENCE, 10, ConfigDef.Width.SHORT, INFERENCE_PROBE_ACCEPT_MISMATCH)
           .define(JOIN_GRACE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.MEDIUM, "How long (event time) a record waits for the embedding it needs, e.g. a comment for its post. After that it is counted and sent to the DLQ.", JOIN, 1, ConfigDef.Width.SHORT, JOIN_GRACE_MS)
           .define(USER_VECTOR_WINDOWS, Type.LIST, "P7D,P30D,P90D", Importance.HIGH, "Windows of every user vector, as ISO-8601 durations. Windows under 12 days are kept in hourly tiles, longer ones in daily tiles (the window's old edge is exact to one tile).", USERS, 1, ConfigDef.Width.MEDIUM, USER_VECTOR_WINDOWS)
           .define(USER_VECTOR_WEIGHTS, Type.STRING, dev.kembed.topology.features.InteractionWeights.DEFAULT, Importance.HIGH, "Weight of each interaction type in a user's ENGAGEMENT vector (TYPE:weight,...). Types not listed weigh 0.", USERS, 2, ConfigDef.Width.LONG, USER_VECTOR_WEIGHTS)
@@ -168,6 +174,11 @@ public final class KembedConfig extends AbstractConfig {
         "optimization", getString(INFERENCE_OPTIMIZATION),
         "batching", getString(INFERENCE_BATCHING),
         "batch.size", getInt(EMBED_BATCH_SIZE).toString()));
+  }
+
+  /** The Kafka Streams state directory (state.dir, or Streams' default). */
+  public java.nio.file.Path stateDir() {
+    return java.nio.file.Path.of(new StreamsConfig(streamsProperties()).getString(StreamsConfig.STATE_DIR_CONFIG));
   }
 
   /** True when the app runs exactly-once (the default). */
