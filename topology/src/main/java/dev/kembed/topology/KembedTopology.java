@@ -130,6 +130,8 @@ public final class KembedTopology {
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Serde<String> strings = Serdes.String();
     private final Serde<ContentEmbedding> embeddingSerde = KembedSerdes.of(ContentEmbedding.class);
+    // Internal hops and stores: the vector as packed float32 bytes, not a boxed Avro array.
+    private final Serde<ContentEmbedding> storedEmbeddingSerde = dev.kembed.topology.content.StoredEmbeddingSerde.create();
     private final Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
     private final int partitions;
 
@@ -170,10 +172,10 @@ public final class KembedTopology {
       persistent(EMBED_HASH_STORE, strings);
       persistent(QUERY_BUFFER_STORE, InternalSerdes.embedRequest());
       persistent(QUERY_CACHE_STORE, Serdes.ByteArray());
-      persistent(ENTITY_VECTOR_STORE, embeddingSerde);
+      persistent(ENTITY_VECTOR_STORE, storedEmbeddingSerde);
       persistent(DELETED_ENTITY_STORE, Serdes.Long());
       persistent(PENDING_INTERACTION_STORE, InternalSerdes.of(PendingInteraction.class));
-      persistent(PENDING_COMMENT_STORE, embeddingSerde);
+      persistent(PENDING_COMMENT_STORE, storedEmbeddingSerde);
       builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(USER_TILE_STORE), Serdes.Bytes(), Serdes.ByteArray()));
       persistent(USER_EMIT_STORE, Serdes.Long());
     }
@@ -235,7 +237,7 @@ public final class KembedTopology {
                 }
                 return out;
               }, Named.as("key-by-entity"))
-              .repartition(Repartitioned.with(strings, embeddingSerde).withName(EMBEDDINGS_BY_ENTITY).withNumberOfPartitions(partitions));
+              .repartition(Repartitioned.with(strings, storedEmbeddingSerde).withName(EMBEDDINGS_BY_ENTITY).withNumberOfPartitions(partitions));
       Serde<InteractionEvent> interactionSerde = KembedSerdes.of(InteractionEvent.class);
       InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
       Set<InteractionType> exposures = exposureTypes();

@@ -1,6 +1,7 @@
 package dev.kembed.topology.processors;
 
 import dev.kembed.schemas.SimilarityFeatures;
+import dev.kembed.schemas.vector.PackedVectors;
 import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
@@ -8,6 +9,7 @@ import dev.kembed.state.window.WindowedVectorAggregator;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.features.ExposureFeatures;
 import dev.kembed.topology.internal.PartialFeatureRow;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,13 +57,23 @@ public final class AuthorFeatureProcessor implements Processor<String, PartialFe
     Map<String, Double> features = new HashMap<>(row.getFeatures());
     for (int i = 0; i < windows.windows().size(); i++) {
       String name = windows.windows().get(i).name();
-      List<Double> viewer = partial.getViewerMeans().get(name);
+      double[] viewer = viewerMean(partial, name);
       WindowVector a = i < authorVectors.size() ? authorVectors.get(i) : null;
       double[] authorSum = a == null || a.isEmpty() ? null : a.sum();
-      var f = ExposureFeatures.viewerAuthor(name, viewer == null ? null : viewer.stream().mapToDouble(Double::doubleValue).toArray(), authorSum);
+      var f = ExposureFeatures.viewerAuthor(name, viewer, authorSum);
       features.put(f.getKey(), f.getValue());
     }
     row.setFeatures(features);
     context.forward(new Record<>(row.getViewerId() + "|" + row.getEntityId(), row, record.timestamp()));
+  }
+
+  /** The viewer's mean for a window: packed, or boxed in a record written before packing. */
+  static double[] viewerMean(PartialFeatureRow partial, String window) {
+    ByteBuffer packed = partial.getPackedViewerMeans().get(window);
+    if (packed != null) {
+      return PackedVectors.unpackDoubles(packed);
+    }
+    List<Double> boxed = partial.getViewerMeans().get(window);
+    return boxed == null ? null : boxed.stream().mapToDouble(Double::doubleValue).toArray();
   }
 }

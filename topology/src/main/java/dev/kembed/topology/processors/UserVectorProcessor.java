@@ -6,6 +6,7 @@ import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.Surface;
 import dev.kembed.schemas.UserVector;
 import dev.kembed.schemas.VectorKind;
+import dev.kembed.schemas.vector.PackedVectors;
 import dev.kembed.state.window.AddResult;
 import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
@@ -101,7 +102,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     if (w == 0) {
       return;
     }
-    AddResult r = aggregator.add(user, kindKey, t, w, Vectors.toArray(s.getVector()));
+    AddResult r = aggregator.add(user, kindKey, t, w, Signals.vector(s));
     switch (r.status()) {
       case APPLIED -> emit(s, r.changed());
       case LATE, EXPIRED -> deadLetter(s, DlqReason.LATE_EVENT, r.reason());
@@ -113,19 +114,15 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   private void logFeatures(UserSignal s) {
     List<WindowVector> engagement = aggregator.snapshotAt(s.getUserId(), kindKey(Signals.ENGAGEMENT, s.getModelId()), s.getEventTime());
     List<WindowVector> intent = aggregator.snapshotAt(s.getUserId(), kindKey(Signals.SEARCH_INTENT, s.getModelId()), s.getEventTime());
-    float[] post = Vectors.toArray(s.getVector());
+    float[] post = Signals.vector(s);
     Map<String, Double> features = new LinkedHashMap<>();
-    Map<String, List<Double>> viewerMeans = new HashMap<>();
+    Map<String, ByteBuffer> viewerMeans = new HashMap<>();
     for (int i = 0; i < windows.windows().size(); i++) {
       String name = windows.windows().get(i).name();
       double[] viewer = mean(engagement, i);
       features.putAll(ExposureFeatures.viewerSide(name, viewer, mean(intent, i), post));
       if (viewer != null) {
-        List<Double> l = new ArrayList<>(viewer.length);
-        for (double d : viewer) {
-          l.add(d);
-        }
-        viewerMeans.put(name, l);
+        viewerMeans.put(name, ByteBuffer.wrap(PackedVectors.pack(viewer)));
       }
     }
     SimilarityFeatures row =
@@ -149,7 +146,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
       return;
     }
     byte[] bytes = rowSerde.serializer().serialize("", row);
-    context.forward(new Record<>(s.getTargetAuthorId(), new PartialFeatureRow(ByteBuffer.wrap(bytes), viewerMeans), s.getEventTime()));
+    context.forward(new Record<>(s.getTargetAuthorId(), PartialFeatureRow.newBuilder().setRow(ByteBuffer.wrap(bytes)).setPackedViewerMeans(viewerMeans).build(), s.getEventTime()));
   }
 
   private static double[] mean(List<WindowVector> vs, int i) {
