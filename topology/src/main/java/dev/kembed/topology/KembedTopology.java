@@ -129,14 +129,15 @@ public final class KembedTopology {
     private final IndexService indexes;
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Serde<String> strings = Serdes.String();
-    private final Serde<ContentEmbedding> embeddingSerde = KembedSerdes.of(ContentEmbedding.class);
     // Internal hops and stores: the vector as packed float32 bytes, not a boxed Avro array.
     private final Serde<ContentEmbedding> storedEmbeddingSerde = dev.kembed.topology.content.StoredEmbeddingSerde.create();
+    private final dev.kembed.topology.content.OutputSerdes outputs;
     private final Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
     private final int partitions;
 
     Wiring(KembedConfig config, Embedder embedder, IndexService indexes) {
       this.config = config;
+      this.outputs = new dev.kembed.topology.content.OutputSerdes(config.outputVectorEncoding());
       this.embedder = embedder;
       this.indexes = indexes;
       this.partitions = config.getInt(TOPICS_PARTITIONS);
@@ -218,9 +219,9 @@ public final class KembedTopology {
     // 3. Public content outputs: embeddings (tombstone on delete) and ANN index updates.
     private void contentOutputs(KStream<String, ContentChange> embedded) {
       embedded.mapValues(ContentOutputs::embedding, Named.as("to-content-embedding"))
-          .to(config.topic(TOPIC_CONTENT_EMBEDDINGS), Produced.with(strings, embeddingSerde).withName("content-embeddings"));
+          .to(config.topic(TOPIC_CONTENT_EMBEDDINGS), Produced.with(strings, outputs.contentEmbedding()).withName("content-embeddings"));
       embedded.map((id, c) -> KeyValue.pair(ContentOutputs.indexKey(c), ContentOutputs.indexUpdate(c)), Named.as("to-index-update"))
-          .to(config.topic(TOPIC_INDEX_UPDATES), Produced.with(strings, KembedSerdes.of(IndexUpdate.class)).withName("index-updates"));
+          .to(config.topic(TOPIC_INDEX_UPDATES), Produced.with(strings, outputs.indexUpdate()).withName("index-updates"));
     }
 
     // 4. The join on entity id: embeddings (and comments, sent to their post's key) meet
@@ -273,7 +274,7 @@ public final class KembedTopology {
           signals.process(() -> new UserVectorProcessor(USER_TILE_STORE, USER_EMIT_STORE, windows, weights, searchWeight, emitInterval, featureSerde), Named.as("user-vectors"), USER_TILE_STORE, USER_EMIT_STORE);
       only(users, UserVectorOut.class, "vector-updates")
           .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
-          .to(config.topic(TOPIC_USER_VECTORS), Produced.with(strings, KembedSerdes.of(UserVector.class)).withName("user-vectors-sink"));
+          .to(config.topic(TOPIC_USER_VECTORS), Produced.with(strings, outputs.userVector()).withName("user-vectors-sink"));
       toFeatures(only(users, SimilarityFeatures.class, "authorless-rows"), "authorless");
       toDeadLetters(only(users, DeadLetter.class, "user-dead-letters"), "user");
       KStream<String, SimilarityFeatures> rows =

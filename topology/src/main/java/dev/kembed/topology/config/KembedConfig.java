@@ -49,6 +49,7 @@ public final class KembedConfig extends AbstractConfig {
   public static final String EMBED_MAX_WAIT_MS = "embed.max.wait.ms";
   public static final String TEXT_URL_MODE = "text.url.mode";
   public static final String TEXT_MAX_CHARS = "text.max.chars";
+  public static final String OUTPUT_VECTOR_ENCODING = "output.vector.encoding";
 
   public static final String INFERENCE_MODEL = "inference.model";
   public static final String INFERENCE_DEVICE = "inference.device";
@@ -107,6 +108,7 @@ public final class KembedConfig extends AbstractConfig {
           .define(EMBED_MAX_WAIT_MS, Type.LONG, 200L, Range.between(1, 60_000), Importance.HIGH, "Longest a buffered text waits (wall-clock) before its batch runs even if not full. Must stay well under transaction.timeout.ms.", EMBED, 2, ConfigDef.Width.SHORT, EMBED_MAX_WAIT_MS)
           .define(TEXT_URL_MODE, Type.STRING, "keep", ValidString.in("keep", "mask", "domain"), Importance.LOW, "URLs inside text: keep them, mask them as [link], or keep only the host name.", EMBED, 3, ConfigDef.Width.SHORT, TEXT_URL_MODE)
           .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
+          .define(OUTPUT_VECTOR_ENCODING, Type.STRING, "float32", ValidString.in("float32", "float16", "int8"), Importance.MEDIUM, "How content-embeddings, user-vectors and index-updates carry vectors. float32: the 'vector' float array (schema v1 layout, readable by every consumer). float16 (2 bytes a dimension, cosine to float32 >= 0.99999) or int8 (per-vector scale, 1 byte a dimension, cosine >= 0.999): packed into 'packed_vector' (schema v2); upgrade every consumer to v2 first. Internal topics and stores always use packed float32.", EMBED, 5, ConfigDef.Width.SHORT, OUTPUT_VECTOR_ENCODING)
           .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default), 'all-minilm-l6-v2' (fp32), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
           .define(INFERENCE_DEVICE, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM, "Execution provider. 'cuda' needs the gpu Maven profile (onnxruntime_gpu) and a CUDA host.", INFERENCE, 2, ConfigDef.Width.SHORT, INFERENCE_DEVICE)
           .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Threads one ONNX Runtime call may use; 0 chooses (1 when texts run one per call, else every core).", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_INTRA_OP_THREADS)
@@ -174,6 +176,11 @@ public final class KembedConfig extends AbstractConfig {
         "optimization", getString(INFERENCE_OPTIMIZATION),
         "batching", getString(INFERENCE_BATCHING),
         "batch.size", getInt(EMBED_BATCH_SIZE).toString()));
+  }
+
+  /** The encoding of vectors on the output topics ({@code output.vector.encoding}). */
+  public dev.kembed.schemas.vector.PackedVectors.Encoding outputVectorEncoding() {
+    return dev.kembed.schemas.vector.PackedVectors.Encoding.valueOf(getString(OUTPUT_VECTOR_ENCODING).toUpperCase(Locale.ROOT));
   }
 
   /** The Kafka Streams state directory (state.dir, or Streams' default). */

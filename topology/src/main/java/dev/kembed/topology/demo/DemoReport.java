@@ -1,6 +1,7 @@
 package dev.kembed.topology.demo;
 
 
+import dev.kembed.schemas.vector.RecordVectors;
 import static dev.kembed.topology.config.KembedConfig.*;
 
 import dev.kembed.schemas.ContentEmbedding;
@@ -107,8 +108,9 @@ public final class DemoReport {
     workload.postCategories().forEach((post, cat) -> {
       ContentEmbedding e = out.embeddings().get(post);
       if (e != null) {
-        double[] acc = sums.computeIfAbsent(cat, c -> new double[e.getVector().size()]);
-        VectorMath.addScaled(acc, toArray(e.getVector()), 1.0);
+        float[] v = RecordVectors.of(e);
+        double[] acc = sums.computeIfAbsent(cat, c -> new double[v.length]);
+        VectorMath.addScaled(acc, v, 1.0);
       }
     });
     Map<Category, float[]> c = new EnumMap<>(Category.class);
@@ -132,7 +134,7 @@ public final class DemoReport {
         p.println("    no engagement vector");
         continue;
       }
-      float[] uv = toArray(v.getVector());
+      float[] uv = RecordVectors.of(v);
       List<Map.Entry<Category, Double>> ranked = new ArrayList<>();
       centroids.forEach((c, cv) -> ranked.add(Map.entry(c, VectorMath.cosine(uv, cv))));
       ranked.sort(Map.Entry.<Category, Double>comparingByValue().reversed());
@@ -167,9 +169,9 @@ public final class DemoReport {
     ContentEmbedding dog = out.embeddings().get(Workload.LOST_DOG_POST);
     ContentEmbedding couch = out.embeddings().get(Workload.COUCH_POST);
     if (ana != null && dog != null && couch != null) {
-      float[] u = toArray(ana.getVector());
+      float[] u = RecordVectors.of(ana);
       p.printf(Locale.ROOT, "  check from the topics: cos(%s %s vector, lost dog) = %.3f, cos(.., couch) = %.3f%n", ana.getKind(), ana.getWindow(),
-          VectorMath.cosine(u, toArray(dog.getVector())), VectorMath.cosine(u, toArray(couch.getVector())));
+          VectorMath.cosine(u, RecordVectors.of(dog)), VectorMath.cosine(u, RecordVectors.of(couch)));
     }
   }
 
