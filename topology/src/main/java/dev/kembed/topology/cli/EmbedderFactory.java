@@ -3,11 +3,16 @@ package dev.kembed.topology.cli;
 import static dev.kembed.topology.config.KembedConfig.INFERENCE_PROBE_ACCEPT_MISMATCH;
 import static dev.kembed.topology.config.KembedConfig.INFERENCE_PROBE_CHECK;
 import static dev.kembed.topology.config.KembedConfig.INFERENCE_PROBE_MIN_COSINE;
+import static dev.kembed.topology.config.KembedConfig.INFERENCE_PROJECTION;
 
 import dev.kembed.inference.DirectoryProbeStore;
 import dev.kembed.inference.Embedder;
 import dev.kembed.inference.OnnxEmbedder;
 import dev.kembed.inference.ProbeCheck;
+import dev.kembed.inference.projection.ProjectingEmbedder;
+import dev.kembed.inference.projection.Projection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import dev.kembed.topology.config.KembedConfig;
 import java.nio.file.Path;
 
@@ -24,7 +29,29 @@ public final class EmbedderFactory {
 
   private EmbedderFactory() {}
 
+  /**
+   * The configured model, probe-checked, with the {@code inference.projection} artifact applied
+   * in-process when one is set (the model id then ends in {@code +<projection id>}).
+   */
   public static Embedder create(KembedConfig config) {
+    Embedder base = createBase(config);
+    String projection = config.getString(INFERENCE_PROJECTION);
+    if (projection == null || projection.isBlank()) {
+      return base;
+    }
+    try {
+      return new ProjectingEmbedder(base, Projection.read(Path.of(projection.strip())));
+    } catch (IOException e) {
+      base.close();
+      throw new UncheckedIOException("cannot read inference.projection " + projection, e);
+    } catch (RuntimeException e) {
+      base.close();
+      throw e;
+    }
+  }
+
+  /** The configured model without projection, probe-checked (what fit-projection fits on). */
+  public static Embedder createBase(KembedConfig config) {
     Embedder embedder = OnnxEmbedder.create(config.embedderOptions());
     try {
       if (config.getBoolean(INFERENCE_PROBE_CHECK)) {
