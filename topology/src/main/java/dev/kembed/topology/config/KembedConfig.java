@@ -53,6 +53,7 @@ public final class KembedConfig extends AbstractConfig {
 
   public static final String INFERENCE_MODEL = "inference.model";
   public static final String INFERENCE_DEVICE = "inference.device";
+  public static final String INFERENCE_DEVICE_ID = "inference.device.id";
   public static final String INFERENCE_INTRA_OP_THREADS = "inference.intra.op.threads";
   public static final String INFERENCE_PARALLELISM = "inference.parallelism";
   public static final String INFERENCE_MAX_TOKENS = "inference.max.tokens";
@@ -110,8 +111,9 @@ public final class KembedConfig extends AbstractConfig {
           .define(TEXT_URL_MODE, Type.STRING, "keep", ValidString.in("keep", "mask", "domain"), Importance.LOW, "URLs inside text: keep them, mask them as [link], or keep only the host name.", EMBED, 3, ConfigDef.Width.SHORT, TEXT_URL_MODE)
           .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
           .define(OUTPUT_VECTOR_ENCODING, Type.STRING, "float32", ValidString.in("float32", "float16", "int8"), Importance.MEDIUM, "How content-embeddings, user-vectors and index-updates carry vectors. float32: the 'vector' float array (schema v1 layout, readable by every consumer). float16 (2 bytes a dimension, cosine to float32 >= 0.99999) or int8 (per-vector scale, 1 byte a dimension, cosine >= 0.999): packed into 'packed_vector' (schema v2); upgrade every consumer to v2 first. Internal topics and stores always use packed float32.", EMBED, 5, ConfigDef.Width.SHORT, OUTPUT_VECTOR_ENCODING)
-          .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default), 'all-minilm-l6-v2' (fp32), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
+          .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default on cpu), 'all-minilm-l6-v2' (fp32; the default when inference.device=cuda and this key is not set, run in batches), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
           .define(INFERENCE_DEVICE, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM, "Execution provider. 'cuda' needs the gpu Maven profile (onnxruntime_gpu) and a CUDA host.", INFERENCE, 2, ConfigDef.Width.SHORT, INFERENCE_DEVICE)
+          .define(INFERENCE_DEVICE_ID, Type.INT, 0, Range.atLeast(0), Importance.LOW, "CUDA device ordinal used when inference.device=cuda (as numbered after CUDA_VISIBLE_DEVICES).", INFERENCE, 12, ConfigDef.Width.SHORT, INFERENCE_DEVICE_ID)
           .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Threads one ONNX Runtime call may use; 0 chooses (1 when texts run one per call, else every core).", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_INTRA_OP_THREADS)
           .define(INFERENCE_PARALLELISM, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Concurrent ONNX Runtime calls one batch is spread over; 0 chooses (every core when texts run one per call).", INFERENCE, 4, ConfigDef.Width.SHORT, INFERENCE_PARALLELISM)
           .define(INFERENCE_MAX_TOKENS, Type.INT, 0, Range.atLeast(0), Importance.LOW, "Tokens per text (special tokens included) after which text is truncated; 0 takes the model's limit (256 for MiniLM).", INFERENCE, 6, ConfigDef.Width.SHORT, INFERENCE_MAX_TOKENS)
@@ -169,15 +171,20 @@ public final class KembedConfig extends AbstractConfig {
 
   /** The embedder these settings describe; its batches are at most {@code embed.batch.size}. */
   public EmbedderOptions embedderOptions() {
-    return EmbedderOptions.fromMap(Map.of(
-        "model", getString(INFERENCE_MODEL),
+    Map<String, String> options = new HashMap<>(Map.of(
         "device", getString(INFERENCE_DEVICE),
+        "device.id", getInt(INFERENCE_DEVICE_ID).toString(),
         "intra.op.threads", getInt(INFERENCE_INTRA_OP_THREADS).toString(),
         "parallelism", getInt(INFERENCE_PARALLELISM).toString(),
         "max.tokens", getInt(INFERENCE_MAX_TOKENS).toString(),
         "optimization", getString(INFERENCE_OPTIMIZATION),
         "batching", getString(INFERENCE_BATCHING),
         "batch.size", getInt(EMBED_BATCH_SIZE).toString()));
+    // Only a model the operator named overrides the device's default (fp32 on cuda, int8 on cpu).
+    if (originals().containsKey(INFERENCE_MODEL) || !"cuda".equals(getString(INFERENCE_DEVICE))) {
+      options.put("model", getString(INFERENCE_MODEL));
+    }
+    return EmbedderOptions.fromMap(options);
   }
 
   /** The encoding of vectors on the output topics ({@code output.vector.encoding}). */
