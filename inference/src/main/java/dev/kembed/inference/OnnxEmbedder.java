@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * batched — unless {@link EmbedderOptions#batching()} overrides it. Thread-safe; one instance per
  * process is enough, as ONNX Runtime sessions accept concurrent runs.
  */
-public final class OnnxEmbedder implements Embedder {
+public final class OnnxEmbedder implements Embedder, TruncationStats {
 
   private static final Logger log = LoggerFactory.getLogger(OnnxEmbedder.class);
 
@@ -45,6 +45,8 @@ public final class OnnxEmbedder implements Embedder {
   private final int parallelism;
   private final ExecutorService workers;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final java.util.concurrent.atomic.LongAdder tokenized = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder truncated = new java.util.concurrent.atomic.LongAdder();
 
   private OnnxEmbedder(EmbedderOptions options) throws OrtException {
     if (options.device() == EmbedderOptions.Device.CUDA) {
@@ -171,6 +173,16 @@ public final class OnnxEmbedder implements Embedder {
     return info;
   }
 
+  @Override
+  public long textsTokenized() {
+    return tokenized.sum();
+  }
+
+  @Override
+  public long textsTruncated() {
+    return truncated.sum();
+  }
+
   /** The settings the model id covers. */
   public ModelIdentity identity() {
     return identity;
@@ -188,6 +200,12 @@ public final class OnnxEmbedder implements Embedder {
       return new float[0][];
     }
     long[][] ids = tokenizer.encode(texts);
+    tokenized.add(ids.length);
+    for (long[] row : ids) {
+      if (row.length >= info.maxTokens()) {
+        truncated.increment();
+      }
+    }
     return embedTokenized(ids);
   }
 

@@ -274,6 +274,7 @@ public final class KembedTopology {
           signals.process(() -> new UserVectorProcessor(USER_TILE_STORE, USER_EMIT_STORE, windows, weights, searchWeight, emitInterval, featureSerde), Named.as("user-vectors"), USER_TILE_STORE, USER_EMIT_STORE);
       only(users, UserVectorOut.class, "vector-updates")
           .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
+          .peek((k, v) -> { if (v != null) dev.kembed.topology.drift.DriftMetrics.forModel(v.getModelId()).userVector(dev.kembed.schemas.vector.RecordVectors.of(v)); }, Named.as("user-vector-drift"))
           .to(config.topic(TOPIC_USER_VECTORS), Produced.with(strings, outputs.userVector()).withName("user-vectors-sink"));
       toFeatures(only(users, SimilarityFeatures.class, "authorless-rows"), "authorless");
       toDeadLetters(only(users, DeadLetter.class, "user-dead-letters"), "user");
@@ -295,7 +296,8 @@ public final class KembedTopology {
     }
 
     private void toFeatures(KStream<String, SimilarityFeatures> rows, String name) {
-      rows.to(config.topic(TOPIC_SIMILARITY_FEATURES), Produced.with(strings, featureSerde).withName(name + "-features-sink"));
+      rows.peek((k, row) -> dev.kembed.topology.drift.DriftMetrics.forModel(row.getModelId()).features(row.getFeatures()), Named.as(name + "-features-drift"))
+          .to(config.topic(TOPIC_SIMILARITY_FEATURES), Produced.with(strings, featureSerde).withName(name + "-features-sink"));
     }
 
     private void toDeadLetters(KStream<String, DeadLetter> letters, String name) {

@@ -9,7 +9,7 @@ import java.util.List;
  * in-process, so the topology, its stores and its outputs simply see a smaller model. Its model id
  * is {@code <model id>+<projection id>}, e.g. {@code all-minilm-l6-v2-q@afdb6f1a0e45.2bf87815+pca32@1a2b3c4d}.
  */
-public final class ProjectingEmbedder implements Embedder {
+public final class ProjectingEmbedder implements Embedder, dev.kembed.inference.TruncationStats {
   private final Embedder delegate;
   private final Projection projection;
   private final ModelInfo info;
@@ -43,6 +43,16 @@ public final class ProjectingEmbedder implements Embedder {
       out[i] = projection.apply(full[i]);
     }
     return out;
+  }
+
+  @Override
+  public long textsTokenized() {
+    return delegate instanceof dev.kembed.inference.TruncationStats t ? t.textsTokenized() : 0;
+  }
+
+  @Override
+  public long textsTruncated() {
+    return delegate instanceof dev.kembed.inference.TruncationStats t ? t.textsTruncated() : 0;
   }
 
   @Override

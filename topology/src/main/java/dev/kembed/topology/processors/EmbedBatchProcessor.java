@@ -40,6 +40,7 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   private BatchBuffer buffer;
   private KeyValueStore<String, String> hashes;
   private EmbedMetrics metrics;
+  private dev.kembed.topology.drift.DriftStats drift;
 
   public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long maxWaitMs) {
     this.embedder = embedder;
@@ -55,6 +56,7 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
     this.hashes = context.getStateStore(hashStore);
     this.metrics = new EmbedMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    this.drift = dev.kembed.topology.drift.DriftMetrics.of(embedder);
     if (buffer.size() > 0) {
       log.info("task {}: {} texts buffered before a restart will be embedded at the next flush", context.taskId(), buffer.size());
     }
@@ -113,6 +115,7 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
       if (vectors[i] != null) {
         boolean first = hashes.get(key) == null;
         hashes.put(key, r.getContentHash());
+        drift.content(texts.get(i), vectors[i]);
         context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, vectors[i], first), r.getEventTime()));
       } else {
         Exception e = errors[i];

@@ -39,7 +39,7 @@ public final class ProjectionStudy {
   static final int[] KS = {16, 24, 32, 48, 64, 96, 128, 192};
   static final int QUERIES = 1_000;
 
-  record Row(int k, double overlapCentred, double overlapUncentred, double pairCorr, double userCorr) {}
+  record Row(int k, double overlapCentred, double overlapUncentred, double pairCorr, double userCorr, double pairCorrUncentred, double userCorrUncentred) {}
 
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args.length > 0 ? args[0] : "target/projection-study");
@@ -68,12 +68,13 @@ public final class ProjectionStudy {
       float[][] c = apply(centred.truncate(k), test);
       float[][] u = apply(uncentred.truncate(k), test);
       Row row = new Row(k, ProjectionQuality.overlapAtK(truth, c, 10), ProjectionQuality.overlapAtK(truth, u, 10),
-          ProjectionQuality.pairCorrelation(test, c, 200_000, 1), ProjectionQuality.userCorrelation(test, c, 1_000, 10, 2));
+          ProjectionQuality.pairCorrelation(test, c, 200_000, 1), ProjectionQuality.userCorrelation(test, c, 1_000, 10, 2),
+          ProjectionQuality.pairCorrelation(test, u, 200_000, 1), ProjectionQuality.userCorrelation(test, u, 1_000, 10, 2));
       rows.add(row);
       System.out.println(row);
     }
     double[] encodings = encodingCosines(test);
-    String payload = payloadTable(modelId, test, centred.truncate(64));
+    String payload = payloadTable(modelId, test, uncentred.truncate(64));
     Files.createDirectories(docs);
     Files.writeString(docs.resolve("projection.svg"), svg(rows));
     Files.writeString(work.resolve("curve.md"), table(rows));
@@ -96,10 +97,10 @@ public final class ProjectionStudy {
   }
 
   static String table(List<Row> rows) {
-    StringBuilder b = new StringBuilder("| k | bytes (float32) | overlap@10, PCA (centred) | overlap@10, uncentred (SVD) | text-text cosine corr. | user-text cosine corr. |\n|---:|---:|---:|---:|---:|---:|\n");
-    b.append("| 384 (full) | 1536 | 1 | 1 | 1 | 1 |\n");
+    StringBuilder b = new StringBuilder("| k | bytes (float32) | overlap@10 PCA | overlap@10 SVD | text-text corr. PCA | text-text corr. SVD | user-text corr. PCA | user-text corr. SVD |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    b.append("| 384 (full) | 1536 | 1 | 1 | 1 | 1 | 1 | 1 |\n");
     for (Row r : rows) {
-      b.append(String.format(Locale.ROOT, "| %d | %d | %.3f | %.3f | %.4f | %.4f |%n", r.k, 4 * r.k, r.overlapCentred, r.overlapUncentred, r.pairCorr, r.userCorr));
+      b.append(String.format(Locale.ROOT, "| %d | %d | %.3f | %.3f | %.4f | %.4f | %.4f | %.4f |%n", r.k, 4 * r.k, r.overlapCentred, r.overlapUncentred, r.pairCorr, r.pairCorrUncentred, r.userCorr, r.userCorrUncentred));
     }
     return b.toString();
   }
@@ -164,14 +165,14 @@ public final class ProjectionStudy {
 
   /** A line chart of the curve, drawn by hand: k on a log axis, quality 0..1. */
   static String svg(List<Row> rows) {
-    int w = 720, h = 420, left = 60, right = 180, top = 30, bottom = 50;
+    int w = 780, h = 440, left = 60, right = 190, top = 30, bottom = 50;
     double minK = Math.log(16), maxK = Math.log(384);
     java.util.function.DoubleUnaryOperator x = k -> left + (Math.log(k) - minK) / (maxK - minK) * (w - left - right);
     java.util.function.DoubleUnaryOperator y = q -> top + (1 - q) * (h - top - bottom);
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", w, h));
     s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", w, h));
-    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\">PCA of all-MiniLM-L6-v2 (int8) vectors: quality vs dimensions (held-out 10,000 texts)</text>%n", left));
+    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\">Projected all-MiniLM-L6-v2 (int8) vectors vs 384 dims, 10,000 held-out texts</text>%n", left));
     for (double q = 0; q <= 1.0001; q += 0.2) {
       s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>%n",
           left, y.applyAsDouble(q), w - right, y.applyAsDouble(q), left - 6, y.applyAsDouble(q) + 4, q));
@@ -183,9 +184,9 @@ public final class ProjectionStudy {
     }
     s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">dimensions k (log scale; red: 38 = 10x smaller)</text>%n", (left + w - right) / 2, h - 12));
     s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#f99\" stroke-dasharray=\"4 3\"/>%n", left, y.applyAsDouble(0.8), w - right, y.applyAsDouble(0.8)));
-    String[] names = {"overlap@10 (PCA, centred)", "overlap@10 (uncentred)", "text-text cosine corr.", "user-text cosine corr."};
-    String[] colours = {"#1f77b4", "#9ecae1", "#d62728", "#2ca02c"};
-    for (int series = 0; series < 4; series++) {
+    String[] names = {"overlap@10, PCA", "overlap@10, SVD", "text-text corr., PCA", "user-text corr., PCA", "text-text corr., SVD", "user-text corr., SVD"};
+    String[] colours = {"#1f77b4", "#9ecae1", "#d62728", "#2ca02c", "#ff9896", "#98df8a"};
+    for (int series = 0; series < 6; series++) {
       StringBuilder pts = new StringBuilder();
       List<double[]> points = new ArrayList<>();
       for (Row r : rows) {
@@ -193,7 +194,9 @@ public final class ProjectionStudy {
           case 0 -> r.overlapCentred;
           case 1 -> r.overlapUncentred;
           case 2 -> r.pairCorr;
-          default -> r.userCorr;
+          case 3 -> r.userCorr;
+          case 4 -> r.pairCorrUncentred;
+          default -> r.userCorrUncentred;
         };
         points.add(new double[] {r.k, q});
       }
