@@ -41,8 +41,8 @@ public final class FitProjectionCommand implements Callable<Integer> {
   @Option(names = "--sample", defaultValue = "20000", paramLabel = "N", description = "Most vectors to fit on (a random sample if there are more). Default: ${DEFAULT-VALUE}.")
   int sample;
 
-  @Option(names = "--uncentred", description = "Do not subtract the mean (truncated SVD) instead of PCA.")
-  boolean uncentred;
+  @Option(names = "--centred", description = "Subtract the sample mean first (classic PCA). Default: uncentred (truncated SVD), which kept neighbours and cosines better in docs/projection.md.")
+  boolean centred;
 
   @Override
   public Integer call() throws Exception {
@@ -66,7 +66,7 @@ public final class FitProjectionCommand implements Callable<Integer> {
       System.err.printf("only %d vectors for k=%d: fit on at least 10 x k (docs/projection.md used 6,000)%n", vectors.size(), k);
       return 2;
     }
-    Projection p = Pca.fit(modelId, vectors.toArray(new float[0][]), k, !uncentred);
+    Projection p = Pca.fit(modelId, vectors.toArray(new float[0][]), k, centred);
     p.write(out);
     System.out.printf("wrote %s (%s, fitted on %d vectors of %s); set inference.projection=%s%n",
         out, p.id(), vectors.size(), modelId, out.toAbsolutePath());

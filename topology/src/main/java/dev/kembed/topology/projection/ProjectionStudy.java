@@ -124,7 +124,7 @@ public final class ProjectionStudy {
     var ce = KembedSerdes.of(ContentEmbedding.class).serializer();
     var uv = KembedSerdes.of(UserVector.class).serializer();
     var iu = KembedSerdes.of(IndexUpdate.class).serializer();
-    StringBuilder b = new StringBuilder("| topic | float32 (default) | float16 | int8 | PCA k=64 + float32 | PCA k=64 + int8 |\n|---|---:|---:|---:|---:|---:|\n");
+    StringBuilder b = new StringBuilder("| topic | float32 (default) | float16 | int8 | SVD k=64 + float32 | SVD k=64 + int8 |\n|---|---:|---:|---:|---:|---:|\n");
     float[] full = v[0];
     double[] mean = new double[full.length];
     for (int i = 0; i < 20; i++) {
