@@ -1,0 +1,55 @@
+package dev.kembed.topology.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.kembed.inference.Embedder;
+import dev.kembed.inference.projection.Projection;
+import dev.kembed.topology.config.KembedConfig;
+import dev.kembed.topology.demo.TextCorpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code kembed fit-projection --texts} with the real int8 model, then the run-time side: the
+ * embedder factory applies the artifact, the model id carries the projection id, and the start-up
+ * probe file is written under the state directory.
+ */
+class FitProjectionCommandTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void fitsAnArtifactThatTheEmbedderFactoryApplies() throws Exception {
+    Path texts = dir.resolve("texts.txt");
+    Files.write(texts, TextCorpus.generate(60, 3));
+    Path out = dir.resolve("p.kproj");
+    int rc = new CommandLine(new KembedCli()).execute("fit-projection", "--texts", texts.toString(), "--k", "4", "--out", out.toString(),
+        "--set", "state.dir=" + dir.resolve("state"));
+    assertEquals(0, rc);
+    Projection p = Projection.read(out);
+    assertEquals(4, p.k());
+    assertTrue(p.id().startsWith("svd4@"), p.id());
+    assertTrue(Files.isDirectory(dir.resolve("state").resolve(EmbedderFactory.PROBE_DIRECTORY)), "the probe check ran and recorded");
+
+    KembedConfig config = new KembedConfig(Map.of("inference.projection", out.toString(), "state.dir", dir.resolve("state").toString()));
+    try (Embedder e = EmbedderFactory.create(config)) {
+      assertEquals(p.sourceModelId() + "+" + p.id(), e.model().id());
+      assertEquals(4, e.model().dimension());
+      float[] v = e.embed("lost dog near the park");
+      double n = 0;
+      for (float x : v) {
+        n += x * x;
+      }
+      assertEquals(1.0, n, 1e-5, "projected vectors are unit length");
+    }
+    // Too few vectors for k: refused with a hint, nothing written.
+    Path out2 = dir.resolve("p2.kproj");
+    assertEquals(2, new CommandLine(new KembedCli()).execute("fit-projection", "--texts", texts.toString(), "--k", "32", "--out", out2.toString(),
+        "--set", "state.dir=" + dir.resolve("state")));
+    assertFalse(Files.exists(out2));
+  }
+}
