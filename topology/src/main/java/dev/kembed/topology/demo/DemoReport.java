@@ -60,6 +60,23 @@ public final class DemoReport {
     commentPost(p);
     expansions(p);
     dlq(p);
+    drift(p);
+  }
+
+  // The drift gauges of this run (same process), as docs/operations.md "Drift metrics" explains them.
+  private void drift(PrintStream p) {
+    var d = dev.kembed.topology.drift.DriftMetrics.forModel(timing.model());
+    p.println();
+    p.println("Drift metrics (kembed-drift; healthy values in docs/operations.md)");
+    p.printf(Locale.ROOT, "  content centroid: cosine to reference %.4f (NaN before 1,000 texts), norm %.3f, over %,d posts and comments%n",
+        d.centroidCosine(), d.centroidNorm(), d.contentTexts());
+    StringBuilder lengths = new StringBuilder();
+    for (int b = 0; b <= dev.kembed.topology.drift.DriftStats.LENGTH_BOUNDS.length; b++) {
+      lengths.append(String.format(Locale.ROOT, " %.2f", d.lengthShare(b)));
+    }
+    p.printf(Locale.ROOT, "  text length shares (0-31, 32-127, 128-511, 512-2047, 2048+ chars):%s; latin script %.3f%n", lengths,
+        d.scriptShare(dev.kembed.topology.drift.TextScript.LATIN));
+    p.printf(Locale.ROOT, "  null feature share %.3f; user-vector norm avg %.3f, share below 0.3 %.3f%n", d.nullFeatureShare(), d.userNormMean(), d.userNormShareBelow(0.3));
   }
 
   private void throughput(PrintStream p) {
