@@ -113,7 +113,8 @@ public final class ModelSource {
     try (InputStream in = ModelSource.class.getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalArgumentException(
-            "classpath resource " + path + " not found: add the langchain4j-embeddings jar for this model");
+            "classpath resource " + path + " not found: add the langchain4j-embeddings jar for this model"
+                + " (the service jar carries the fp32 model only when built with mvn -Pfp32)");
       }
       return in.readAllBytes();
     } catch (IOException e) {

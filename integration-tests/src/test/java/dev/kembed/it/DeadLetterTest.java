@@ -14,7 +14,7 @@ import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.TopicCreator;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.EmbeddedKafka;
+import dev.kembed.testkit.EmbeddedKafka;
 import dev.kembed.topology.errors.DlqHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -29,7 +29,7 @@ class DockerAssetsTest {
   void composeWiresKraftBrokerTopicsAndKembed() throws IOException {
     Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker/docker-compose.yml")));
     Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
-    assertEquals(List.of("kafka", "topics", "kembed"), List.copyOf(services.keySet()));
+    assertEquals(List.of("kafka", "topics", "kembed", "registry", "connect", "postgres"), List.copyOf(services.keySet()));
     assertTrue(services.get("kafka").get("image").toString().startsWith("apache/kafka:"));
     Map<String, Object> env = (Map<String, Object>) services.get("kafka").get("environment");
     assertEquals("broker,controller", env.get("KAFKA_PROCESS_ROLES"), "KRaft combined mode, no ZooKeeper");
@@ -39,6 +39,35 @@ class DockerAssetsTest {
     assertTrue(Files.isRegularFile(ROOT.resolve("docker").resolve(build.get("context").toString()).resolve("docker/Dockerfile")));
     String topics = String.join("\n", (List<String>) services.get("topics").get("command"));
     assertTrue(topics.contains("cleanup.policy=compact") && topics.contains("content-embeddings user-vectors"), "keyed state topics are compacted");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void composeHasARegistryAndAConnectWorkerThatReadWhatKembedWrites() throws IOException {
+    Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker/docker-compose.yml")));
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    Map<String, Object> kembed = (Map<String, Object>) services.get("kembed").get("environment");
+    // kembed's env overrides must be real keys, and the format the worker's converters read.
+    KembedConfig c = ConfigLoader.load(ROOT.resolve("docker/kembed.properties"), Map.of(), Map.of("KEMBED_OUTPUT_FORMAT", kembed.get("KEMBED_OUTPUT_FORMAT").toString(),
+        "KEMBED_OUTPUT_JSON_SCHEMAS_ENABLE", kembed.get("KEMBED_OUTPUT_JSON_SCHEMAS_ENABLE").toString()));
+    assertEquals("json", c.getString(KembedConfig.OUTPUT_FORMAT));
+    assertTrue(c.getBoolean(KembedConfig.OUTPUT_JSON_SCHEMAS_ENABLE));
+    Map<String, Object> connect = (Map<String, Object>) services.get("connect").get("environment");
+    assertEquals("org.apache.kafka.connect.json.JsonConverter", connect.get("VALUE_CONVERTER"));
+    assertEquals("true", connect.get("CONNECT_VALUE_CONVERTER_SCHEMAS_ENABLE"));
+    assertEquals("true", connect.get("CONNECT_KEY_CONVERTER_SCHEMAS_ENABLE"), "struct keys carry their schema too");
+    assertEquals("read_committed", connect.get("CONNECT_CONSUMER_ISOLATION_LEVEL"), "kembed writes in transactions");
+    assertEquals("kafka:9092", connect.get("BOOTSTRAP_SERVERS"));
+    assertTrue(services.get("registry").get("image").toString().startsWith("apicurio/apicurio-registry:3."));
+    // The connector config the docs post is the one PostgresSinkTest runs (same keys and values).
+    Map<String, Object> sink = (Map<String, Object>) new Yaml().load(Files.readString(ROOT.resolve("docker/connect/postgres-sink.json")));
+    Map<String, Object> cfg = (Map<String, Object>) sink.get("config");
+    assertEquals("io.debezium.connector.jdbc.JdbcSinkConnector", cfg.get("connector.class"));
+    assertEquals("record_key", cfg.get("primary.key.mode"));
+    assertEquals("true", cfg.get("delete.enabled"));
+    assertEquals("upsert", cfg.get("insert.mode"));
+    assertEquals("true", cfg.get("quote.identifiers"));
+    assertTrue(cfg.get("connection.url").toString().startsWith("jdbc:postgresql://postgres:5432/"));
   }
 
   @Test
@@ -103,6 +132,19 @@ class DockerAssetsTest {
     try (JarFile j = new JarFile(jar.toFile())) {
       assertEquals("dev.kembed.topology.cli.KembedCli", j.getManifest().getMainAttributes().getValue("Main-Class"));
       assertNotNull(j.getEntry("all-minilm-l6-v2-q.onnx"), "the default model is inside");
+      // The service is lean: no broker, no Scala, no test kit, no demo, one logging backend.
+      for (String banned : List.of("kafka/server/KafkaApis.class", "scala/Predef.class", "org/apache/kafka/common/test/KafkaClusterTestKit.class",
+          "dev/kembed/testkit/EmbeddedKafka.class", "dev/kembed/demo/DemoCommand.class", "org/apache/logging/log4j/core/Logger.class")) {
+        assertNull(j.getEntry(banned), banned + " must not be in the service jar");
+      }
+      assertNotNull(j.getEntry("ch/qos/logback/classic/Logger.class"), "logback is the logging backend");
+      boolean defaultBuild = j.getEntry("all-minilm-l6-v2.onnx") == null && j.getEntry("ai/onnxruntime/native/osx-aarch64/libonnxruntime.dylib") == null;
+      if (defaultBuild) { // not built with -Pfp32 or -Pall-platforms
+        assertNotNull(j.getEntry("ai/onnxruntime/native/linux-x64/libonnxruntime.so"));
+        assertNotNull(j.getEntry("librocksdbjni-linux64.so"));
+        assertNull(j.getEntry("librocksdbjni-linux-aarch64.so"), "Linux x86-64 natives only");
+        assertTrue(Files.size(jar) < 80L * 1000 * 1000, "service jar under 80 MB: " + Files.size(jar));
+      }
     }
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "run", "--help")
         .redirectErrorStream(true).start();

@@ -21,7 +21,7 @@ import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.TopicCreator;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.EmbeddedKafka;
+import dev.kembed.testkit.EmbeddedKafka;
 import dev.kembed.topology.text.ContentHash;
 import dev.kembed.topology.text.TextCleaner;
 import java.time.Duration;

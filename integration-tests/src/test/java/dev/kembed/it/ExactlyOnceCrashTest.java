@@ -8,7 +8,7 @@ import dev.kembed.schemas.PostEvent;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.cli.TopicCreator;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.EmbeddedKafka;
+import dev.kembed.testkit.EmbeddedKafka;
 import dev.kembed.topology.text.TextCleaner;
 import java.time.Duration;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package dev.kembed.it;
 
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.NaturalJson;
+import dev.kembed.schemas.serde.NaturalJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,6 +90,16 @@ final class KafkaTestSupport implements AutoCloseable {
     send(topic, key, NaturalJson.bytes(value), timestamp);
   }
 
+  /** A record with raw key bytes (a struct key of the confluent or json output formats). */
+  void sendRaw(String topic, byte[] key, byte[] value) {
+    try (var raw = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(topic, key, value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("send to " + topic + " failed", e);
+    }
+  }
+
   void send(String topic, String key, byte[] value, Long timestamp) {
     try {
       producer.send(new ProducerRecord<>(topic, null, timestamp, key, value)).get();
@@ -104,13 +114,23 @@ final class KafkaTestSupport implements AutoCloseable {
    * arriving just after the last expected record is seen too. Returns everything read.
    */
   List<ConsumerRecord<String, byte[]>> read(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout, Duration settle) {
+    return read(topic, new StringDeserializer(), done, timeout, settle);
+  }
+
+  /** As {@link #read}, keys as raw bytes (struct keys of the confluent and json output formats). */
+  List<ConsumerRecord<byte[], byte[]>> readRaw(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout, Duration settle) {
+    return read(topic, new ByteArrayDeserializer(), done, timeout, settle);
+  }
+
+  private <K> List<ConsumerRecord<K, byte[]>> read(String topic, org.apache.kafka.common.serialization.Deserializer<K> keys,
+      Predicate<List<ConsumerRecord<K, byte[]>>> done, Duration timeout, Duration settle) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (var c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+    List<ConsumerRecord<K, byte[]>> out = new ArrayList<>();
+    try (var c = new KafkaConsumer<>(p, keys, new ByteArrayDeserializer())) {
       List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       c.assign(parts);
       c.seekToBeginning(parts);

@@ -16,7 +16,7 @@ import dev.kembed.topology.cli.Backfill;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.TopicCreator;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.EmbeddedKafka;
+import dev.kembed.testkit.EmbeddedKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -34,15 +34,15 @@ import org.junit.jupiter.api.TestInstance;
  * Replay equals live. A live instance processes a small neighbourhood; then {@link Backfill}
  * replays the same input topics under new application ids into prefixed outputs, once reusing
  * the live content-embeddings topic as its cache and once embedding everything again. Both
- * replays must give the live vectors (cosine ≥ 0.99999), the live comment features exactly and the
- * live exposure features within {@link #EXPOSURE_TOLERANCE}; the cached one must embed nothing,
- * the uncached one every text.
+ * replays must give the live vectors (cosine ≥ 0.99999) and every live feature row, exposure
+ * features included, to {@link #TOLERANCE}; the cached one must embed nothing, the uncached one
+ * every text.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplayTest {
   private static final Duration WAIT = Duration.ofSeconds(120);
-  /** Largest accepted |live - replay| of an exposure feature (a cosine or dot in [-1, 1]). */
-  private static final double EXPOSURE_TOLERANCE = 0.1;
+  /** Largest accepted |live - replay| of any feature: replays are exact (event-time ordering). */
+  private static final double TOLERANCE = 1e-9;
   private EmbeddedKafka kafka;
   private KafkaTestSupport io;
   private KembedConfig live;
@@ -54,7 +54,7 @@ class ReplayTest {
   void runLiveThenReplay() throws Exception {
     kafka = EmbeddedKafka.start();
     io = new KafkaTestSupport(kafka.bootstrapServers());
-    live = new KembedConfig(io.appSettings(KafkaTestSupport.uniqueId("live"), "", 2));
+    live = new KembedConfig(io.appSettings(KafkaTestSupport.uniqueId("live"), "", 3));
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       TopicCreator.ensure(admin, live);
     }
@@ -148,12 +148,8 @@ class ReplayTest {
     Map<String, SimilarityFeatures> replayFeatures = features(replay);
     assertFalse(liveFeatures.isEmpty());
     assertEquals(liveFeatures.keySet(), replayFeatures.keySet(), "the same feature rows");
-    // Content-only features (comment vs post) must be replay-exact. Exposure features are
-    // point-in-time reads of user vectors, and a replay can apply one user's signals in a slightly
-    // different order than live did: two upstream tasks write concurrently into one partition of a
-    // signals repartition topic, and no partition-level alignment orders records inside one
-    // partition. They must agree closely (same rows, same nulls, within EXPOSURE_TOLERANCE); the
-    // largest deviation is printed so the gap stays visible. Known limitation, see the README.
+    // Every feature, exposure features included, must be replay-exact: user vectors and
+    // point-in-time reads are computed in event-time order whatever order the replay delivers in.
     java.util.List<String> differ = new java.util.ArrayList<>();
     double worst = 0;
     for (var entry : liveFeatures.entrySet()) {
@@ -168,14 +164,13 @@ class ReplayTest {
         if (v == null) {
           continue;
         }
-        double tolerance = name.equals("cos_comment_post") ? 1e-5 : EXPOSURE_TOLERANCE;
-        worst = name.equals("cos_comment_post") ? worst : Math.max(worst, Math.abs(v - w));
-        if (Math.abs(v - w) > tolerance) {
+        worst = Math.max(worst, Math.abs(v - w));
+        if (Math.abs(v - w) > TOLERANCE) {
           differ.add(k + " " + name + " live=" + v + " replay=" + w);
         }
       }
     }
-    System.out.printf("replay %s: largest exposure-feature deviation from live %.4f%n", replay.topic(KembedConfig.TOPIC_SIMILARITY_FEATURES), worst);
+    System.out.printf("replay %s: largest feature deviation from live %.3g%n", replay.topic(KembedConfig.TOPIC_SIMILARITY_FEATURES), worst);
     assertEquals(List.of(), differ, differ.size() + " feature values of " + replay.topic(KembedConfig.TOPIC_SIMILARITY_FEATURES) + " differ from live");
   }
 

@@ -11,8 +11,7 @@ import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.TopicCreator;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.EmbeddedKafka;
-import dev.kembed.topology.metrics.EmbedMetrics;
+import dev.kembed.testkit.EmbeddedKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -144,8 +143,7 @@ class ScaleOutTest {
   }
 
   private static double embedded(KembedApp app) {
-    return app.streams().metrics().entrySet().stream()
-        .filter(e -> e.getKey().group().equals(EmbedMetrics.GROUP) && e.getKey().name().equals("embeddings-total"))
-        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+    var counter = app.meterRegistry().find("kembed.embeddings").counter();
+    return counter == null ? 0 : counter.count();
   }
 }

@@ -13,7 +13,12 @@ import dev.kembed.schemas.PostEvent;
 import dev.kembed.schemas.SearchQueryEvent;
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.UserVector;
+import dev.kembed.schemas.serde.AvroSerde;
 import dev.kembed.schemas.serde.KembedSerdes;
+import dev.kembed.schemas.serde.OutputFormat;
+import dev.kembed.schemas.serde.OutputSerdes;
+import dev.kembed.schemas.vector.PackedVectors;
+import dev.kembed.schemas.vector.RecordVectors;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
@@ -22,6 +27,8 @@ import dev.kembed.topology.content.ContentOutputs;
 import dev.kembed.topology.content.ContentRequests;
 import dev.kembed.topology.content.EntityEvent;
 import dev.kembed.topology.content.Signals;
+import dev.kembed.topology.content.StoredEmbeddingSerde;
+import dev.kembed.topology.content.VectorEncodingSerdes;
 import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.expansion.IndexService;
@@ -33,13 +40,26 @@ import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.PendingInteraction;
 import dev.kembed.topology.internal.UserSignal;
 import dev.kembed.topology.processors.AuthorFeatureProcessor;
+import dev.kembed.topology.processors.DriftObserver;
 import dev.kembed.topology.processors.EmbedBatchProcessor;
 import dev.kembed.topology.processors.EntityJoinProcessor;
 import dev.kembed.topology.processors.QueryEmbedProcessor;
+import dev.kembed.topology.guard.InputGuard;
 import dev.kembed.topology.processors.ToEmbedRequestProcessor;
 import dev.kembed.topology.processors.UserVectorProcessor;
 import dev.kembed.topology.processors.ValidateInteractionProcessor;
 import dev.kembed.topology.processors.ValidateSearchProcessor;
+import dev.kembed.topology.processors.EventTimeGate;
+import dev.kembed.topology.processors.WatermarkForwarder;
+import dev.kembed.topology.processors.WatermarkReceiver;
+import dev.kembed.topology.errors.BadInputException;
+import dev.kembed.topology.errors.DlqMetrics;
+import dev.kembed.topology.errors.DlqReason;
+import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.time.MulticastPartitioner;
+import dev.kembed.topology.time.TaskClockStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.kembed.topology.text.TextCleaner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +68,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -89,6 +110,7 @@ import org.apache.kafka.common.utils.Utils;
  * processor has a stable name, so internal topics keep their names across releases.
  */
 public final class KembedTopology {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KembedTopology.class);
   public static final String EMBED_BUFFER_STORE = "embed-buffer";
   public static final String EMBED_HASH_STORE = "embed-hashes";
   public static final String QUERY_BUFFER_STORE = "query-buffer";
@@ -99,6 +121,17 @@ public final class KembedTopology {
   public static final String PENDING_COMMENT_STORE = "pending-comments";
   public static final String USER_TILE_STORE = "user-vector-tiles";
   public static final String USER_EMIT_STORE = "user-vector-emits";
+  public static final String USER_TIMELINE_STORE = "user-vector-timeline";
+  public static final String USER_HELD_STORE = "user-vector-held";
+  public static final String USER_RELEASED_STORE = "user-vector-released";
+  public static final String INPUT_TIME_CONTENT = "input-time-content";
+  public static final String INPUT_TIME_INTERACTIONS = "input-time-interactions";
+  public static final String INPUT_TIME_SEARCHES = "input-time-searches";
+  public static final String CLOCK_CONTENT = "clock-content";
+  public static final String CLOCK_INTERACTIONS = "clock-interactions";
+  public static final String CLOCK_SEARCHES = "clock-searches";
+  public static final String CLOCK_JOIN = "clock-join";
+  public static final String CLOCK_USERS = "clock-users";
 
   public static final String SEARCHES_BY_QUERY = "searches-by-query";
   public static final String EMBEDDINGS_BY_ENTITY = "embeddings-by-entity";
@@ -108,6 +141,10 @@ public final class KembedTopology {
   public static final String SEARCH_SIGNALS_BY_USER = "search-signals-by-user";
   public static final String ROWS_BY_AUTHOR = "rows-by-author";
 
+  /** The stores of the user-vector sub-topology, shared by its two processors. */
+  public static final UserVectorProcessor.Stores USER_STORES =
+      new UserVectorProcessor.Stores(USER_TILE_STORE, USER_EMIT_STORE, USER_TIMELINE_STORE, USER_HELD_STORE, USER_RELEASED_STORE, CLOCK_USERS);
+
   private KembedTopology() {}
 
   public static Topology build(KembedConfig config, Embedder embedder) {
@@ -116,10 +153,16 @@ public final class KembedTopology {
 
   /**
    * The topology with query expansion fed by {@code indexes}' queries index; with {@code null}
-   * (as the two-argument overload passes) no query-expansions are produced.
+   * (as the two-argument overload passes) no query-expansions are produced. Every input topic is
+   * taken to have {@code topics.partitions} partitions.
    */
   public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes) {
-    return new Wiring(config, embedder, indexes).build();
+    return build(config, embedder, indexes, InputPartitions.of(config));
+  }
+
+  /** The topology for input topics with these partition counts. */
+  public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs) {
+    return new Wiring(config, embedder, indexes, inputs).build();
   }
 
   /** The builder's state while the topology is assembled; one instance per build. */
@@ -127,20 +170,36 @@ public final class KembedTopology {
     private final KembedConfig config;
     private final Embedder embedder;
     private final IndexService indexes;
+    private final InputPartitions inputs;
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Serde<String> strings = Serdes.String();
     // Internal hops and stores: the vector as packed float32 bytes, not a boxed Avro array.
-    private final Serde<ContentEmbedding> storedEmbeddingSerde = dev.kembed.topology.content.StoredEmbeddingSerde.create();
-    private final dev.kembed.topology.content.OutputSerdes outputs;
+    private final Serde<ContentEmbedding> storedEmbeddingSerde = StoredEmbeddingSerde.create();
+    private final VectorEncodingSerdes vectorEncoding;
     private final Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
     private final int partitions;
+    private final int contentTasks;
+    private final long interval;
+    private final long lateness;
+    private final OutputSerdes outputs;
 
-    Wiring(KembedConfig config, Embedder embedder, IndexService indexes) {
+    Wiring(KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs) {
       this.config = config;
-      this.outputs = new dev.kembed.topology.content.OutputSerdes(config.outputVectorEncoding());
+      this.outputs = new OutputSerdes(config.outputSettings());
+      this.vectorEncoding = new VectorEncodingSerdes(config.outputVectorEncoding());
+      if (outputs.settings().format() != OutputFormat.AVRO && config.outputVectorEncoding() != PackedVectors.Encoding.FLOAT32) {
+        log.warn("{}={} applies to output.format=avro only; {} sinks carry vectors as float arrays", OUTPUT_VECTOR_ENCODING,
+            config.getString(OUTPUT_VECTOR_ENCODING), outputs.settings().format().configName());
+      }
       this.embedder = embedder;
       this.indexes = indexes;
+      this.inputs = inputs;
       this.partitions = config.getInt(TOPICS_PARTITIONS);
+      // The content sub-topology reads posts, comments and searches-by-query: one task per
+      // partition of the widest of them.
+      this.contentTasks = Math.max(partitions, Math.max(inputs.posts(), inputs.comments()));
+      this.interval = config.getLong(WATERMARK_INTERVAL_MS);
+      this.lateness = config.getLong(USER_VECTOR_LATENESS_MS);
     }
 
     Topology build() {
@@ -157,13 +216,13 @@ public final class KembedTopology {
       if (indexes != null) QueryExpansions.attach(only(queries, UserSignal.class, "expansion-signals"), config, indexes.queries());
 
       KStream<String, Object> joined = entityJoin(embedded);
-      // Each path that moves user vectors keeps its own repartition topic: Kafka Streams then
-      // picks across them by event time (and, with max.task.idle.ms, waits for a slower path), so a
-      // replay applies a user's own posts, clicks and searches in the order live processing did.
+      // Each path that moves user vectors keeps its own repartition topic, and each carries its
+      // writers' watermarks, so the user-vector task knows when every signal before t has arrived.
+      Serde<UserSignal> signalSerde = InternalSerdes.of(UserSignal.class);
       KStream<String, UserSignal> signals =
-          bySignalUser(only(joined, UserSignal.class, "interaction-signals"), INTERACTION_SIGNALS_BY_USER)
-              .merge(bySignalUser(authoredSignals(embedded), AUTHORED_SIGNALS_BY_USER), Named.as("plus-authored"))
-              .merge(bySignalUser(only(queries, UserSignal.class, "search-signals"), SEARCH_SIGNALS_BY_USER), Named.as("plus-searches"));
+          watermarked(only(joined, UserSignal.class, "interaction-signals"), signalSerde, INTERACTION_SIGNALS_BY_USER, CLOCK_JOIN, partitions, CLOCK_USERS, UserVectorProcessor.SIGNALS, null)
+              .merge(watermarked(authoredSignals(embedded), signalSerde, AUTHORED_SIGNALS_BY_USER, CLOCK_CONTENT, contentTasks, CLOCK_USERS, UserVectorProcessor.SIGNALS, null), Named.as("plus-authored"))
+              .merge(watermarked(only(queries, UserSignal.class, "search-signals"), signalSerde, SEARCH_SIGNALS_BY_USER, CLOCK_CONTENT, contentTasks, CLOCK_USERS, UserVectorProcessor.SIGNALS, null), Named.as("plus-searches"));
       userVectors(signals);
       return builder.build();
     }
@@ -177,57 +236,117 @@ public final class KembedTopology {
       persistent(DELETED_ENTITY_STORE, Serdes.Long());
       persistent(PENDING_INTERACTION_STORE, InternalSerdes.of(PendingInteraction.class));
       persistent(PENDING_COMMENT_STORE, storedEmbeddingSerde);
-      builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(USER_TILE_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+      binary(USER_TILE_STORE);
+      binary(USER_TIMELINE_STORE);
+      binary(USER_HELD_STORE);
       persistent(USER_EMIT_STORE, Serdes.Long());
+      persistent(USER_RELEASED_STORE, Serdes.Long());
+      persistent(INPUT_TIME_CONTENT, Serdes.Long());
+      persistent(INPUT_TIME_INTERACTIONS, Serdes.Long());
+      persistent(INPUT_TIME_SEARCHES, Serdes.Long());
+      long idle = config.getLong(WATERMARK_IDLE_MS);
+      long outOfOrder = config.getLong(WATERMARK_OUT_OF_ORDERNESS_MS);
+      for (String clock : List.of(CLOCK_CONTENT, CLOCK_INTERACTIONS, CLOCK_SEARCHES, CLOCK_JOIN, CLOCK_USERS)) {
+        builder.addStateStore(TaskClockStore.builder(clock, idle, outOfOrder));
+      }
     }
 
     private <V> void persistent(String name, Serde<V> values) {
       builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), strings, values));
     }
 
-    // 1. Posts and comments become embedding requests (bad input goes to the DLQ there), then
-    //    micro-batched, exactly-once inference.
+    private void binary(String name) {
+      builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray()));
+    }
+
+    /**
+     * Re-keys through a repartition topic that carries watermarks: the upstream task's forwarder
+     * sends markers to every partition (multicast), the downstream receiver takes them out into its
+     * task's clock.
+     */
+    private <V> KStream<String, V> watermarked(KStream<String, V> stream, Serde<V> serde, String topic, String fromClock, int producers, String toClock, String group, String published) {
+      return stream
+          .process(() -> new WatermarkForwarder<V>(fromClock, topic, producers, interval, published), Named.as(topic + "-watermarks-out"), fromClock)
+          .repartition(Repartitioned.with(strings, serde).withName(topic).withNumberOfPartitions(partitions).withStreamPartitioner(new MulticastPartitioner<>()))
+          .process(() -> new WatermarkReceiver<V>(toClock, group, topic, producers), Named.as(topic + "-watermarks-in"), toClock);
+    }
+
+    private Map<String, Integer> topics(String topicA, int a, String topicB, int b) {
+      Map<String, Integer> m = new LinkedHashMap<>();
+      m.put(config.topic(topicA), a);
+      if (topicB != null) {
+        m.put(config.topic(topicB), b);
+      }
+      return m;
+    }
+
+    // 1. Posts and comments become embedding requests (bad input goes to the DLQ there), their
+    //    event time is checked against their partition's, then micro-batched, exactly-once
+    //    inference.
     private KStream<String, ContentChange> contentChanges() {
-      Serde<PostEvent> postSerde = KembedSerdes.of(PostEvent.class);
-      Serde<CommentEvent> commentSerde = KembedSerdes.of(CommentEvent.class);
+      Serde<PostEvent> postSerde = input(PostEvent.class);
+      Serde<CommentEvent> commentSerde = input(CommentEvent.class);
       ContentRequests requests = new ContentRequests(new TextCleaner(config.urlMode()), config.getInt(TEXT_MAX_CHARS), embedder.model().id());
+      InputGuard guard = InputGuard.from(config);
+      Map<String, Integer> contentInputs = topics(TOPIC_POSTS, inputs.posts(), TOPIC_COMMENTS, inputs.comments());
       KStream<String, EmbedRequest> posts =
           builder.stream(config.topic(TOPIC_POSTS), Consumed.with(strings, postSerde).withName("posts"))
-              .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromPost, postSerde.serializer()), Named.as("post-to-request"));
+              .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromPost, postSerde.serializer(), guard), Named.as("post-to-request"))
+              .processValues(() -> contentGate(contentInputs), Named.as("post-event-time"), CLOCK_CONTENT, INPUT_TIME_CONTENT);
       KStream<String, EmbedRequest> comments =
           builder.stream(config.topic(TOPIC_COMMENTS), Consumed.with(strings, commentSerde).withName("comments"))
-              .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromComment, commentSerde.serializer()), Named.as("comment-to-request"));
+              .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromComment, commentSerde.serializer(), guard), Named.as("comment-to-request"))
+              .processValues(() -> contentGate(contentInputs), Named.as("comment-event-time"), CLOCK_CONTENT, INPUT_TIME_CONTENT);
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
       long maxWait = config.getLong(EMBED_MAX_WAIT_MS);
       return posts.merge(comments, Named.as("content-requests"))
-          .process(() -> new EmbedBatchProcessor(embedder, EMBED_BUFFER_STORE, EMBED_HASH_STORE, batchSize, maxWait), Named.as("embed-batch"), EMBED_BUFFER_STORE, EMBED_HASH_STORE);
+          .process(() -> new EmbedBatchProcessor(embedder, EMBED_BUFFER_STORE, EMBED_HASH_STORE, batchSize, maxWait, CLOCK_CONTENT), Named.as("embed-batch"), EMBED_BUFFER_STORE, EMBED_HASH_STORE, CLOCK_CONTENT);
+    }
+
+    // A late post or comment is still embedded (its vector does not depend on time) but moves no
+    // user vector.
+    private EventTimeGate<EmbedRequest> contentGate(Map<String, Integer> contentInputs) {
+      return new EventTimeGate<>(CLOCK_CONTENT, INPUT_TIME_CONTENT, contentInputs, EmbedRequest::getEventTime, lateness, (r, t, reason, dlq) -> {
+        if (!r.getDeleted()) {
+          dlq.dropped(DlqReason.LATE_EVENT);
+        }
+        r.setLate(true);
+        return r;
+      });
+    }
+
+    private static <V> V rejectLate(V value, long t, String reason, DlqMetrics dlq) {
+      throw new BadInputException(DlqReason.LATE_EVENT, reason);
     }
 
     // 2. Searches, re-keyed by normalised query so the embedding cache sees every repeat.
     private KStream<String, Object> searches() {
-      Serde<SearchQueryEvent> searchSerde = KembedSerdes.of(SearchQueryEvent.class);
+      Serde<SearchQueryEvent> searchSerde = input(SearchQueryEvent.class);
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
       long maxWait = config.getLong(EMBED_MAX_WAIT_MS);
       long cacheTtl = config.getLong(SEARCH_QUERY_CACHE_TTL_MS);
-      return builder.stream(config.topic(TOPIC_SEARCH_QUERIES), Consumed.with(strings, searchSerde).withName("search-queries"))
-          .processValues(ValidateSearchProcessor::new, Named.as("validate-search"))
-          .selectKey((user, q) -> QueryNormalizer.normalize(q.getQuery()), Named.as("key-by-query"))
-          .repartition(Repartitioned.with(strings, searchSerde).withName(SEARCHES_BY_QUERY).withNumberOfPartitions(partitions))
-          .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, maxWait, searchSerde.serializer(), cacheTtl), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE);
+      Map<String, Integer> searchInputs = topics(TOPIC_SEARCH_QUERIES, inputs.searches(), null, 0);
+      KStream<String, SearchQueryEvent> byQuery =
+          builder.stream(config.topic(TOPIC_SEARCH_QUERIES), Consumed.with(strings, searchSerde).withName("search-queries"))
+              .processValues(() -> new ValidateSearchProcessor(InputGuard.from(config)), Named.as("validate-search"))
+              .processValues(() -> new EventTimeGate<SearchQueryEvent>(CLOCK_SEARCHES, INPUT_TIME_SEARCHES, searchInputs, q -> q.getEventTime().toEpochMilli(), lateness, KembedTopology.Wiring::rejectLate), Named.as("search-event-time"), CLOCK_SEARCHES, INPUT_TIME_SEARCHES)
+              .selectKey((user, q) -> QueryNormalizer.normalize(q.getQuery()), Named.as("key-by-query"));
+      return watermarked(byQuery, searchSerde, SEARCHES_BY_QUERY, CLOCK_SEARCHES, inputs.searches(), CLOCK_CONTENT, EventTimeGate.GROUP, null)
+          .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, maxWait, searchSerde.serializer(), cacheTtl, CLOCK_CONTENT), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE, CLOCK_CONTENT);
     }
 
     // 3. Public content outputs: embeddings (tombstone on delete) and ANN index updates.
     private void contentOutputs(KStream<String, ContentChange> embedded) {
       embedded.mapValues(ContentOutputs::embedding, Named.as("to-content-embedding"))
-          .to(config.topic(TOPIC_CONTENT_EMBEDDINGS), Produced.with(strings, outputs.contentEmbedding()).withName("content-embeddings"));
+          .to(config.topic(TOPIC_CONTENT_EMBEDDINGS), produced(ContentEmbedding.class, TOPIC_CONTENT_EMBEDDINGS).withName("content-embeddings"));
       embedded.map((id, c) -> KeyValue.pair(ContentOutputs.indexKey(c), ContentOutputs.indexUpdate(c)), Named.as("to-index-update"))
-          .to(config.topic(TOPIC_INDEX_UPDATES), Produced.with(strings, outputs.indexUpdate()).withName("index-updates"));
+          .to(config.topic(TOPIC_INDEX_UPDATES), produced(IndexUpdate.class, TOPIC_INDEX_UPDATES).withName("index-updates"));
     }
 
     // 4. The join on entity id: embeddings (and comments, sent to their post's key) meet
     //    interactions (re-keyed by target).
     private KStream<String, Object> entityJoin(KStream<String, ContentChange> embedded) {
-      KStream<String, ContentEmbedding> embeddings =
+      KStream<String, ContentEmbedding> byEntity =
           embedded.filter((id, c) -> !isQuery(c), Named.as("posts-and-comments"))
               .flatMap((id, c) -> {
                 List<KeyValue<String, ContentEmbedding>> out = new ArrayList<>(2);
@@ -237,56 +356,55 @@ public final class KembedTopology {
                   out.add(KeyValue.pair(e.getParentId(), e)); // waits on its post's key
                 }
                 return out;
-              }, Named.as("key-by-entity"))
-              .repartition(Repartitioned.with(strings, storedEmbeddingSerde).withName(EMBEDDINGS_BY_ENTITY).withNumberOfPartitions(partitions));
-      Serde<InteractionEvent> interactionSerde = KembedSerdes.of(InteractionEvent.class);
+              }, Named.as("key-by-entity"));
+      KStream<String, ContentEmbedding> embeddings = watermarked(byEntity, storedEmbeddingSerde, EMBEDDINGS_BY_ENTITY, CLOCK_CONTENT, contentTasks, CLOCK_JOIN, EventTimeGate.GROUP, null);
+      Serde<InteractionEvent> interactionSerde = input(InteractionEvent.class);
       InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
       Set<InteractionType> exposures = exposureTypes();
-      KStream<String, InteractionEvent> interactions =
+      Map<String, Integer> interactionInputs = topics(TOPIC_INTERACTIONS, inputs.interactions(), null, 0);
+      KStream<String, InteractionEvent> byTarget =
           builder.stream(config.topic(TOPIC_INTERACTIONS), Consumed.with(strings, interactionSerde).withName("interactions"))
-              .processValues(() -> new ValidateInteractionProcessor(weights, exposures), Named.as("validate-interaction"))
-              .selectKey((user, i) -> i.getTargetId(), Named.as("key-by-target"))
-              .repartition(Repartitioned.with(strings, interactionSerde).withName(INTERACTIONS_BY_ENTITY).withNumberOfPartitions(partitions));
+              .processValues(() -> new ValidateInteractionProcessor(weights, exposures, InputGuard.from(config)), Named.as("validate-interaction"))
+              .processValues(() -> new EventTimeGate<InteractionEvent>(CLOCK_INTERACTIONS, INPUT_TIME_INTERACTIONS, interactionInputs, i -> i.getEventTime().toEpochMilli(), lateness, KembedTopology.Wiring::rejectLate), Named.as("interaction-event-time"), CLOCK_INTERACTIONS, INPUT_TIME_INTERACTIONS)
+              .selectKey((user, i) -> i.getTargetId(), Named.as("key-by-target"));
+      KStream<String, InteractionEvent> interactions = watermarked(byTarget, interactionSerde, INTERACTIONS_BY_ENTITY, CLOCK_INTERACTIONS, inputs.interactions(), CLOCK_JOIN, EventTimeGate.GROUP, null);
       var stores = new EntityJoinProcessor.Stores(ENTITY_VECTOR_STORE, DELETED_ENTITY_STORE, PENDING_INTERACTION_STORE, PENDING_COMMENT_STORE);
       long grace = config.getLong(JOIN_GRACE_MS);
       KStream<String, Object> joined =
           embeddings.mapValues(EntityEvent::fromEmbeddingTopic, Named.as("wrap-embedding"))
               .merge(interactions.mapValues(EntityEvent::interaction, Named.as("wrap-interaction")), Named.as("entity-events"))
-              .process(() -> new EntityJoinProcessor(stores, grace, exposures, interactionSerde), Named.as("entity-join"), ENTITY_VECTOR_STORE, DELETED_ENTITY_STORE, PENDING_INTERACTION_STORE, PENDING_COMMENT_STORE);
+              .process(() -> new EntityJoinProcessor(stores, CLOCK_JOIN, interval, grace, exposures, interactionSerde), Named.as("entity-join"), ENTITY_VECTOR_STORE, DELETED_ENTITY_STORE, PENDING_INTERACTION_STORE, PENDING_COMMENT_STORE, CLOCK_JOIN);
       toFeatures(only(joined, SimilarityFeatures.class, "comment-post-rows"), "comment-post");
       toDeadLetters(only(joined, DeadLetter.class, "join-dead-letters"), "join");
       return joined;
     }
 
-    // A user's own new post or comment counts as CREATE / COMMENT on it, once.
+    // A user's own new post or comment counts as CREATE / COMMENT on it, once; not if it arrived
+    // late (it is embedded all the same).
     private KStream<String, UserSignal> authoredSignals(KStream<String, ContentChange> embedded) {
-      return embedded.filter((id, c) -> c.kind() == ContentChange.Kind.UPSERT && c.firstVersion() && !isQuery(c) && c.request().getAuthorId() != null, Named.as("new-content"))
+      return embedded.filter((id, c) -> c.kind() == ContentChange.Kind.UPSERT && c.firstVersion() && !isQuery(c) && c.request().getAuthorId() != null && !c.request().getLate(), Named.as("new-content"))
           .map((id, c) -> KeyValue.pair(c.request().getAuthorId(), Signals.authored(c)), Named.as("authored-signal"));
     }
 
-    // 5. User vectors, keyed by user; exposure rows finish on the author's partition.
+    // 5. User vectors, keyed by user, released in event-time order; exposure rows finish on the
+    //    author's partition, in the same order.
     private void userVectors(KStream<String, UserSignal> signals) {
       WindowConfig windows = WindowConfig.of(config.getList(USER_VECTOR_WINDOWS), Resolution.defaults(), Duration.ofMillis(config.getLong(USER_VECTOR_LATENESS_MS)));
       InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
       double searchWeight = config.getDouble(SEARCH_QUERY_WEIGHT);
       long emitInterval = config.getLong(USER_VECTOR_EMIT_INTERVAL_MS);
       KStream<String, Object> users =
-          signals.process(() -> new UserVectorProcessor(USER_TILE_STORE, USER_EMIT_STORE, windows, weights, searchWeight, emitInterval, featureSerde), Named.as("user-vectors"), USER_TILE_STORE, USER_EMIT_STORE);
+          signals.process(() -> new UserVectorProcessor(USER_STORES, windows, weights, searchWeight, emitInterval, interval, featureSerde), Named.as("user-vectors"), USER_STORES.all());
       only(users, UserVectorOut.class, "vector-updates")
           .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
-          .peek((k, v) -> { if (v != null) dev.kembed.topology.drift.DriftMetrics.forModel(v.getModelId()).userVector(dev.kembed.schemas.vector.RecordVectors.of(v)); }, Named.as("user-vector-drift"))
-          .to(config.topic(TOPIC_USER_VECTORS), Produced.with(strings, outputs.userVector()).withName("user-vectors-sink"));
-      toFeatures(only(users, SimilarityFeatures.class, "authorless-rows"), "authorless");
+          .processValues(() -> new DriftObserver<UserVector>((drift, v) -> drift.forModel(v.getModelId()).userVector(RecordVectors.of(v))), Named.as("user-vector-drift"))
+          .to(config.topic(TOPIC_USER_VECTORS), produced(UserVector.class, TOPIC_USER_VECTORS).withName("user-vectors-sink"));
+      toFeatures(only(users, SimilarityFeatures.class, "completed-rows"), "completed");
       toDeadLetters(only(users, DeadLetter.class, "user-dead-letters"), "user");
       KStream<String, SimilarityFeatures> rows =
-          only(users, PartialFeatureRow.class, "viewer-rows")
-              .repartition(Repartitioned.with(strings, InternalSerdes.of(PartialFeatureRow.class)).withName(ROWS_BY_AUTHOR).withNumberOfPartitions(partitions))
-              .process(() -> new AuthorFeatureProcessor(USER_TILE_STORE, windows, featureSerde), Named.as("author-features"), USER_TILE_STORE);
+          watermarked(only(users, PartialFeatureRow.class, "viewer-rows"), InternalSerdes.of(PartialFeatureRow.class), ROWS_BY_AUTHOR, CLOCK_USERS, partitions, CLOCK_USERS, UserVectorProcessor.ROWS, UserVectorProcessor.VIEWER_RELEASED)
+              .process(() -> new AuthorFeatureProcessor(USER_STORES, windows, featureSerde), Named.as("author-features"), USER_STORES.all());
       toFeatures(rows, "exposure");
-    }
-
-    private KStream<String, UserSignal> bySignalUser(KStream<String, UserSignal> signals, String topic) {
-      return signals.repartition(Repartitioned.with(strings, InternalSerdes.of(UserSignal.class)).withName(topic).withNumberOfPartitions(partitions));
     }
 
     private Set<InteractionType> exposureTypes() {
@@ -296,13 +414,29 @@ public final class KembedTopology {
     }
 
     private void toFeatures(KStream<String, SimilarityFeatures> rows, String name) {
-      rows.peek((k, row) -> dev.kembed.topology.drift.DriftMetrics.forModel(row.getModelId()).features(row.getFeatures()), Named.as(name + "-features-drift"))
-          .to(config.topic(TOPIC_SIMILARITY_FEATURES), Produced.with(strings, featureSerde).withName(name + "-features-sink"));
+      rows.processValues(() -> new DriftObserver<SimilarityFeatures>((drift, row) -> drift.forModel(row.getModelId()).features(row.getFeatures())), Named.as(name + "-features-drift"))
+          .to(config.topic(TOPIC_SIMILARITY_FEATURES), produced(SimilarityFeatures.class, TOPIC_SIMILARITY_FEATURES).withName(name + "-features-sink"));
     }
 
     private void toDeadLetters(KStream<String, DeadLetter> letters, String name) {
       letters.map((k, d) -> KeyValue.pair(d.key(), d.value()), Named.as(name + "-dead-letter-bytes"))
           .to(config.topic(TOPIC_DLQ), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-dlq-sink"));
+    }
+
+    // Inputs are read in any format: single-object Avro, JSON, or registry Avro when a registry is set.
+    private <V extends SpecificRecord> Serde<V> input(Class<V> type) {
+      return new AvroSerde<>(type, outputs.settings().registry());
+    }
+
+    // Output topics are written in output.format (KembedSerdes' single-object Avro by default);
+    // in avro, vectors are packed as output.vector.encoding says, in the serializer.
+    private <V extends SpecificRecord> Produced<String, V> produced(Class<V> type, String topicKey) {
+      String topic = config.topic(topicKey);
+      Serde<V> values = outputs.value(type, topic);
+      if (outputs.settings().format() == OutputFormat.AVRO) {
+        values = vectorEncoding.wrap(type, values);
+      }
+      return Produced.with(outputs.key(type, topic), values);
     }
 
     /** The records of one type from a processor that emits several. */

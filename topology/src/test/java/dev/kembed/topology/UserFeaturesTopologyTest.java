@@ -18,9 +18,10 @@ import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.content.Vectors;
 import dev.kembed.topology.errors.DlqHeaders;
-import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
+import dev.kembed.topology.metrics.KembedMeters;
 import dev.kembed.topology.testing.KeywordEmbedder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Weights are the defaults: CREATE 5, COMMENT 4, SHARE 3, CLICK 2, IMPRESSION 0.1.
  */
 class UserFeaturesTopologyTest {
+  // Events here run up to months ahead of the driver's wall clock, which starts at T0.
+  private static final String EVENTS_AHEAD_OF_WALL_CLOCK = Long.toString(365L * 86_400_000L);
   private static final Instant T0 = Instant.parse("2026-11-02T00:00:00Z");
   private static final double EPS = 1e-6;
 
@@ -60,18 +63,26 @@ class UserFeaturesTopologyTest {
   private TestOutputTopic<String, ContentEmbedding> embeddings;
   private TestOutputTopic<byte[], byte[]> dlq;
 
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  private double counted(String meter, DlqReason reason) {
+    var c = registry.find(meter).tag("reason", reason.name()).counter();
+    return c == null ? 0 : c.count();
+  }
+
   @AfterEach
   void close() {
     driver.close();
   }
 
   private void start(Map<String, Object> overrides) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "join.grace.ms", "3600000"));
+    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "join.grace.ms", "3600000", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK, "topics.partitions", "1", "watermark.idle.ms", "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-users");
+    p.put(KembedMeters.REGISTRY_CONFIG, registry);
     driver = new TopologyTestDriver(KembedTopology.build(config, model), p, T0);
     posts = driver.createInputTopic("posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer());
     interactions = driver.createInputTopic("interactions", new StringSerializer(), KembedSerdes.of(InteractionEvent.class).serializer());
@@ -80,6 +91,17 @@ class UserFeaturesTopologyTest {
     features = driver.createOutputTopic("similarity-features", new StringDeserializer(), KembedSerdes.of(SimilarityFeatures.class).deserializer());
     embeddings = driver.createOutputTopic("content-embeddings", new StringDeserializer(), KembedSerdes.of(ContentEmbedding.class).deserializer());
     dlq = driver.createOutputTopic("kembed-dlq", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+  }
+
+  /**
+   * Lets the watermarks catch up with what was piped: the driver processes every record at once,
+   * so a few wall-clock ticks let each task send its watermark and the user-vector task release.
+   */
+  private <T> T settled(T outputTopic) {
+    for (int i = 0; i < 100; i++) {
+      driver.advanceWallClockTime(Duration.ofMillis(100));
+    }
+    return outputTopic;
   }
 
   private static Instant at(double hours) {
@@ -100,7 +122,7 @@ class UserFeaturesTopologyTest {
 
   private Map<String, UserVector> latestVectors() {
     Map<String, UserVector> m = new HashMap<>();
-    userVectors.readRecordsToList().forEach(r -> m.put(r.key(), r.value()));
+    settled(userVectors).readRecordsToList().forEach(r -> m.put(r.key(), r.value()));
     return m;
   }
 
@@ -160,7 +182,7 @@ class UserFeaturesTopologyTest {
     interact("u", "pB", InteractionType.IMPRESSION, 2);
     interact("u", "pA", InteractionType.IMPRESSION, 3);
     interact("u", "pG", InteractionType.IMPRESSION, 4);
-    List<TestRecord<String, SimilarityFeatures>> rows = features.readRecordsToList();
+    List<TestRecord<String, SimilarityFeatures>> rows = settled(features).readRecordsToList();
     assertEquals(List.of("u|pB", "u|pA", "u|pG"), rows.stream().map(TestRecord::key).toList());
 
     // Row 1 sees u = 2·alpha only (its own impression of beta not yet applied).
@@ -191,7 +213,7 @@ class UserFeaturesTopologyTest {
     start(Map.of());
     post("pA", "alice", "alpha", 0);
     interact("newcomer", "pA", InteractionType.IMPRESSION, 1);
-    Map<String, Double> f = features.readRecordsToList().get(0).value().getFeatures();
+    Map<String, Double> f = settled(features).readRecordsToList().get(0).value().getFeatures();
     for (String w : List.of("p7d", "p30d", "p90d")) {
       for (String name : List.of("cos_viewer_post_", "dot_viewer_post_", "cos_intent_post_")) {
         assertTrue(f.containsKey(name + w), name + w);
@@ -209,17 +231,17 @@ class UserFeaturesTopologyTest {
     post("pLate", "alice", "delta", 1.5);
     assertVector(KeywordEmbedder.DELTA, latestVectors().get("u|ENGAGEMENT|P7D"));
 
-    long before = DlqMetrics.count(DlqReason.JOIN_TIMEOUT);
+    double before = counted("kembed.dlq.records", DlqReason.JOIN_TIMEOUT);
     interact("u", "pNever", InteractionType.CLICK, 2);
     post("pOther", "bob", "beta", 4); // stream time moves 2 hours past the waiting click
-    List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+    List<TestRecord<byte[], byte[]>> dead = settled(dlq).readRecordsToList();
     assertEquals(1, dead.size());
     assertEquals("JOIN_TIMEOUT", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.REASON));
     assertEquals("interactions", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.TOPIC));
     assertEquals("1", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.OFFSET), "the second record of the interactions topic");
     InteractionEvent original = KembedSerdes.of(InteractionEvent.class).deserializer().deserialize("interactions", dead.get(0).value());
     assertEquals("pNever", original.getTargetId());
-    assertEquals(before + 1, DlqMetrics.count(DlqReason.JOIN_TIMEOUT));
+    assertEquals(before + 1, counted("kembed.dlq.records", DlqReason.JOIN_TIMEOUT));
   }
 
   @Test
@@ -227,10 +249,10 @@ class UserFeaturesTopologyTest {
     start(Map.of());
     post("pA", "alice", "alpha", 0);
     posts.pipeInput("pA", (PostEvent) null, at(0.5));
-    long before = DlqMetrics.droppedCount(DlqReason.DELETED_TARGET);
+    double before = counted("kembed.dropped.records", DlqReason.DELETED_TARGET);
     interact("u", "pA", InteractionType.CLICK, 1);
     assertTrue(latestVectors().keySet().stream().noneMatch(k -> k.startsWith("u|")));
-    assertEquals(before + 1, DlqMetrics.droppedCount(DlqReason.DELETED_TARGET));
+    assertEquals(before + 1, counted("kembed.dropped.records", DlqReason.DELETED_TARGET));
   }
 
   @Test
@@ -241,7 +263,7 @@ class UserFeaturesTopologyTest {
     interact("u", "pA", InteractionType.CLICK, 9.5); // within an hour: applied
     interact("u", "pA", InteractionType.CLICK, 5); // five hours late
     assertEquals(4.0, latestVectors().get("u|ENGAGEMENT|P7D").getTotalWeight(), EPS);
-    List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+    List<TestRecord<byte[], byte[]>> dead = settled(dlq).readRecordsToList();
     assertEquals(1, dead.size());
     assertEquals("LATE_EVENT", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.REASON));
     assertEquals("2", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.OFFSET), "the third record of the interactions topic");
@@ -280,11 +302,11 @@ class UserFeaturesTopologyTest {
   void emitIntervalThrottlesUserVectorsButEmitsTheLastChange() {
     start(Map.of("user.vector.emit.interval.ms", "3600000"));
     post("pA", "alice", "alpha", 0);
-    userVectors.readRecordsToList();
+    settled(userVectors).readRecordsToList();
     interact("u", "pA", InteractionType.CLICK, 1); // emitted
     interact("u", "pA", InteractionType.CLICK, 1.1); // throttled
     interact("u", "pA", InteractionType.CLICK, 1.2); // throttled
-    List<TestRecord<String, UserVector>> first = userVectors.readRecordsToList();
+    List<TestRecord<String, UserVector>> first = settled(userVectors).readRecordsToList();
     assertEquals(3, first.size(), "one record per window for the first click only");
     assertEquals(2.0, first.get(0).value().getTotalWeight(), EPS);
     post("pB", "bob", "beta", 2.5); // stream time passes the interval

@@ -1,5 +1,6 @@
 package dev.kembed.schemas.serde;
 
+import dev.kembed.schemas.registry.SchemaRegistry;
 import java.util.Collection;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -7,9 +8,11 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Kafka deserializer for one generated record type that accepts the two input formats of the
- * wire contract: Avro single-object encoding (resolved by writer-schema fingerprint against the
- * current schema and every archived version), and natural JSON objects. A null value is a
+ * Kafka deserializer for one generated record type that accepts the three formats of the wire
+ * contract, told apart by their first bytes: Avro single-object encoding ({@code C3 01}, resolved
+ * by writer-schema fingerprint against the current schema and every archived version), Schema
+ * Registry Avro ({@code 00} + schema id, resolved through the registry when one is configured),
+ * and natural JSON objects (also inside Kafka Connect's {@code schema}/{@code payload} envelope). A null value is a
  * tombstone and yields null. Every failure, whatever its cause, is a {@link RecordDecodeException}
  * whose message names the topic, the record type and the reason, so the caller can dead-letter
  * the record without crashing. Thread-safe.
@@ -21,11 +24,13 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private final String typeName;
     private final SingleObjectReader<T> avro;
     private final JsonRecordReader<T> json;
+    private final RegistryRecordReader<T> registered;
 
-    AvroDeserializer(SpecificData model, Schema current, Collection<Schema> writerSchemas) {
+    AvroDeserializer(SpecificData model, Schema current, Collection<Schema> writerSchemas, SchemaRegistry registry) {
         this.typeName = current.getName();
         this.avro = new SingleObjectReader<>(model, current, writerSchemas);
         this.json = new JsonRecordReader<>(model, current);
+        this.registered = new RegistryRecordReader<>(model, current, registry);
     }
 
     @Override
@@ -40,6 +45,11 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         } catch (RuntimeException unexpected) {
             // Bad bytes must never escape as anything the DLQ handler does not recognise.
             throw new RecordDecodeException(topic, typeName, "unexpected " + unexpected, unexpected);
+        } catch (StackOverflowError | OutOfMemoryError error) {
+            // What hostile bytes can still cause (deep JSON nesting, a huge allocation): this one
+            // record fails, the stream thread lives. Declared Avro lengths are bounded before any
+            // allocation (SingleObjectReader), so the second should not happen at all.
+            throw new RecordDecodeException(topic, typeName, "decoding failed with " + error, error);
         }
     }
 
@@ -55,11 +65,14 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         if (SingleObjectReader.hasMagic(data)) {
             return avro.read(data);
         }
+        if (ConfluentWire.hasMagic(data)) {
+            return registered.read(data);
+        }
         int first = firstNonWhitespace(data);
         if (first >= 0 && data[first] == '{') {
             return json.read(data);
         }
-        throw new DecodeFailure("neither Avro single-object encoding (C3 01) nor JSON object; "
+        throw new DecodeFailure("neither Avro single-object encoding (C3 01) nor JSON object nor Schema Registry Avro (00 + 4-byte id); "
                 + data.length + " bytes starting with " + hexPrefix(data));
     }
 

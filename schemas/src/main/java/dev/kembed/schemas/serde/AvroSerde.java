@@ -1,5 +1,6 @@
 package dev.kembed.schemas.serde;
 
+import dev.kembed.schemas.registry.SchemaRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,7 +25,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     /** A serde for a generated record class, reading every archived version of its schema. */
     public AvroSerde(Class<T> type) {
-        this(type, List.of());
+        this(type, List.of(), null);
+    }
+
+    /**
+     * As {@link #AvroSerde(Class)}, also reading Schema Registry encoded records (byte 0 and a
+     * schema id) whose writer schema {@code registry} resolves; null reads without a registry.
+     */
+    public AvroSerde(Class<T> type, SchemaRegistry registry) {
+        this(type, List.of(), registry);
     }
 
     /**
@@ -32,6 +41,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
      * (e.g. a newer producer's schema in a test, before it is archived).
      */
     AvroSerde(Class<T> type, Collection<Schema> extraWriterSchemas) {
+        this(type, extraWriterSchemas, null);
+    }
+
+    private AvroSerde(Class<T> type, Collection<Schema> extraWriterSchemas, SchemaRegistry registry) {
         // The generated class's own model carries the logical-type conversions (timestamp-millis -> Instant).
         SpecificData model = SpecificData.getForClass(type);
         this.type = type;
@@ -39,7 +52,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         List<Schema> writers = new ArrayList<>(SchemaHistory.versions(schema.getName()));
         writers.addAll(extraWriterSchemas);
         this.serializer = new AvroSerializer<>(model, schema);
-        this.deserializer = new AvroDeserializer<>(model, schema, writers);
+        this.deserializer = new AvroDeserializer<>(model, schema, writers, registry);
     }
 
     /** The generated record class this serde handles. */

@@ -62,6 +62,9 @@ final class JsonRecordReader<T extends SpecificRecord> {
         } catch (IOException e) {
             throw new DecodeFailure("malformed JSON: " + e.getMessage(), e);
         }
+        if (root.isObject() && root.size() == 2 && root.has("schema") && root.has("payload")) {
+            root = root.get("payload"); // Kafka Connect's JsonConverter envelope (schemas.enable=true)
+        }
         return (T) readRecord(schema, root, "");
     }
 

@@ -10,6 +10,9 @@ import java.util.stream.Collectors;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
@@ -68,6 +71,7 @@ final class SingleObjectReader<T extends SpecificRecord> {
             throw new DecodeFailure("unknown schema fingerprint " + hex(fingerprint) + " (known: "
                     + known.keySet().stream().map(SingleObjectReader::hex).collect(Collectors.joining(", ")) + ")");
         }
+        checkDeclaredLengths(data, known.get(fingerprint), fingerprint);
         ByteArrayInputStream in = new ByteArrayInputStream(data);
         T record;
         try {
@@ -90,6 +94,25 @@ final class SingleObjectReader<T extends SpecificRecord> {
                     + " unexpected bytes after the record (writer schema " + hex(fingerprint) + ")");
         }
         return record;
+    }
+
+    /**
+     * Walks the payload with the writer schema, skipping instead of reading: every string and
+     * bytes length is checked against the bytes actually there, and nothing is allocated. Avro's
+     * reader allocates a value's declared length before reading it, so an 18-byte record that
+     * declares a 2 GB string would otherwise cost 2 GB of heap (or an OutOfMemoryError) before
+     * failing; after this pass every declared length is known to fit inside {@code data}.
+     */
+    private static void checkDeclaredLengths(byte[] data, Schema writer, long fingerprint) {
+        try {
+            BinaryDecoder skipper = DecoderFactory.get().binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, null);
+            GenericDatumReader.skip(writer, skipper);
+        } catch (EOFException e) {
+            throw new DecodeFailure("truncated Avro payload: " + data.length + " bytes end inside the record, or a length "
+                    + "declared in it exceeds the payload (writer schema " + hex(fingerprint) + ")", e);
+        } catch (IOException | RuntimeException e) {
+            throw new DecodeFailure("malformed Avro payload for writer schema " + hex(fingerprint) + ": " + rootMessage(e), e);
+        }
     }
 
     private static long fingerprintOf(byte[] data) {

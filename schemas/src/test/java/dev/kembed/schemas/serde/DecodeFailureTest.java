@@ -101,10 +101,13 @@ class DecodeFailureTest {
 
     @Test
     void garbageIsNeitherFormat() {
-        byte[] garbage = {0x00, 0x01, 0x02, (byte) 0xFF, 0x7F};
+        byte[] garbage = {0x01, 0x01, 0x02, (byte) 0xFF, 0x7F};
         RecordDecodeException e = failure(KembedSerdes.postEvent(), "posts", garbage);
         assertReason("neither Avro single-object encoding (C3 01) nor JSON object", e);
-        assertReason("00 01 02 FF 7F", e);
+        assertReason("01 01 02 FF 7F", e);
+        // A leading 0 with an id is the Schema Registry wire format: undecodable without a registry.
+        assertReason("Schema Registry Avro (schema id 33751167) but no schema.registry.url",
+                failure(KembedSerdes.postEvent(), "posts", new byte[] {0x00, 0x02, 0x03, 0x00, 0x7F, 0x01}));
         assertReason("neither Avro", failure(KembedSerdes.postEvent(), "posts",
                 "[1,2]".getBytes(StandardCharsets.UTF_8)));
         assertReason("neither Avro", failure(KembedSerdes.postEvent(), "posts", new byte[] {(byte) 0xC3}));

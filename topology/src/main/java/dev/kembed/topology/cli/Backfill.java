@@ -80,7 +80,7 @@ public final class Backfill {
     long t0 = System.nanoTime();
     Embedder model = embedders.apply(replay);
     CachedEmbedder embedder =
-        new CachedEmbedder(model, options.useCache() ? EmbeddingCacheLoader.load(AdminProps.consumer(live), live.topic(TOPIC_CONTENT_EMBEDDINGS), model.model().id()) : Map.of());
+        new CachedEmbedder(model, options.useCache() ? EmbeddingCacheLoader.load(AdminProps.consumer(live), live.topic(TOPIC_CONTENT_EMBEDDINGS), model.model().id(), live.schemaRegistry()) : Map.of());
     KembedApp app = new KembedApp(replay, embedder);
     try (Admin admin = Admin.create(AdminProps.of(replay))) {
       TopicCreator.ensure(admin, replay);
@@ -100,7 +100,7 @@ public final class Backfill {
       long tStart = System.nanoTime();
       try {
         app.start();
-        caughtUp = await(admin, progressOf, tStart, app);
+        caughtUp = await(admin, progressOf, tStart, app, replay);
       } finally {
         app.close(Duration.ofSeconds(60));
         embedder.close();
@@ -112,11 +112,14 @@ public final class Backfill {
     }
   }
 
-  private boolean await(Admin admin, BackfillProgress p, long tStart, KembedApp app) throws Exception {
+  private boolean await(Admin admin, BackfillProgress p, long tStart, KembedApp app, KembedConfig replay) throws Exception {
     long deadline = System.nanoTime() + options.timeout().toNanos();
     long lastLine = 0;
     Map<TopicPartition, Long> previous = Map.of();
     int stableChecks = 0;
+    // Outputs must stay still longer than an idle partition may hold the watermark back (twice
+    // watermark.idle.ms), so the last release after the inputs ran dry is inside the wait.
+    int needed = (int) Math.max(3, (2 * replay.getLong(KembedConfig.WATERMARK_IDLE_MS) + 2_000) / 500);
     while (System.nanoTime() < deadline) {
       if (!app.state().isRunningOrRebalancing() && app.state() != org.apache.kafka.streams.KafkaStreams.State.CREATED) {
         throw new IllegalStateException("backfill instance stopped: " + app.state());
@@ -127,26 +130,43 @@ public final class Backfill {
         lastLine = System.nanoTime();
         progress.println(p.line(committed, elapsed));
       }
-      if (p.caughtUp(committed) && internalDrained(admin, committed)) {
-        // Stable for a few checks: the embed buffer's timer flush has run and been committed.
-        stableChecks = committed.equals(previous) ? stableChecks + 1 : 0;
-        if (stableChecks >= 3) {
+      if (p.caughtUp(committed) && internalDrained(admin, committed) && nothingHeld(app)) {
+        // Watermark markers keep flowing through the repartition topics, so quiet is judged on the
+        // outputs: nothing new for a while, nothing waiting in a buffer.
+        Map<TopicPartition, Long> outputs = outputEnds(admin, replay);
+        stableChecks = outputs.equals(previous) ? stableChecks + 1 : 0;
+        previous = outputs;
+        if (stableChecks >= needed) {
           progress.println(p.line(committed, elapsed));
           return true;
         }
       } else {
         stableChecks = 0;
+        previous = Map.of();
       }
-      previous = committed;
       Thread.sleep(500);
     }
     log.warn("Backfill timed out after {} s", options.timeout().toSeconds());
     return false;
   }
 
+  // Texts waiting in an embedding buffer or signals waiting for the watermark, per the metrics.
+  private static boolean nothingHeld(KembedApp app) {
+    return app.streams().metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("held-items") || e.getKey().name().equals("embed-queue-depth"))
+        .allMatch(e -> e.getValue().metricValue() instanceof Number n && n.doubleValue() == 0);
+  }
+
+  private static Map<TopicPartition, Long> outputEnds(Admin admin, KembedConfig replay) throws Exception {
+    List<String> outputs = List.of(TOPIC_CONTENT_EMBEDDINGS, KembedConfig.TOPIC_USER_VECTORS, KembedConfig.TOPIC_SIMILARITY_FEATURES, KembedConfig.TOPIC_INDEX_UPDATES, KembedConfig.TOPIC_DLQ)
+        .stream().map(replay::topic).toList();
+    return offsets(admin, inputPartitions(admin, outputs), OffsetSpec.latest());
+  }
+
   // Every partition of this application's repartition topics must be read to its end, including
-  // partitions the group has not committed yet (a task that waits on max.task.idle.ms may not
-  // have). A committed offset one short of the end is a transaction marker with nothing after it.
+  // partitions the group has not committed yet. Besides data, a repartition partition receives a
+  // watermark marker and its transaction marker about once a second; a committed offset a few
+  // short of the end is those.
   private boolean internalDrained(Admin admin, Map<TopicPartition, Long> committed) throws Exception {
     String prefix = options.applicationId() + "-";
     List<String> repartition = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix) && t.endsWith("-repartition")).toList();
@@ -155,7 +175,7 @@ public final class Backfill {
     }
     Set<TopicPartition> internal = inputPartitions(admin, repartition);
     Map<TopicPartition, Long> end = offsets(admin, internal, OffsetSpec.latest());
-    return internal.stream().allMatch(tp -> end.get(tp) - committed.getOrDefault(tp, 0L) <= (committed.containsKey(tp) ? 1 : 0));
+    return internal.stream().allMatch(tp -> end.get(tp) - committed.getOrDefault(tp, 0L) <= (committed.containsKey(tp) ? 4 : 0));
   }
 
   private Map<TopicPartition, Long> committed(Admin admin) throws ExecutionException, InterruptedException {

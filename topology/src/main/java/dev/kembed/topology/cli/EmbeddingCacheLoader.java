@@ -1,7 +1,8 @@
 package dev.kembed.topology.cli;
 
 import dev.kembed.schemas.ContentEmbedding;
-import dev.kembed.schemas.serde.KembedSerdes;
+import dev.kembed.schemas.registry.SchemaRegistry;
+import dev.kembed.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,11 +30,16 @@ public final class EmbeddingCacheLoader {
   private EmbeddingCacheLoader() {}
 
   public static Map<String, float[]> load(Map<String, Object> consumerProps, String topic, String modelId) {
+    return load(consumerProps, topic, modelId, null);
+  }
+
+  /** As {@link #load(Map, String, String)}, also reading registry-encoded embeddings (output.format=confluent). */
+  public static Map<String, float[]> load(Map<String, Object> consumerProps, String topic, String modelId, SchemaRegistry registry) {
     Map<String, Object> props = new HashMap<>(consumerProps);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    Deserializer<ContentEmbedding> values = KembedSerdes.contentEmbedding().deserializer();
+    Deserializer<ContentEmbedding> values = new AvroSerde<>(ContentEmbedding.class, registry).deserializer();
     Map<String, float[]> byHash = new HashMap<>();
     long t0 = System.nanoTime();
     long read = 0, otherModel = 0;

@@ -8,13 +8,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Publishes JSON lines as records of one input type. Each line is either a record in natural JSON
@@ -29,8 +31,11 @@ public final class JsonLinesProducer {
   /** How a line goes on the wire. */
   public enum Format { AVRO, JSON, RAW }
 
-  /** Counts of one run. */
-  public record Result(long sent, long skipped, long lines) {}
+  /** Counts of one run; {@code skippedLines} are the numbers of the invalid lines left out. */
+  public record Result(long sent, long skipped, long lines, List<Long> skippedLines) {}
+
+  /** Most invalid lines named one by one in a report (the count is always exact). */
+  static final int MAX_LISTED = 20;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> ENVELOPE_FIELDS = Set.of("key", "value");
@@ -54,44 +59,68 @@ public final class JsonLinesProducer {
   }
 
   /**
-   * Sends every non-blank line of {@code in}; waits until all are acknowledged.
+   * Validates every non-blank line of {@code in} first; then, if all are valid (or invalid ones
+   * are to be skipped), sends them and waits until each is acknowledged. Nothing is sent when a
+   * line is invalid and skipping is off, so a file is published whole or not at all.
    *
-   * @throws IllegalArgumentException naming the line number, for a bad line when not skipping
+   * @throws IllegalArgumentException listing the invalid lines by number, when not skipping
+   * @throws IOException saying how many records were acknowledged before a send failed
    */
   public Result send(BufferedReader in, java.util.function.LongConsumer progress) throws IOException {
-    long lines = 0, sent = 0, skipped = 0;
-    Future<RecordMetadata> last = null;
+    long lines = 0;
+    List<ProducerRecord<String, byte[]>> valid = new ArrayList<>();
+    List<Long> badLines = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
     String line;
     while ((line = in.readLine()) != null) {
       lines++;
       if (line.isBlank()) {
         continue;
       }
-      ProducerRecord<String, byte[]> record;
       try {
-        record = toRecord(line);
+        valid.add(toRecord(line));
       } catch (RuntimeException e) {
-        if (!skipInvalid) {
-          throw new IllegalArgumentException("line " + lines + ": " + e.getMessage(), e);
+        badLines.add(lines);
+        if (problems.size() < MAX_LISTED) {
+          problems.add("line " + lines + ": " + e.getMessage());
         }
-        skipped++;
-        continue;
       }
-      last = producer.send(record);
+    }
+    if (!badLines.isEmpty() && !skipInvalid) {
+      throw new IllegalArgumentException("nothing sent: " + badLines.size() + " of " + (valid.size() + badLines.size()) + " records are invalid"
+          + (badLines.size() > MAX_LISTED ? " (first " + MAX_LISTED + " listed)" : "") + "\n  " + String.join("\n  ", problems)
+          + "\n(--skip-invalid sends the valid lines and lists the skipped ones)");
+    }
+    long acked = sendAll(valid, progress);
+    return new Result(acked, badLines.size(), lines, List.copyOf(badLines));
+  }
+
+  // Sends in order and counts acknowledgements, so a failure can say exactly how far it got.
+  private long sendAll(List<ProducerRecord<String, byte[]>> records, java.util.function.LongConsumer progress) throws IOException {
+    AtomicLong acked = new AtomicLong();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    long sent = 0;
+    for (ProducerRecord<String, byte[]> r : records) {
+      if (failure.get() != null) {
+        break;
+      }
+      producer.send(r, (meta, e) -> {
+        if (e == null) {
+          acked.incrementAndGet();
+        } else {
+          failure.compareAndSet(null, e);
+        }
+      });
       sent++;
       if (progress != null && sent % 1000 == 0) {
         progress.accept(sent);
       }
     }
     producer.flush();
-    if (last != null) {
-      try {
-        last.get(); // surfaces a send failure instead of reporting success
-      } catch (Exception e) {
-        throw new IOException("send to " + topic + " failed: " + e.getMessage(), e);
-      }
+    if (failure.get() != null) {
+      throw new IOException("send to " + topic + " failed after " + acked.get() + " of " + records.size() + " records were acknowledged: " + failure.get().getMessage(), failure.get());
     }
-    return new Result(sent, skipped, lines);
+    return acked.get();
   }
 
   /** The record a line becomes. */

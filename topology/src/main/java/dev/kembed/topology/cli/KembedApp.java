@@ -1,9 +1,13 @@
 package dev.kembed.topology.cli;
 
 import dev.kembed.inference.Embedder;
+import dev.kembed.topology.InputPartitions;
 import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.expansion.IndexService;
+import dev.kembed.topology.metrics.KembedMeters;
+import dev.kembed.topology.metrics.ServiceMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * app through this class so they behave the same. A stream thread that dies of an unexpected
  * exception shuts this client down (rather than being replaced and failing the same way in a
  * loop); the state becomes ERROR, which the health endpoint reports and {@link #awaitStop} returns.
+ * Each instance has its own metrics registry ({@link #meterRegistry}): JVM, process, Kafka
+ * Streams and kembed's meters, which processors and exception handlers reach through the Streams
+ * configuration ({@link KembedMeters}).
  */
 public final class KembedApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KembedApp.class);
@@ -30,6 +37,7 @@ public final class KembedApp implements AutoCloseable {
   private final KembedConfig config;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final java.util.Set<String> sourceTopics;
+  private final ServiceMetrics metrics = new ServiceMetrics();
 
   public KembedApp(KembedConfig config, Embedder embedder) {
     this(config, embedder, null);
@@ -38,12 +46,14 @@ public final class KembedApp implements AutoCloseable {
   /** An instance whose search queries are expanded from {@code indexes} (null: no expansions). */
   public KembedApp(KembedConfig config, Embedder embedder, IndexService indexes) {
     this.config = config;
-    Topology topology = KembedTopology.build(config, embedder, indexes);
+    Topology topology = KembedTopology.build(config, embedder, indexes, inputPartitions(config));
     log.debug("Topology:\n{}", topology.describe());
     this.sourceTopics = sourceTopics(topology);
     this.subtopologies = topology.describe().subtopologies().size();
     Properties props = config.streamsProperties();
+    props.put(KembedMeters.REGISTRY_CONFIG, metrics.registry());
     this.streams = new KafkaStreams(topology, props);
+    metrics.bind(streams);
     streams.setStateListener(
         (now, before) -> {
           log.info("kembed {} -> {}", before, now);
@@ -56,6 +66,32 @@ public final class KembedApp implements AutoCloseable {
           log.error("Stream thread failed; shutting this instance down", e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+  }
+
+  /**
+   * The partition counts of the input topics as the cluster has them (they decide how many
+   * upstream tasks send watermarks); {@code topics.partitions} for a topic that cannot be
+   * described, e.g. one that does not exist yet.
+   */
+  static InputPartitions inputPartitions(KembedConfig config) {
+    InputPartitions assumed = InputPartitions.of(config);
+    java.util.List<String> names = java.util.List.of(config.topic(KembedConfig.TOPIC_POSTS), config.topic(KembedConfig.TOPIC_COMMENTS), config.topic(KembedConfig.TOPIC_INTERACTIONS), config.topic(KembedConfig.TOPIC_SEARCH_QUERIES));
+    java.util.Map<String, Integer> found = new java.util.HashMap<>();
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(AdminProps.of(config))) {
+      admin.describeTopics(names).topicNameValues().forEach((name, f) -> {
+        try {
+          found.put(name, f.get(15, TimeUnit.SECONDS).partitions().size());
+        } catch (Exception e) {
+          log.info("input topic {} not described ({}); assuming topics.partitions", name, e.getClass().getSimpleName());
+        }
+      });
+    } catch (RuntimeException e) {
+      log.warn("could not describe the input topics; assuming topics.partitions for each", e);
+    }
+    int n = assumed.posts();
+    InputPartitions p = new InputPartitions(found.getOrDefault(names.get(0), n), found.getOrDefault(names.get(1), n), found.getOrDefault(names.get(2), n), found.getOrDefault(names.get(3), n));
+    log.info("input partitions: {}", p);
+    return p;
   }
 
   public void start() {
@@ -116,6 +152,11 @@ public final class KembedApp implements AutoCloseable {
     return streams;
   }
 
+  /** This instance's metrics; {@code GET /metrics} serves its scrape. */
+  public PrometheusMeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
   public KafkaStreams.State state() {
     return streams.state();
   }
@@ -124,6 +165,7 @@ public final class KembedApp implements AutoCloseable {
   public boolean close(Duration timeout) {
     log.info("Closing kembed (up to {} s)", timeout.toSeconds());
     boolean clean = streams.close(timeout);
+    metrics.close();
     log.info(clean ? "kembed closed cleanly" : "kembed did not close within {} s", timeout.toSeconds());
     return clean;
   }

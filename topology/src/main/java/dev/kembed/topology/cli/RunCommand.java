@@ -43,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
     IndexService indexes = IndexService.open(cfg, embedder.model());
     indexes.start();
     KembedApp app = new KembedApp(cfg, embedder, indexes);
-    ApiServer api = KembedApi.start(cfg, app.streams(), embedder, indexes);
+    ApiServer api = KembedApi.start(cfg, app.streams(), embedder, indexes, app.meterRegistry());
     log.info("HTTP API on port {} (/health, /metrics)", api.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutdown requested");

@@ -1,6 +1,13 @@
 package dev.kembed.topology.config;
 
 import dev.kembed.inference.EmbedderOptions;
+import dev.kembed.topology.rocksdb.BoundedRocksDbConfigSetter;
+import dev.kembed.topology.rocksdb.RocksDbBudget;
+import dev.kembed.schemas.registry.HttpSchemaRegistry;
+import dev.kembed.schemas.registry.RegistrySettings;
+import dev.kembed.schemas.registry.SchemaRegistry;
+import dev.kembed.schemas.serde.OutputFormat;
+import dev.kembed.schemas.serde.OutputSettings;
 import dev.kembed.topology.text.TextCleaner;
 import java.util.HashMap;
 import java.util.Locale;
@@ -30,6 +37,8 @@ public final class KembedConfig extends AbstractConfig {
   private static final String JOIN = "Joins";
   private static final String USERS = "User vectors and features";
   private static final String SERVING = "Serving";
+  private static final String STATE = "State stores";
+  private static final String OUTPUT = "Output format";
 
   public static final String TOPIC_POSTS = "topic.posts";
   public static final String TOPIC_COMMENTS = "topic.comments";
@@ -49,6 +58,8 @@ public final class KembedConfig extends AbstractConfig {
   public static final String EMBED_MAX_WAIT_MS = "embed.max.wait.ms";
   public static final String TEXT_URL_MODE = "text.url.mode";
   public static final String TEXT_MAX_CHARS = "text.max.chars";
+  public static final String INPUT_MAX_FUTURE_MS = "input.max.future.ms";
+  public static final String SEARCH_QUERY_MAX_CHARS = "search.query.max.chars";
   public static final String OUTPUT_VECTOR_ENCODING = "output.vector.encoding";
 
   public static final String INFERENCE_MODEL = "inference.model";
@@ -70,6 +81,9 @@ public final class KembedConfig extends AbstractConfig {
   public static final String USER_VECTOR_WEIGHTS = "user.vector.weights";
   public static final String USER_VECTOR_LATENESS_MS = "user.vector.allowed.lateness.ms";
   public static final String USER_VECTOR_EMIT_INTERVAL_MS = "user.vector.emit.interval.ms";
+  public static final String WATERMARK_INTERVAL_MS = "watermark.interval.ms";
+  public static final String WATERMARK_IDLE_MS = "watermark.idle.ms";
+  public static final String WATERMARK_OUT_OF_ORDERNESS_MS = "watermark.out.of.orderness.ms";
   public static final String SEARCH_QUERY_WEIGHT = "search.query.weight";
   public static final String SEARCH_QUERY_CACHE_TTL_MS = "search.query.cache.ttl.ms";
   public static final String FEATURES_EXPOSURE_TYPES = "features.exposure.types";
@@ -81,9 +95,20 @@ public final class KembedConfig extends AbstractConfig {
   public static final String INDEX_SNAPSHOT_INTERVAL_MS = "index.snapshot.interval.ms";
   public static final String INDEX_SNAPSHOT_RECORDS = "index.snapshot.records";
   public static final String INDEX_SNAPSHOT_MAX_AGE_MS = "index.snapshot.max.age.ms";
+  public static final String ROCKSDB_MEMORY_MB = RocksDbBudget.MEMORY_MB_CONFIG;
+  public static final String ROCKSDB_WRITE_BUFFER_RATIO = RocksDbBudget.WRITE_BUFFER_RATIO_CONFIG;
   public static final String HTTP_PORT = "http.port";
   public static final String HTTP_BIND_ADDRESS = "http.bind.address";
   public static final String HTTP_AUTH_TOKEN = "http.auth.token";
+
+  public static final String OUTPUT_FORMAT = "output.format";
+  public static final String OUTPUT_JSON_SCHEMAS_ENABLE = "output.json.schemas.enable";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO = "schema.registry.basic.auth.user.info";
+  public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+  public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+  public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+  public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
 
   /** Largest k that query expansion and the HTTP API accept. */
   public static final int MAX_NEIGHBOURS = 100;
@@ -110,7 +135,9 @@ public final class KembedConfig extends AbstractConfig {
           .define(EMBED_MAX_WAIT_MS, Type.LONG, 200L, Range.between(1, 60_000), Importance.HIGH, "Longest a buffered text waits (wall-clock) before its batch runs even if not full. Must stay well under transaction.timeout.ms.", EMBED, 2, ConfigDef.Width.SHORT, EMBED_MAX_WAIT_MS)
           .define(TEXT_URL_MODE, Type.STRING, "keep", ValidString.in("keep", "mask", "domain"), Importance.LOW, "URLs inside text: keep them, mask them as [link], or keep only the host name.", EMBED, 3, ConfigDef.Width.SHORT, TEXT_URL_MODE)
           .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
-          .define(OUTPUT_VECTOR_ENCODING, Type.STRING, "float32", ValidString.in("float32", "float16", "int8"), Importance.MEDIUM, "How content-embeddings, user-vectors and index-updates carry vectors. float32: the 'vector' float array (schema v1 layout, readable by every consumer). float16 (2 bytes a dimension, cosine to float32 >= 0.99999) or int8 (per-vector scale, 1 byte a dimension, cosine >= 0.999): packed into 'packed_vector' (schema v2); upgrade every consumer to v2 first. Internal topics and stores always use packed float32.", EMBED, 5, ConfigDef.Width.SHORT, OUTPUT_VECTOR_ENCODING)
+          .define(INPUT_MAX_FUTURE_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.MEDIUM, "An input whose event time is before 1970 or more than this far ahead of the wall clock is rejected to the DLQ (INVALID_TIMESTAMP). Keep it well under the broker's message.timestamp.after.max.ms (1 h by default), which would otherwise reject outputs stamped with that time.", EMBED, 5, ConfigDef.Width.SHORT, INPUT_MAX_FUTURE_MS)
+          .define(SEARCH_QUERY_MAX_CHARS, Type.INT, 1_000, Range.between(1, 100_000), Importance.LOW, "A search query longer than this (before normalisation) is rejected to the DLQ (TEXT_TOO_LONG): the normalised query becomes a record key and an index entry.", EMBED, 6, ConfigDef.Width.SHORT, SEARCH_QUERY_MAX_CHARS)
+          .define(OUTPUT_VECTOR_ENCODING, Type.STRING, "float32", ValidString.in("float32", "float16", "int8"), Importance.MEDIUM, "How content-embeddings, user-vectors and index-updates carry vectors. float32: the 'vector' float array (schema v1 layout, readable by every consumer). float16 (2 bytes a dimension, cosine to float32 >= 0.99999) or int8 (per-vector scale, 1 byte a dimension, cosine >= 0.999): packed into 'packed_vector' (schema v2); upgrade every consumer to v2 first. Internal topics and stores always use packed float32.", EMBED, 7, ConfigDef.Width.SHORT, OUTPUT_VECTOR_ENCODING)
           .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default on cpu), 'all-minilm-l6-v2' (fp32; the default when inference.device=cuda and this key is not set, run in batches), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
           .define(INFERENCE_DEVICE, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM, "Execution provider. 'cuda' needs the gpu Maven profile (onnxruntime_gpu) and a CUDA host.", INFERENCE, 2, ConfigDef.Width.SHORT, INFERENCE_DEVICE)
           .define(INFERENCE_DEVICE_ID, Type.INT, 0, Range.atLeast(0), Importance.LOW, "CUDA device ordinal used when inference.device=cuda (as numbered after CUDA_VISIBLE_DEVICES).", INFERENCE, 12, ConfigDef.Width.SHORT, INFERENCE_DEVICE_ID)
@@ -126,7 +153,10 @@ public final class KembedConfig extends AbstractConfig {
           .define(JOIN_GRACE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.MEDIUM, "How long (event time) a record waits for the embedding it needs, e.g. a comment for its post. After that it is counted and sent to the DLQ.", JOIN, 1, ConfigDef.Width.SHORT, JOIN_GRACE_MS)
           .define(USER_VECTOR_WINDOWS, Type.LIST, "P7D,P30D,P90D", Importance.HIGH, "Windows of every user vector, as ISO-8601 durations. Windows under 12 days are kept in hourly tiles, longer ones in daily tiles (the window's old edge is exact to one tile).", USERS, 1, ConfigDef.Width.MEDIUM, USER_VECTOR_WINDOWS)
           .define(USER_VECTOR_WEIGHTS, Type.STRING, dev.kembed.topology.features.InteractionWeights.DEFAULT, Importance.HIGH, "Weight of each interaction type in a user's ENGAGEMENT vector (TYPE:weight,...). Types not listed weigh 0.", USERS, 2, ConfigDef.Width.LONG, USER_VECTOR_WEIGHTS)
-          .define(USER_VECTOR_LATENESS_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM, "How far (event time) behind a user's latest event an event may arrive and still be applied; older events go to the DLQ as LATE_EVENT.", USERS, 3, ConfigDef.Width.SHORT, USER_VECTOR_LATENESS_MS)
+          .define(USER_VECTOR_LATENESS_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM, "How far (event time) behind the latest event time of its own input partition an event may arrive and still move user vectors; older interactions and searches go to the DLQ as LATE_EVENT (a late post or comment is still embedded but moves no vector). Judged once, where the record enters kembed.", USERS, 3, ConfigDef.Width.SHORT, USER_VECTOR_LATENESS_MS)
+          .define(WATERMARK_INTERVAL_MS, Type.LONG, 100L, Range.between(10, 10_000), Importance.LOW, "Wall-clock interval at which every task sends its event-time watermark through the repartition topics and the user-vector tasks release what it passed. Each hop adds up to this much latency.", USERS, 8, ConfigDef.Width.SHORT, WATERMARK_INTERVAL_MS)
+          .define(WATERMARK_IDLE_MS, Type.LONG, 2_000L, Range.atLeast(0), Importance.MEDIUM, "An input partition with no record for this long (wall clock) is idle and stops holding the watermark back, after holding it this long more (so a quiet partition about to receive a burst is not overtaken). The longest a feature row waits for a quiet partition is about twice this.", USERS, 9, ConfigDef.Width.SHORT, WATERMARK_IDLE_MS)
+          .define(WATERMARK_OUT_OF_ORDERNESS_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, "How far behind its latest event time an input partition may still deliver events that point-in-time features wait for. 0 assumes each partition is in event-time order; events further out of order still move user vectors but may miss features already released (metric behind-watermark-total).", USERS, 10, ConfigDef.Width.SHORT, WATERMARK_OUT_OF_ORDERNESS_MS)
           .define(USER_VECTOR_EMIT_INTERVAL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, "Minimum event-time interval between two user-vectors records of one user and kind; changes in between are emitted once the interval has passed (0 emits every change).", USERS, 4, ConfigDef.Width.SHORT, USER_VECTOR_EMIT_INTERVAL_MS)
           .define(SEARCH_QUERY_WEIGHT, Type.DOUBLE, 1.0, Range.atLeast(0), Importance.LOW, "Weight of one search query in the user's SEARCH_INTENT vector.", USERS, 5, ConfigDef.Width.SHORT, SEARCH_QUERY_WEIGHT)
           .define(SEARCH_QUERY_CACHE_TTL_MS, Type.LONG, 7_776_000_000L, Range.atLeast(0), Importance.LOW, "A cached query embedding unused for this long (event time) is evicted; 0 keeps every query forever. Default 90 days, the longest default window.", USERS, 7, ConfigDef.Width.SHORT, SEARCH_QUERY_CACHE_TTL_MS)
@@ -140,7 +170,17 @@ public final class KembedConfig extends AbstractConfig {
           .define(INDEX_SNAPSHOT_MAX_AGE_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.LOW, "An index snapshot older than this at start is discarded and the index rebuilt from the earliest offset. Keep it at or below the content-embeddings topic's delete.retention.ms (default one day): compaction may since have removed tombstones the snapshot has not seen. 0 disables the check.", SERVING, 7, ConfigDef.Width.SHORT, INDEX_SNAPSHOT_MAX_AGE_MS)
           .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM, "Port of the HTTP interactive-query API (0 picks a free port). Set application.server to host:port of this API so that instances can proxy user lookups to the owner of the key.", SERVING, 8, ConfigDef.Width.SHORT, HTTP_PORT)
           .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API binds to. Loopback by default: expose it (e.g. 0.0.0.0) only together with http.auth.token or behind a proxy that authenticates.", SERVING, 9, ConfigDef.Width.MEDIUM, HTTP_BIND_ADDRESS)
-          .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request but GET /health must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN);
+          .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "When set, every HTTP API request but GET /health, /health/live and /health/ready must carry 'Authorization: Bearer <token>' (401 otherwise), and instances send it to each other when proxying.", SERVING, 10, ConfigDef.Width.MEDIUM, HTTP_AUTH_TOKEN)
+          .define(ROCKSDB_MEMORY_MB, Type.INT, RocksDbBudget.DEFAULT_MEMORY_MB, Range.atLeast(8), Importance.MEDIUM, "Off-heap memory of all RocksDB state stores of this JVM, in MiB: one block cache shared by every store, holding data, index and filter blocks, with the memtables charged to it by a write buffer manager (kembed sets rocksdb.config.setter to BoundedRocksDbConfigSetter unless you set your own). Add it to the heap when sizing a container.", STATE, 1, ConfigDef.Width.SHORT, ROCKSDB_MEMORY_MB)
+          .define(ROCKSDB_WRITE_BUFFER_RATIO, Type.DOUBLE, RocksDbBudget.DEFAULT_WRITE_BUFFER_RATIO, Range.between(0.1, 0.9), Importance.LOW, "Share of rocksdb.memory.mb the memtables (write buffers) may take before RocksDB flushes them; the rest caches blocks.", STATE, 2, ConfigDef.Width.SHORT, ROCKSDB_WRITE_BUFFER_RATIO)
+          .define(OUTPUT_FORMAT, Type.STRING, "avro", ValidString.in("avro", "confluent", "json"), Importance.HIGH, "Encoding of output records. avro: Avro single-object encoding, string keys (unchanged). confluent: Schema Registry wire format (byte 0 + 4-byte schema id + Avro) under subjects <topic>-value / <topic>-key, with sink-shaped values (one nullable column per similarity feature) and struct keys. json: the same sink shapes as plain JSON. Inputs are read in all three formats whatever this says.", OUTPUT, 1, ConfigDef.Width.SHORT, OUTPUT_FORMAT)
+          .define(OUTPUT_JSON_SCHEMAS_ENABLE, Type.BOOLEAN, false, Importance.MEDIUM, "With output.format=json, wrap keys and values in Kafka Connect's {\"schema\":...,\"payload\":...} envelope (what JsonConverter with schemas.enable=true and JDBC sinks without a registry need).", OUTPUT, 2, ConfigDef.Width.SHORT, OUTPUT_JSON_SCHEMAS_ENABLE)
+          .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.HIGH, "Base URL of a Schema Registry REST API (Confluent, Karapace, Redpanda; Apicurio: http://host:8080/apis/ccompat/v7). Required for output.format=confluent; when set, registry-encoded input records are decoded too.", OUTPUT, 3, ConfigDef.Width.LONG, SCHEMA_REGISTRY_URL)
+          .define(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM, "user:password for HTTP basic authentication against the schema registry.", OUTPUT, 4, ConfigDef.Width.MEDIUM, SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO)
+          .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.LOW, "Trust store for an https schema registry URL signed by a private CA (empty: the JVM's default trust).", OUTPUT, 5, ConfigDef.Width.LONG, SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION)
+          .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Password of the schema registry trust store.", OUTPUT, 6, ConfigDef.Width.MEDIUM, SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD)
+          .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE, Type.STRING, "PKCS12", ValidString.in("PKCS12", "JKS"), Importance.LOW, "Type of the schema registry trust store.", OUTPUT, 7, ConfigDef.Width.SHORT, SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE)
+          .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, false, Importance.MEDIUM, "With output.format=confluent, register missing output schemas at start. Off by default: kembed then only looks up the ids of its schemas at start and refuses to start naming the subject that lacks one (register them before a deploy with 'kembed schemas register').", OUTPUT, 8, ConfigDef.Width.SHORT, AUTO_REGISTER_SCHEMAS);
 
   private final Map<String, Object> passThrough;
 
@@ -197,6 +237,32 @@ public final class KembedConfig extends AbstractConfig {
     return java.nio.file.Path.of(new StreamsConfig(streamsProperties()).getString(StreamsConfig.STATE_DIR_CONFIG));
   }
 
+  /** The schema registry these settings name, or null when schema.registry.url is empty. */
+  public SchemaRegistry schemaRegistry() {
+    String url = getString(SCHEMA_REGISTRY_URL);
+    if (url == null || url.isBlank()) {
+      return null;
+    }
+    return new HttpSchemaRegistry(new RegistrySettings(url, secret(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO),
+        getString(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION), secret(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD),
+        getString(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE), null));
+  }
+
+  /** The output-format settings; for confluent, schema ids are resolved when the serdes are made. */
+  public OutputSettings outputSettings() {
+    OutputFormat format = OutputFormat.parse(getString(OUTPUT_FORMAT));
+    SchemaRegistry registry = schemaRegistry();
+    if (format == OutputFormat.CONFLUENT && registry == null) {
+      throw new ConfigException(SCHEMA_REGISTRY_URL, "", "is required with output.format=confluent");
+    }
+    return new OutputSettings(format, getBoolean(OUTPUT_JSON_SCHEMAS_ENABLE), registry, getBoolean(AUTO_REGISTER_SCHEMAS), getList(USER_VECTOR_WINDOWS));
+  }
+
+  private String secret(String key) {
+    var p = getPassword(key);
+    return p == null ? null : p.value();
+  }
+
   /** True when the app runs exactly-once (the default). */
   public boolean exactlyOnce() {
     return StreamsConfig.EXACTLY_ONCE_V2.equals(streamsProperties().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
@@ -204,7 +270,9 @@ public final class KembedConfig extends AbstractConfig {
 
   /**
    * Properties for {@code KafkaStreams}: everything kembed does not own, over kembed's defaults
-   * (exactly-once v2, the DLQ topic, kembed's DLQ exception handlers, application id "kembed").
+   * (exactly-once v2, the DLQ topic, kembed's DLQ exception handlers for deserialization,
+   * processing and production, application id "kembed", the bounded RocksDB config setter with its
+   * budget).
    */
   public Properties streamsProperties() {
     Properties p = new Properties();
@@ -214,8 +282,22 @@ public final class KembedConfig extends AbstractConfig {
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, getString(TOPIC_DLQ));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqDeserializationHandler");
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqProcessingHandler");
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, "dev.kembed.topology.errors.DlqProductionHandler");
+    // RocksDB's memory is bounded by one budget for every store; the setter reads it from here.
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfigSetter.class.getName());
+    p.put(ROCKSDB_MEMORY_MB, getInt(ROCKSDB_MEMORY_MB));
+    p.put(ROCKSDB_WRITE_BUFFER_RATIO, getDouble(ROCKSDB_WRITE_BUFFER_RATIO));
     p.putAll(passThrough);
     return p;
+  }
+
+  /** The producer's max.request.size for this app (producer.-prefixed or plain; Kafka's 1 MiB default). */
+  public int maxRequestBytes() {
+    Object v = passThrough.get(StreamsConfig.producerPrefix("max.request.size"));
+    if (v == null) {
+      v = passThrough.get("max.request.size");
+    }
+    return v == null ? 1_048_576 : Integer.parseInt(v.toString().trim());
   }
 
   /** Transaction timeout that applies to this app (Streams sets 10 s under exactly-once). */

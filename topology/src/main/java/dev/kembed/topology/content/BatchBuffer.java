@@ -31,6 +31,8 @@ public final class BatchBuffer {
   private int size;
   private long nextSeq;
   private long oldestEnqueuedMs = Long.MAX_VALUE;
+  private long earliestEventTime = Long.MAX_VALUE;
+  private boolean earliestStale;
 
   /** Wraps the store and recounts what a restore left in it. */
   public BatchBuffer(KeyValueStore<String, EmbedRequest> store, int batchSize, long maxWaitMs) {
@@ -43,6 +45,7 @@ public final class BatchBuffer {
         size++;
         nextSeq = Math.max(nextSeq, r.getSeq() + 1);
         oldestEnqueuedMs = Math.min(oldestEnqueuedMs, r.getEnqueuedAtMs());
+        earliestEventTime = Math.min(earliestEventTime, r.getEventTime());
       }
     }
   }
@@ -61,7 +64,10 @@ public final class BatchBuffer {
     store.put(key, EmbedRequest.newBuilder(r).setSeq(nextSeq++).setEnqueuedAtMs(nowMs).build());
     if (!replaced) {
       size++;
+    } else {
+      earliestStale = true;
     }
+    earliestEventTime = Math.min(earliestEventTime, r.getEventTime());
     oldestEnqueuedMs = Math.min(oldestEnqueuedMs, nowMs);
     return size >= batchSize;
   }
@@ -70,6 +76,7 @@ public final class BatchBuffer {
   public boolean remove(String key) {
     if (store.delete(key) != null) {
       size--;
+      earliestStale = true;
       return true;
     }
     return false;
@@ -90,7 +97,30 @@ public final class BatchBuffer {
     batch.forEach(kv -> store.delete(kv.key));
     size = 0;
     oldestEnqueuedMs = Long.MAX_VALUE;
+    earliestEventTime = Long.MAX_VALUE;
+    earliestStale = false;
     return batch;
+  }
+
+  /**
+   * The earliest event time of a queued request ({@link Long#MAX_VALUE} when empty): the task's
+   * watermark must not pass it until the request's outputs have gone out.
+   */
+  public long earliestEventTime() {
+    if (size == 0) {
+      return Long.MAX_VALUE;
+    }
+    if (earliestStale) {
+      long min = Long.MAX_VALUE;
+      try (KeyValueIterator<String, EmbedRequest> it = store.all()) {
+        while (it.hasNext()) {
+          min = Math.min(min, it.next().value.getEventTime());
+        }
+      }
+      earliestEventTime = min;
+      earliestStale = false;
+    }
+    return earliestEventTime;
   }
 
   /**

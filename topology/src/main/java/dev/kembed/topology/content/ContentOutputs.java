@@ -37,7 +37,7 @@ public final class ContentOutputs {
 
   /** Name of the ANN index an entity type belongs to. */
   public static String indexName(String entityType) {
-    return entityType.toLowerCase(Locale.ROOT) + "s";
+    return "QUERY".equals(entityType) ? "queries" : entityType.toLowerCase(Locale.ROOT) + "s";
   }
 
   /** The index-updates key: {@code index|entityId}. */

@@ -77,7 +77,7 @@ public final class ContentRequests {
   private static String entityId(String key, String valueId, String field) {
     String id = required(valueId, field);
     if (key != null && !key.equals(id)) {
-      throw new BadInputException(DlqReason.KEY_MISMATCH, "record key '" + key + "' differs from " + field + " '" + id + "'");
+      throw new BadInputException(DlqReason.KEY_MISMATCH, "record key " + dev.kembed.topology.guard.InputGuard.shown(key) + " differs from " + field + " " + dev.kembed.topology.guard.InputGuard.shown(id));
     }
     return id;
   }

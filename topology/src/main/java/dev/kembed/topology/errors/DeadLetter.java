@@ -11,9 +11,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public record DeadLetter(byte[] key, byte[] value) {
 
-  /** Counts one dead letter for {@code reason} and returns its DLQ headers. */
-  public static Headers headers(DlqReason reason, String exceptionClass, String message, String topic, int partition, long offset) {
-    DlqMetrics.record(reason);
+  /** Counts one dead letter for {@code reason} in {@code metrics} and returns its DLQ headers. */
+  public static Headers headers(DlqMetrics metrics, DlqReason reason, String exceptionClass, String message, String topic, int partition, long offset) {
+    metrics.record(reason);
     return DlqHeaders.write(new RecordHeaders(), reason, exceptionClass, message, topic, partition, offset);
   }
 }

@@ -15,8 +15,18 @@ public final class SourceHeaders {
   public static final String TOPIC = "kembed.source.topic";
   public static final String PARTITION = "kembed.source.partition";
   public static final String OFFSET = "kembed.source.offset";
+  /** The input record's key (absent for a null key), so a later hop can dead-letter it as received. */
+  public static final String KEY = "kembed.source.key";
 
   private SourceHeaders() {}
+
+  /** Stamps the current record's coordinates and key, unless an earlier hop already did. */
+  public static void stamp(Headers headers, Optional<RecordMetadata> metadata, String key) {
+    if (headers.lastHeader(TOPIC) == null && metadata.isPresent() && key != null) {
+      headers.add(KEY, key.getBytes(StandardCharsets.UTF_8));
+    }
+    stamp(headers, metadata);
+  }
 
   /** Stamps the current record's coordinates, unless an earlier hop already did. */
   public static void stamp(Headers headers, Optional<RecordMetadata> metadata) {
@@ -31,6 +41,11 @@ public final class SourceHeaders {
 
   public static String topic(Headers h) {
     return DlqHeaders.read(h, TOPIC);
+  }
+
+  /** The input record's key, or null. */
+  public static String key(Headers h) {
+    return DlqHeaders.read(h, KEY);
   }
 
   public static int partition(Headers h) {

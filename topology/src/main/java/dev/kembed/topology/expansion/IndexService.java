@@ -64,7 +64,7 @@ public final class IndexService implements Indexes, AutoCloseable {
     var streams = config.streamsProperties();
     String stateDir = new StreamsConfig(streams).getString(StreamsConfig.STATE_DIR_CONFIG);
     String appId = streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-    EmbeddingSource source = new KafkaEmbeddingSource(streams, config.topic(TOPIC_CONTENT_EMBEDDINGS), appId);
+    EmbeddingSource source = new KafkaEmbeddingSource(streams, config.topic(TOPIC_CONTENT_EMBEDDINGS), appId, config.schemaRegistry());
     try {
       return open(config, model, Path.of(stateDir).resolve(DIRECTORY), source, System::currentTimeMillis);
     } catch (RuntimeException e) {

@@ -1,7 +1,11 @@
 package dev.kembed.topology.expansion;
 
 import dev.kembed.schemas.ContentEmbedding;
-import dev.kembed.schemas.serde.KembedSerdes;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kembed.schemas.registry.SchemaRegistry;
+import dev.kembed.schemas.serde.AnyFormatJson;
+import dev.kembed.schemas.serde.AvroSerde;
+import dev.kembed.schemas.serde.ConfluentWire;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,10 +40,19 @@ public final class KafkaEmbeddingSource implements EmbeddingSource {
 
   private final String topic;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Deserializer<ContentEmbedding> values = KembedSerdes.of(ContentEmbedding.class).deserializer();
+  private final Deserializer<ContentEmbedding> values;
+  // Keys are strings in the avro format, {entity_id} records in confluent/json; both decode here.
+  private final AnyFormatJson keys;
 
   public KafkaEmbeddingSource(Properties streamsProperties, String topic, String clientIdPrefix) {
+    this(streamsProperties, topic, clientIdPrefix, null);
+  }
+
+  /** A source that also reads registry-encoded records, their schemas resolved by {@code registry} (may be null). */
+  public KafkaEmbeddingSource(Properties streamsProperties, String topic, String clientIdPrefix, SchemaRegistry registry) {
     this.topic = topic;
+    this.values = new AvroSerde<>(ContentEmbedding.class, registry).deserializer();
+    this.keys = new AnyFormatJson(registry);
     Map<String, Object> props = new HashMap<>(new StreamsConfig(streamsProperties).getGlobalConsumerConfigs(clientIdPrefix + "-index"));
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-index-feeder");
@@ -80,7 +93,7 @@ public final class KafkaEmbeddingSource implements EmbeddingSource {
     List<EmbeddingRecord> out = new ArrayList<>();
     try {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-        String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+        String key = keyOf(r.key());
         if (key == null) {
           log.warn("skipping {}-{}@{}: no key", topic, r.partition(), r.offset());
           continue;
@@ -98,6 +111,17 @@ public final class KafkaEmbeddingSource implements EmbeddingSource {
       // close() asked us to stop; the caller checks its own flag.
     }
     return out;
+  }
+
+  private String keyOf(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    if (!ConfluentWire.hasMagic(bytes) && (bytes.length == 0 || bytes[0] != '{')) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    JsonNode node = keys.decode(bytes);
+    return node.isTextual() ? node.textValue() : node.path("entity_id").asText(null);
   }
 
   @Override

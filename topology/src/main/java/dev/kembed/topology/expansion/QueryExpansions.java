@@ -3,12 +3,11 @@ package dev.kembed.topology.expansion;
 import static dev.kembed.topology.config.KembedConfig.*;
 
 import dev.kembed.schemas.QueryExpansion;
-import dev.kembed.schemas.serde.KembedSerdes;
+import dev.kembed.schemas.serde.OutputSerdes;
 import dev.kembed.state.index.VectorIndex;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.internal.UserSignal;
 import java.util.function.Supplier;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -29,9 +28,11 @@ public final class QueryExpansions {
     if (!config.getBoolean(EXPANSION_ENABLED)) {
       return;
     }
+    OutputSerdes outputs = new OutputSerdes(config.outputSettings());
+    String topic = config.topic(TOPIC_QUERY_EXPANSIONS);
     QueryExpander expander = new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE));
     searchSignals
         .process(() -> new QueryExpansionProcessor(queriesIndex, expander), Named.as(PROCESSOR))
-        .to(config.topic(TOPIC_QUERY_EXPANSIONS), Produced.with(Serdes.String(), KembedSerdes.of(QueryExpansion.class)).withName("query-expansions-sink"));
+        .to(config.topic(TOPIC_QUERY_EXPANSIONS), Produced.with(outputs.key(QueryExpansion.class, topic), outputs.value(QueryExpansion.class, topic)).withName("query-expansions-sink"));
   }
 }

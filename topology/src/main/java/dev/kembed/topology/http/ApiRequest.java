@@ -38,12 +38,20 @@ public record ApiRequest(String path, Map<String, String> params, Map<String, St
   }
 
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "malformed %-escape in the query string");
+    }
   }
 
   /** Decodes one raw path segment: %XX escapes only ('+' is a plus sign in a path, not a space). */
   static String decodeSegment(String raw) {
-    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "malformed %-escape in the path");
+    }
   }
 
   /** The header's value, or null; {@code name} is case-insensitive. */
@@ -70,7 +78,7 @@ public record ApiRequest(String path, Map<String, String> params, Map<String, St
     try {
       n = Integer.parseInt(v.strip());
     } catch (NumberFormatException e) {
-      throw new ApiException(400, "query parameter '" + name + "' must be an integer, was '" + v + "'");
+      throw new ApiException(400, "query parameter '" + name + "' must be an integer, was '" + ApiResponse.bounded(v) + "'");
     }
     if (n < min || n > max) {
       throw new ApiException(400, "query parameter '" + name + "' must be in [" + min + ", " + max + "], was " + n);

@@ -20,8 +20,16 @@ public record ApiResponse(int status, String contentType, byte[] body, Map<Strin
     }
   }
 
+  /** Longest error message sent: requests can carry ids of any length, and none is echoed whole. */
+  static final int MAX_ERROR_CHARS = 300;
+
   public static ApiResponse error(int status, String message) {
-    return json(status, Map.of("error", message));
+    return json(status, Map.of("error", bounded(message)));
+  }
+
+  /** {@code s} cut to {@link #MAX_ERROR_CHARS}, saying how long it was. */
+  static String bounded(String s) {
+    return s == null || s.length() <= MAX_ERROR_CHARS ? s : s.substring(0, MAX_ERROR_CHARS) + "… (" + s.length() + " chars)";
   }
 
   public static ApiResponse text(int status, String contentType, String body) {

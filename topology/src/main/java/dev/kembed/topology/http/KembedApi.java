@@ -6,27 +6,26 @@ import dev.kembed.inference.Embedder;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.expansion.Indexes;
 import dev.kembed.topology.expansion.QueryExpander;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * kembed's HTTP interactive-query API, assembled: {@code /users/{id}/vectors}, {@code /similar},
- * {@code /expand}, {@code /health} and {@code /metrics} over a running {@link KafkaStreams}, the
+ * {@code /expand}, {@code /health/live}, {@code /health/ready} (and {@code /health}, its alias) and {@code /metrics} over a running {@link KafkaStreams}, the
  * instance's {@link Indexes} and its {@link Embedder}. {@link #start(KembedConfig, KafkaStreams,
- * Embedder, Indexes)} is what {@code kembed run} calls; {@link #start(HttpSettings, Backends)}
+ * Embedder, Indexes, PrometheusMeterRegistry)} is what {@code kembed run} calls; {@link #start(HttpSettings, Backends)}
  * takes each backend separately, for tests and other hosts.
  */
 public final class KembedApi {
@@ -39,13 +38,20 @@ public final class KembedApi {
       Embedder embedder,
       QueryExpander expander,
       Supplier<KafkaStreams.State> streamsState,
-      Supplier<Map<MetricName, ? extends Metric>> streamsMetrics,
-      Supplier<Map<MetricName, ? extends Metric>> kembedMetrics) {}
+      PrometheusMeterRegistry metrics,
+      BooleanSupplier brokerReachable) {
+
+    /** Backends with a broker that always counts as reachable (tests, hosts without a probe). */
+    public Backends(UserVectorSource users, Indexes indexes, Embedder embedder, QueryExpander expander, Supplier<KafkaStreams.State> streamsState, PrometheusMeterRegistry metrics) {
+      this(users, indexes, embedder, expander, streamsState, metrics, () -> true);
+    }
+  }
 
   /** Starts the API for a running app; the caller closes the returned server before the streams. */
-  public static ApiServer start(KembedConfig config, KafkaStreams streams, Embedder embedder, Indexes indexes) throws IOException {
+  public static ApiServer start(KembedConfig config, KafkaStreams streams, Embedder embedder, Indexes indexes, PrometheusMeterRegistry metrics) throws IOException {
     String server = config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
     HostInfo self = server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
+    BrokerProbe broker = new BrokerProbe(dev.kembed.topology.cli.AdminProps.of(config));
     WindowConfig windows = WindowConfig.of(config.getList(USER_VECTOR_WINDOWS), Resolution.defaults(), Duration.ofMillis(config.getLong(USER_VECTOR_LATENESS_MS)));
     Backends backends = new Backends(
         new StreamsUserVectorSource(streams, self, windows, embedder.model().id()),
@@ -53,9 +59,17 @@ public final class KembedApi {
         embedder,
         new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE)),
         streams::state,
-        streams::metrics,
-        () -> DlqMetrics.registry().metrics());
-    return start(HttpSettings.from(config), backends);
+        metrics,
+        broker);
+    ApiServer api;
+    try {
+      api = start(HttpSettings.from(config), backends);
+    } catch (IOException | RuntimeException e) {
+      broker.close();
+      throw e;
+    }
+    api.closeWith(broker);
+    return api;
   }
 
   public static ApiServer start(HttpSettings settings, Backends b) throws IOException {
@@ -64,8 +78,10 @@ public final class KembedApi {
     routes.put(UserVectorsEndpoint.PATH, new UserVectorsEndpoint(b.users(), client));
     routes.put(Pattern.compile("/similar"), new SimilarEndpoint(b.indexes()));
     routes.put(Pattern.compile("/expand"), new ExpandEndpoint(b.indexes(), b.embedder(), b.expander()));
-    routes.put(Pattern.compile("/health"), new HealthEndpoint(b.streamsState(), b.indexes()));
-    routes.put(Pattern.compile("/metrics"), new MetricsEndpoint(b.streamsMetrics(), b.kembedMetrics(), b.indexes()));
+    // /health is the readiness answer, as it always was (UP only when RUNNING and indexes ready).
+    routes.put(Pattern.compile("/health|/health/ready"), new HealthEndpoint(b.streamsState(), b.indexes(), b.brokerReachable(), false));
+    routes.put(Pattern.compile("/health/live"), new HealthEndpoint(b.streamsState(), b.indexes(), b.brokerReachable(), true));
+    routes.put(Pattern.compile("/metrics"), new MetricsEndpoint(b.metrics(), b.indexes()));
     return ApiServer.start(settings, routes);
   }
 }

@@ -1,37 +1,42 @@
 package dev.kembed.topology.http;
 
 import dev.kembed.topology.expansion.Indexes;
-import java.util.Map;
-import java.util.function.Supplier;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 
 /**
- * {@code GET /metrics}: Kafka Streams' metrics (prefixed {@code kafka_}), kembed's own registry
- * (dead-letter and drop counts, prefixed by their group, e.g. {@code kembed_dlq_}) and the size
- * and readiness of each in-memory index, in Prometheus text format.
+ * {@code GET /metrics}: the instance's Micrometer registry in Prometheus text format: JVM and
+ * process metrics, Kafka Streams' and its clients' ({@code kafka_stream_*}, {@code
+ * kafka_consumer_*}, {@code kafka_producer_*}, …), kembed's own ({@code kembed_*}), and the size and
+ * readiness of each in-memory index, refreshed at each scrape because indexes come and go.
  */
 final class MetricsEndpoint implements Endpoint {
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final Supplier<Map<MetricName, ? extends Metric>> streamsMetrics;
-  private final Supplier<Map<MetricName, ? extends Metric>> kembedMetrics;
+  private final PrometheusMeterRegistry registry;
   private final Indexes indexes;
+  private final MultiGauge items;
+  private final MultiGauge ready;
 
-  MetricsEndpoint(Supplier<Map<MetricName, ? extends Metric>> streamsMetrics, Supplier<Map<MetricName, ? extends Metric>> kembedMetrics, Indexes indexes) {
-    this.streamsMetrics = streamsMetrics;
-    this.kembedMetrics = kembedMetrics;
+  MetricsEndpoint(PrometheusMeterRegistry registry, Indexes indexes) {
+    this.registry = registry;
     this.indexes = indexes;
+    this.items = MultiGauge.builder("kembed.index.items").description("Live items in the in-memory nearest-neighbour index").register(registry);
+    this.ready = MultiGauge.builder("kembed.index.ready")
+        .description("1 once the index has caught up with the topic's end offsets seen at start").register(registry);
   }
 
   @Override
   public ApiResponse handle(ApiRequest request) {
-    PrometheusText text = new PrometheusText().add("kafka_", streamsMetrics.get()).add("", kembedMetrics.get());
-    for (Indexes.IndexStatus s : indexes.status()) {
-      Map<String, String> tags = Map.of("index", s.name(), "model_id", s.modelId());
-      text.gauge("kembed_index_items", "Live items in the in-memory nearest-neighbour index", tags, s.size());
-      text.gauge("kembed_index_ready", "1 once the index has caught up with the topic's end offsets seen at start", tags, s.ready() ? 1 : 0);
-    }
-    return ApiResponse.text(200, CONTENT_TYPE, text.render());
+    List<Indexes.IndexStatus> status = indexes.status();
+    items.register(status.stream().map(s -> MultiGauge.Row.of(tags(s), s.size())).toList(), true);
+    ready.register(status.stream().map(s -> MultiGauge.Row.of(tags(s), s.ready() ? 1 : 0)).toList(), true);
+    return ApiResponse.text(200, CONTENT_TYPE, registry.scrape());
+  }
+
+  private static Tags tags(Indexes.IndexStatus s) {
+    return Tags.of("index", s.name(), "model_id", s.modelId());
   }
 }

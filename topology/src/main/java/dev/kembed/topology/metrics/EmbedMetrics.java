@@ -1,70 +1,63 @@
 package dev.kembed.topology.metrics;
 
-import java.util.Map;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.common.metrics.stats.Avg;
-import org.apache.kafka.common.metrics.stats.CumulativeSum;
-import org.apache.kafka.common.metrics.stats.Max;
-import org.apache.kafka.common.metrics.stats.Rate;
-import org.apache.kafka.common.metrics.stats.Value;
-import org.apache.kafka.streams.StreamsMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.processor.TaskId;
 
 /**
- * The embedding stage's metrics, registered in Kafka Streams' own registry (so they appear in
- * {@code KafkaStreams#metrics()} and over JMX beside Streams' metrics) under group {@code
- * kembed-embed} with the thread and task as tags: embeddings per second and in total, texts skipped
- * because they were already embedded, batch size (avg, max), embed latency (avg, max, ms), and the
- * buffer's current depth.
+ * The embedding stage's meters: texts embedded ({@code kembed_embeddings_total}), texts skipped
+ * because the same text was already embedded by the same model ({@code
+ * kembed_embed_skipped_unchanged_total}), inference time per batch as a Prometheus histogram
+ * ({@code kembed_embed_batch_duration_seconds_bucket}: p50/p99 with {@code histogram_quantile},
+ * aggregatable over instances, unlike client-side quantiles), texts per batch ({@code
+ * kembed_embed_batch_size}, a summary with p50/p99) and, per task, the texts waiting in the
+ * buffer ({@code kembed_embed_queue_depth{task}}). Counters and distributions are shared by all tasks of
+ * an instance (Micrometer returns the same meter for the same name and tags).
  */
-public final class EmbedMetrics {
-  public static final String GROUP = "kembed-embed";
+public final class EmbedMetrics implements AutoCloseable {
+  private final MeterRegistry registry;
+  private final Counter embedded;
+  private final Counter skipped;
+  private final DistributionSummary batchSize;
+  private final Timer latency;
+  private final AtomicInteger depth = new AtomicInteger();
+  private final Gauge queueDepth;
 
-  private final Sensor embedded;
-  private final Sensor skipped;
-  private final Sensor batchSize;
-  private final Sensor latency;
-  private final Sensor queueDepth;
-
-  public EmbedMetrics(StreamsMetrics metrics, String threadId, TaskId task) {
-    Map<String, String> tags = Map.of("thread-id", threadId, "task-id", task.toString());
-    String prefix = threadId + "." + task + ".";
-    embedded = sensor(metrics, prefix + "embedded");
-    embedded.add(name("embeddings-rate", "Texts embedded per second", tags), new Rate());
-    embedded.add(name("embeddings-total", "Texts embedded", tags), new CumulativeSum());
-    skipped = sensor(metrics, prefix + "skipped");
-    skipped.add(name("embed-skipped-unchanged-total", "Texts not embedded because the same text was already embedded with the same model", tags), new CumulativeSum());
-    batchSize = sensor(metrics, prefix + "batch-size");
-    batchSize.add(name("embed-batch-size-avg", "Texts per inference batch", tags), new Avg());
-    batchSize.add(name("embed-batch-size-max", "Largest inference batch", tags), new Max());
-    batchSize.add(name("embed-batches-total", "Inference batches run", tags), new org.apache.kafka.common.metrics.stats.CumulativeCount());
-    latency = sensor(metrics, prefix + "latency");
-    latency.add(name("embed-latency-avg-ms", "Milliseconds per inference batch", tags), new Avg());
-    latency.add(name("embed-latency-max-ms", "Slowest inference batch, milliseconds", tags), new Max());
-    queueDepth = sensor(metrics, prefix + "queue-depth");
-    queueDepth.add(name("embed-queue-depth", "Texts buffered, waiting for their batch", tags), new Value());
-  }
-
-  private static Sensor sensor(StreamsMetrics metrics, String name) {
-    return metrics.addSensor(name, Sensor.RecordingLevel.INFO);
-  }
-
-  private static MetricName name(String name, String doc, Map<String, String> tags) {
-    return new MetricName(name, GROUP, doc, tags);
+  public EmbedMetrics(MeterRegistry registry, TaskId task) {
+    this.registry = registry;
+    embedded = Counter.builder("kembed.embeddings").description("Texts embedded").register(registry);
+    skipped = Counter.builder("kembed.embed.skipped.unchanged")
+        .description("Texts not embedded because the same text was already embedded with the same model").register(registry);
+    batchSize = DistributionSummary.builder("kembed.embed.batch.size").description("Texts per inference batch")
+        .publishPercentiles(0.5, 0.99).percentilePrecision(2).register(registry);
+    latency = Timer.builder("kembed.embed.batch.duration").description("Inference time of one batch")
+        .publishPercentileHistogram().register(registry);
+    queueDepth = Gauge.builder("kembed.embed.queue.depth", depth, AtomicInteger::get)
+        .description("Texts buffered, waiting for their batch").tag("task", task.toString()).register(registry);
   }
 
   public void batch(int size, double millis) {
     batchSize.record(size);
-    latency.record(millis);
-    embedded.record(size);
+    latency.record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+    embedded.increment(size);
   }
 
   public void skippedUnchanged() {
-    skipped.record();
+    skipped.increment();
   }
 
   public void queueDepth(int depth) {
-    queueDepth.record(depth);
+    this.depth.set(depth);
+  }
+
+  /** Removes the task's gauge (the task moved away or closed). */
+  @Override
+  public void close() {
+    registry.remove(queueDepth);
   }
 }

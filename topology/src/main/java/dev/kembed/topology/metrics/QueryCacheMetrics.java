@@ -1,34 +1,37 @@
 package dev.kembed.topology.metrics;
 
-import java.util.Map;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.common.metrics.stats.CumulativeSum;
-import org.apache.kafka.streams.StreamsMetrics;
-import org.apache.kafka.streams.processor.TaskId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Hits and misses of the query-embedding cache (group {@code kembed-query}, tagged with thread and
- * task), in Kafka Streams' metrics registry: hit rate = hits / (hits + misses).
+ * Lookups in the query-embedding cache, {@code kembed_query_cache_lookups_total{result="hit"|"miss"}}:
+ * hit rate = hit / (hit + miss); and {@code kembed_query_cache_evictions_total}.
  */
 public final class QueryCacheMetrics {
-  public static final String GROUP = "kembed-query";
-  private final Sensor hits;
-  private final Sensor misses;
+  private final Counter hits;
+  private final Counter misses;
+  private final Counter evictions;
 
-  public QueryCacheMetrics(StreamsMetrics metrics, String threadId, TaskId task) {
-    Map<String, String> tags = Map.of("thread-id", threadId, "task-id", task.toString());
-    hits = metrics.addSensor(threadId + "." + task + ".query-cache-hits", Sensor.RecordingLevel.INFO);
-    hits.add(new MetricName("query-cache-hits-total", GROUP, "Searches whose normalised query was already embedded", tags), new CumulativeSum());
-    misses = metrics.addSensor(threadId + "." + task + ".query-cache-misses", Sensor.RecordingLevel.INFO);
-    misses.add(new MetricName("query-cache-misses-total", GROUP, "Searches whose normalised query had to be embedded", tags), new CumulativeSum());
+  public QueryCacheMetrics(MeterRegistry registry) {
+    hits = Counter.builder("kembed.query.cache.lookups").tag("result", "hit")
+        .description("Searches whose normalised query was, or was not, already embedded").register(registry);
+    misses = Counter.builder("kembed.query.cache.lookups").tag("result", "miss")
+        .description("Searches whose normalised query was, or was not, already embedded").register(registry);
+    evictions = Counter.builder("kembed.query.cache.evictions")
+        .description("Cached queries evicted after search.query.cache.ttl.ms unused (and tombstoned in the outputs)").register(registry);
+  }
+
+  public void evicted(int n) {
+    if (n > 0) {
+      evictions.increment(n);
+    }
   }
 
   public void hit() {
-    hits.record();
+    hits.increment();
   }
 
   public void miss() {
-    misses.record();
+    misses.increment();
   }
 }

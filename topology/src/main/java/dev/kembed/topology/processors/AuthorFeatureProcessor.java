@@ -6,37 +6,49 @@ import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
 import dev.kembed.state.window.WindowedVectorAggregator;
+import dev.kembed.topology.InternalSerdes;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.features.ExposureFeatures;
+import dev.kembed.topology.features.PointInTime;
 import dev.kembed.topology.internal.PartialFeatureRow;
+import dev.kembed.topology.metrics.EventTimeMetrics;
+import dev.kembed.topology.time.TaskClock;
+import dev.kembed.topology.time.TaskClockStore;
+import dev.kembed.topology.time.TimelineKeys;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Completes a similarity-feature row on the author's partition: {@code cos_viewer_author_<w>},
- * the cosine between the viewer's engagement vector (carried in the row) and the author's, read
- * from the same tile store the {@link UserVectorProcessor} writes, as of the exposure time. (When
- * the author's own events have run ahead of the exposure the read is at the author's latest
- * as-of; see docs/user-vectors.md.)
+ * the cosine between the viewer's engagement vector (carried in the row) and the author's as of
+ * the exposure. The author's vector must be read with exactly the author's events before t, so
+ * the row joins the author's signals in the {@link UserVectorProcessor}'s reorder buffer and is
+ * completed there, in event-time order, once the watermark passes it. A row that arrives behind
+ * the released watermark is completed at once from the author's current tiles and counted.
  */
 public final class AuthorFeatureProcessor implements Processor<String, PartialFeatureRow, String, SimilarityFeatures> {
-  private final String tileStore;
+  private static final Serde<PartialFeatureRow> ROW_SERDE = InternalSerdes.of(PartialFeatureRow.class);
+
+  private final UserVectorProcessor.Stores stores;
   private final WindowConfig windows;
   private final Serde<SimilarityFeatures> rowSerde;
   private ProcessorContext<String, SimilarityFeatures> context;
   private WindowedVectorAggregator aggregator;
+  private KeyValueStore<Bytes, byte[]> timeline;
+  private TaskClock clock;
+  private EventTimeMetrics metrics;
 
-  public AuthorFeatureProcessor(String tileStore, WindowConfig windows, Serde<SimilarityFeatures> rowSerde) {
-    this.tileStore = tileStore;
+  public AuthorFeatureProcessor(UserVectorProcessor.Stores stores, WindowConfig windows, Serde<SimilarityFeatures> rowSerde) {
+    this.stores = stores;
     this.windows = windows;
     this.rowSerde = rowSerde;
   }
@@ -44,27 +56,45 @@ public final class AuthorFeatureProcessor implements Processor<String, PartialFe
   @Override
   public void init(ProcessorContext<String, SimilarityFeatures> context) {
     this.context = context;
-    KeyValueStore<Bytes, byte[]> tiles = context.getStateStore(tileStore);
-    this.aggregator = new WindowedVectorAggregator(new KeyValueTileStore(tiles), windows);
+    this.aggregator = new WindowedVectorAggregator(new KeyValueTileStore(context.getStateStore(stores.tiles())), UserVectorProcessor.unbounded(windows));
+    this.timeline = context.getStateStore(stores.timeline());
+    this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
+    this.metrics = new EventTimeMetrics(context.metrics(), Thread.currentThread().getName() + ".author", context.taskId());
   }
 
   @Override
   public void process(Record<String, PartialFeatureRow> record) {
     String author = record.key();
     PartialFeatureRow partial = record.value();
+    long t = record.timestamp();
+    if (t <= clock.published(UserVectorProcessor.RELEASED)) {
+      metrics.behind();
+      SimilarityFeatures row = complete(aggregator, windows, author, partial, rowSerde);
+      context.forward(new Record<>(rowKey(row), row, t));
+      return;
+    }
+    timeline.put(TimelineKeys.timeline(t, TimelineKeys.Item.AUTHOR_READ, author, partial.getId()), ROW_SERDE.serializer().serialize("", partial));
+  }
+
+  /** The key of a similarity-features row: viewer|entity. */
+  static String rowKey(SimilarityFeatures row) {
+    return row.getViewerId() + "|" + row.getEntityId();
+  }
+
+  /** The finished row: the viewer-side row plus cos_viewer_author from the author's tiles at t. */
+  static SimilarityFeatures complete(WindowedVectorAggregator aggregator, WindowConfig windows, String author, PartialFeatureRow partial, Serde<SimilarityFeatures> rowSerde) {
     SimilarityFeatures row = rowSerde.deserializer().deserialize("", Utils.toArray(partial.getRow()));
     List<WindowVector> authorVectors = aggregator.snapshotAt(author, UserVectorProcessor.kindKey(Signals.ENGAGEMENT, row.getModelId()), row.getEventTime().toEpochMilli());
     Map<String, Double> features = new HashMap<>(row.getFeatures());
     for (int i = 0; i < windows.windows().size(); i++) {
       String name = windows.windows().get(i).name();
       double[] viewer = viewerMean(partial, name);
-      WindowVector a = i < authorVectors.size() ? authorVectors.get(i) : null;
-      double[] authorSum = a == null || a.isEmpty() ? null : a.sum();
-      var f = ExposureFeatures.viewerAuthor(name, viewer, authorSum);
+      double[] authorMean = i < authorVectors.size() ? PointInTime.mean(authorVectors.get(i)) : null;
+      var f = ExposureFeatures.viewerAuthor(name, viewer, authorMean);
       features.put(f.getKey(), f.getValue());
     }
     row.setFeatures(features);
-    context.forward(new Record<>(row.getViewerId() + "|" + row.getEntityId(), row, record.timestamp()));
+    return row;
   }
 
   /** The viewer's mean for a window: packed, or boxed in a record written before packing. */

@@ -4,9 +4,14 @@ import dev.kembed.inference.Embedder;
 import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.drift.DriftMetrics;
+import dev.kembed.topology.drift.DriftStats;
+import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.metrics.EmbedMetrics;
+import dev.kembed.topology.metrics.KembedMeters;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -25,13 +30,16 @@ import org.slf4j.LoggerFactory;
  * vectors go out in arrival order. The buffer is committed with the input offsets, so a crash
  * replays nothing twice and loses nothing. A second store ({@code hashes}) remembers the content
  * hash of every embedded entity, so unchanged text is never embedded again; an edit replaces a
- * buffered text, a delete drops it.
+ * buffered text, a delete drops it. A text whose embedding or outputs fail is dead-lettered alone
+ * (with its input's bytes and coordinates) and its hash is not stored; the rest of the batch goes
+ * out.
  */
 public final class EmbedBatchProcessor implements Processor<String, EmbedRequest, String, ContentChange> {
   private static final Logger log = LoggerFactory.getLogger(EmbedBatchProcessor.class);
 
   private final Embedder embedder;
   private final String bufferStore;
+  private final String clockStore;
   private final String hashStore;
   private final int batchSize;
   private final long maxWaitMs;
@@ -40,10 +48,17 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   private BatchBuffer buffer;
   private KeyValueStore<String, String> hashes;
   private EmbedMetrics metrics;
-  private dev.kembed.topology.drift.DriftStats drift;
+  private DlqMetrics dlq;
+  private DriftStats drift;
 
   public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long maxWaitMs) {
+    this(embedder, bufferStore, hashStore, batchSize, maxWaitMs, null);
+  }
+
+  /** With {@code clockStore}, the buffer holds the task's watermark at its earliest text. */
+  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long maxWaitMs, String clockStore) {
     this.embedder = embedder;
+    this.clockStore = clockStore;
     this.bufferStore = bufferStore;
     this.hashStore = hashStore;
     this.batchSize = batchSize;
@@ -54,9 +69,13 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   public void init(ProcessorContext<String, ContentChange> context) {
     this.context = context;
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
+    if (clockStore != null) {
+      ((TaskClockStore) context.getStateStore(clockStore)).clock().hold(bufferStore, buffer::earliestEventTime);
+    }
     this.hashes = context.getStateStore(hashStore);
-    this.metrics = new EmbedMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
-    this.drift = dev.kembed.topology.drift.DriftMetrics.of(embedder);
+    this.metrics = new EmbedMetrics(KembedMeters.registry(context.appConfigs()), context.taskId());
+    this.dlq = DlqMetrics.from(context.appConfigs());
+    this.drift = DriftMetrics.from(context.appConfigs()).stats(embedder);
     if (buffer.size() > 0) {
       log.info("task {}: {} texts buffered before a restart will be embedded at the next flush", context.taskId(), buffer.size());
     }
@@ -112,18 +131,39 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
     for (int i = 0; i < batch.size(); i++) {
       String key = batch.get(i).key;
       EmbedRequest r = batch.get(i).value;
-      if (vectors[i] != null) {
-        boolean first = hashes.get(key) == null;
-        hashes.put(key, r.getContentHash());
-        drift.content(texts.get(i), vectors[i]);
-        context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, vectors[i], first), r.getEventTime()));
-      } else {
-        Exception e = errors[i];
-        DlqReason reason = BatchBuffer.reasonFor(e);
-        log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
-        var headers = DeadLetter.headers(reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
-        context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, e), r.getEventTime(), headers));
+      try {
+        if (vectors[i] != null) {
+          boolean first = hashes.get(key) == null;
+          context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, vectors[i], first), r.getEventTime()));
+          hashes.put(key, r.getContentHash()); // only once its outputs went out: a failed text is retried when re-sent
+          drift.content(texts.get(i), vectors[i]);
+        } else {
+          deadLetter(r, errors[i], BatchBuffer.reasonFor(errors[i]), modelId);
+        }
+      } catch (RuntimeException e) {
+        // One text's outputs failed to go out (say, a sink refused its time): it alone is
+        // dead-lettered, the rest of the batch still goes out.
+        deadLetter(r, e, DlqReason.PROCESSING_ERROR, modelId);
       }
+    }
+  }
+
+  private void deadLetter(EmbedRequest r, Exception e, DlqReason reason, String modelId) {
+    log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
+    try {
+      var headers = DeadLetter.headers(dlq, reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+      // Wall-clock time: the record's own event time may be what made its outputs fail.
+      context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, e), context.currentSystemTimeMs(), headers));
+    } catch (RuntimeException dlqFailure) {
+      log.error("could not dead-letter {} {} from {}-{}@{}", r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), dlqFailure);
+      dlq.dropped(DlqReason.DLQ_WRITE_FAILED);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (metrics != null) {
+      metrics.close(); // the task's queue-depth gauge goes with the task
     }
   }
 }

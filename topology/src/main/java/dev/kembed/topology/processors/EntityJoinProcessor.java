@@ -15,6 +15,8 @@ import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.SourceHeaders;
 import dev.kembed.topology.internal.PendingInteraction;
+import dev.kembed.topology.time.TaskClock;
+import dev.kembed.topology.time.TaskClockStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * downstream) and comments waiting for their post (which give the {@code cos_comment_post}
  * feature). Either side may arrive first: an interaction or comment whose target is not embedded
  * yet waits in a store, keyed so that it is released in event-time order when the embedding
- * comes. After {@code join.grace.ms} of stream time a waiting interaction goes to the DLQ
+ * comes. After {@code join.grace.ms} of event time (the watermark of the join's inputs) a waiting interaction goes to the DLQ
  * (JOIN_TIMEOUT) and a waiting comment is counted and dropped. An interaction on a deleted entity
  * is counted and dropped.
  */
@@ -56,6 +58,8 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   public record Stores(String vectors, String deleted, String pendingInteractions, String pendingComments) {}
 
   private final Stores names;
+  private final String clockStore;
+  private final long intervalMs;
   private final long graceMs;
   private final Set<InteractionType> exposures;
   private final Serde<InteractionEvent> interactionSerde;
@@ -64,9 +68,14 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   private KeyValueStore<String, Long> deleted;
   private KeyValueStore<String, PendingInteraction> pendingInteractions;
   private KeyValueStore<String, ContentEmbedding> pendingComments;
+  private TaskClock clock;
+  private long lastExpiry = Long.MIN_VALUE;
+  private DlqMetrics dlq;
 
-  public EntityJoinProcessor(Stores names, long graceMs, Set<InteractionType> exposures, Serde<InteractionEvent> interactionSerde) {
+  public EntityJoinProcessor(Stores names, String clockStore, long intervalMs, long graceMs, Set<InteractionType> exposures, Serde<InteractionEvent> interactionSerde) {
     this.names = names;
+    this.clockStore = clockStore;
+    this.intervalMs = intervalMs;
     this.graceMs = graceMs;
     this.exposures = exposures;
     this.interactionSerde = interactionSerde;
@@ -75,11 +84,23 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    this.dlq = DlqMetrics.from(context.appConfigs());
     this.vectors = context.getStateStore(names.vectors());
     this.deleted = context.getStateStore(names.deleted());
     this.pendingInteractions = context.getStateStore(names.pendingInteractions());
     this.pendingComments = context.getStateStore(names.pendingComments());
-    context.schedule(Duration.ofMillis(Math.max(1_000, Math.min(graceMs, 60_000))), PunctuationType.STREAM_TIME, this::expire);
+    this.clock = ((TaskClockStore) context.getStateStore(clockStore)).clock();
+    // The join's clock is the watermark of its inputs, not stream time: one record stamped far
+    // ahead cannot time out everything that waits, and a burst from one upstream task cannot
+    // time out what another task has not delivered yet.
+    long step = Math.max(1_000, Math.min(graceMs, 60_000));
+    context.schedule(Duration.ofMillis(intervalMs), PunctuationType.WALL_CLOCK_TIME, now -> {
+      long wm = clock.output(now);
+      if (wm != Long.MIN_VALUE && (lastExpiry == Long.MIN_VALUE || wm - lastExpiry >= step)) {
+        lastExpiry = wm;
+        expire(wm);
+      }
+    });
   }
 
   @Override
@@ -90,7 +111,9 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
       case EMBEDDING -> onEmbedding(id, e.embedding());
       case DELETE -> onDelete(id, record.timestamp());
       case COMMENT_FOR_PARENT -> {
-        if (!emitCommentPost(e.embedding(), vectors.get(id))) {
+        if (deleted.get(id) != null) {
+          dlq.dropped(DlqReason.DELETED_TARGET); // its post is gone: waiting would only time out
+        } else if (!emitCommentPost(e.embedding(), vectors.get(id))) {
           pendingComments.put(id + SEP + e.embedding().getEntityId(), e.embedding());
         }
       }
@@ -122,11 +145,11 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     deleted.put(id, time);
     for (KeyValue<String, PendingInteraction> kv : prefix(pendingInteractions, id)) {
       pendingInteractions.delete(kv.key);
-      DlqMetrics.dropped(DlqReason.DELETED_TARGET);
+      dlq.dropped(DlqReason.DELETED_TARGET);
     }
     for (KeyValue<String, ContentEmbedding> kv : prefix(pendingComments, id)) {
       pendingComments.delete(kv.key);
-      DlqMetrics.dropped(DlqReason.DELETED_TARGET);
+      dlq.dropped(DlqReason.DELETED_TARGET);
     }
   }
 
@@ -139,7 +162,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     if (target != null) {
       emitSignal(i, target, topic, partition, offset, raw);
     } else if (deleted.get(id) != null) {
-      DlqMetrics.dropped(DlqReason.DELETED_TARGET);
+      dlq.dropped(DlqReason.DELETED_TARGET);
     } else {
       // Fixed-width hex time keeps a prefix scan in event-time order; the source coordinates
       // make the key unique per input record, so a restart never overwrites a waiting one.
@@ -178,8 +201,9 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     return true;
   }
 
-  private void expire(long streamTime) {
-    long cutoff = streamTime - graceMs;
+  private void expire(long watermark) {
+    long streamTime = Math.max(0, watermark);
+    long cutoff = watermark - graceMs;
     int timedOut = 0;
     try (KeyValueIterator<String, PendingInteraction> it = pendingInteractions.all()) {
       List<KeyValue<String, PendingInteraction>> old = new ArrayList<>();
@@ -193,7 +217,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
         PendingInteraction p = kv.value;
         InteractionEvent i = interactionSerde.deserializer().deserialize(p.getSourceTopic(), Utils.toArray(p.getInteraction()));
         String msg = "no embedding for " + i.getTargetId() + " within join.grace.ms (" + graceMs + " ms of event time)";
-        var headers = DeadLetter.headers(DlqReason.JOIN_TIMEOUT, "dev.kembed.topology.errors.JoinTimeout", msg, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset());
+        var headers = DeadLetter.headers(dlq, DlqReason.JOIN_TIMEOUT, "dev.kembed.topology.errors.JoinTimeout", msg, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset());
         context.forward(new Record<>(i.getUserId(), new DeadLetter(i.getUserId().getBytes(StandardCharsets.UTF_8), Utils.toArray(p.getInteraction())), streamTime, headers));
         pendingInteractions.delete(kv.key);
         timedOut++;
@@ -209,7 +233,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     }
     oldComments.forEach(k -> {
       pendingComments.delete(k);
-      DlqMetrics.dropped(DlqReason.JOIN_TIMEOUT);
+      dlq.dropped(DlqReason.JOIN_TIMEOUT);
     });
     List<String> forgotten = new ArrayList<>();
     try (KeyValueIterator<String, Long> it = deleted.all()) {

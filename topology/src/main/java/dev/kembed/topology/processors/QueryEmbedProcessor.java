@@ -6,8 +6,12 @@ import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.errors.DlqMetrics;
+import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.SourceHeaders;
 import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.metrics.KembedMeters;
+import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.metrics.QueryCacheMetrics;
 import dev.kembed.topology.text.ContentHash;
 import java.nio.ByteBuffer;
@@ -25,6 +29,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.LoggerFactory;
 
 /**
  * Embeds search queries, keyed by normalised query. Queries repeat heavily, so a store caches
@@ -35,11 +40,13 @@ import org.apache.kafka.common.utils.Utils;
  * and every waiting search becomes a signal for its user. A cached query unused for {@code
  * search.query.cache.ttl.ms} of event time is evicted, so the cache holds the queries people still
  * search for rather than every query ever seen (a query searched again later is embedded again, to
- * the same vector).
+ * the same vector); eviction also tombstones the query in {@code content-embeddings} and deletes
+ * it from the {@code queries} index, so neither keeps every query ever searched.
  */
 public final class QueryEmbedProcessor implements Processor<String, SearchQueryEvent, String, Object> {
   private final Embedder embedder;
   private final String bufferStore;
+  private final String clockStore;
   private final String cacheStore;
   private final int batchSize;
   private final long maxWaitMs;
@@ -49,11 +56,18 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   private BatchBuffer buffer;
   private KeyValueStore<String, byte[]> cache;
   private QueryCacheMetrics metrics;
+  private DlqMetrics dlq;
 
   /** An entry's last-used time is rewritten at most this often, not on every repeat. */
   static final long LAST_USED_REFRESH_MS = 86_400_000L;
 
   public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long maxWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs) {
+    this(embedder, bufferStore, cacheStore, batchSize, maxWaitMs, eventSerializer, cacheTtlMs, null);
+  }
+
+  /** With {@code clockStore}, the buffer holds the task's watermark at its earliest search. */
+  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long maxWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs, String clockStore) {
+    this.clockStore = clockStore;
     this.cacheTtlMs = cacheTtlMs;
     this.embedder = embedder;
     this.bufferStore = bufferStore;
@@ -67,8 +81,12 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore), batchSize, maxWaitMs);
+    if (clockStore != null) {
+      ((TaskClockStore) context.getStateStore(clockStore)).clock().hold(bufferStore, buffer::earliestEventTime);
+    }
     this.cache = context.getStateStore(cacheStore);
-    this.metrics = new QueryCacheMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    this.metrics = new QueryCacheMetrics(KembedMeters.registry(context.appConfigs()));
+    this.dlq = DlqMetrics.from(context.appConfigs());
     if (cacheTtlMs > 0) {
       context.schedule(Duration.ofMillis(Math.max(60_000, Math.min(cacheTtlMs / 10, 3_600_000))), PunctuationType.STREAM_TIME, this::evict);
     }
@@ -137,14 +155,20 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
       EmbedRequest r = kv.value;
       float[] v = vectors.get(r.getText());
       if (v == null) {
-        deadLetter(r, failures.get(r.getText()));
+        Exception e = failures.get(r.getText());
+        deadLetter(r, e, BatchBuffer.reasonFor(e));
         continue;
       }
-      if (cache.get(cacheKey(r.getText())) == null) {
-        cache.put(cacheKey(r.getText()), encode(r.getEventTime(), v));
-        context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(EmbedRequest.newBuilder(r).setAuthorId(null).build(), embedder.model().id(), v, true), r.getEventTime()));
+      try {
+        if (cache.get(cacheKey(r.getText())) == null) {
+          context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(EmbedRequest.newBuilder(r).setAuthorId(null).build(), embedder.model().id(), v, true), r.getEventTime()));
+          cache.put(cacheKey(r.getText()), encode(r.getEventTime(), v)); // only once it went out
+        }
+        forwardSignal(r, v);
+      } catch (RuntimeException e) {
+        // This search's outputs failed; it alone is dead-lettered, the batch goes on.
+        deadLetter(r, e, DlqReason.PROCESSING_ERROR);
       }
-      forwardSignal(r, v);
     }
   }
 
@@ -152,13 +176,22 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
     context.forward(new Record<>(r.getAuthorId(), Signals.search(r, embedder.model().id(), v), r.getEventTime()));
   }
 
-  private void deadLetter(EmbedRequest r, Exception e) {
-    var headers = DeadLetter.headers(BatchBuffer.reasonFor(e), e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
-    byte[] value = Utils.toArray(r.getSourceValue());
-    context.forward(new Record<>(r.getAuthorId(), new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value), r.getEventTime(), headers));
+  private void deadLetter(EmbedRequest r, Exception e, DlqReason reason) {
+    try {
+      var headers = DeadLetter.headers(dlq, reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+      byte[] value = Utils.toArray(r.getSourceValue());
+      // Wall-clock time: the search's own event time may be what made its outputs fail.
+      context.forward(new Record<>(r.getAuthorId(), new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value), context.currentSystemTimeMs(), headers));
+    } catch (RuntimeException dlqFailure) {
+      LoggerFactory.getLogger(QueryEmbedProcessor.class).error("could not dead-letter the search from {}-{}@{}", r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), dlqFailure);
+      dlq.dropped(DlqReason.DLQ_WRITE_FAILED);
+    }
   }
 
-  // Drops queries nobody has searched for within the TTL (event time).
+  // Drops queries nobody has searched for within the TTL (event time), and makes the outputs
+  // forget them too: a tombstone to content-embeddings (so compaction removes the query) and a
+  // DELETE to index-updates (so the queries index drops it). Entries of an older model only
+  // leave the cache: the published query belongs to the current model.
   private void evict(long streamTime) {
     java.util.List<String> old = new java.util.ArrayList<>();
     try (var it = cache.all()) {
@@ -168,7 +201,16 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
         }
       });
     }
-    old.forEach(cache::delete);
+    String current = embedder.model().id() + "|";
+    for (String key : old) {
+      cache.delete(key);
+      if (key.startsWith(current)) {
+        String query = key.substring(current.length());
+        EmbedRequest gone = EmbedRequest.newBuilder().setEntityId(query).setEntityType("QUERY").setDeleted(true).setEventTime(streamTime).build();
+        context.forward(new Record<>(query, ContentChange.delete(gone, embedder.model().id()), streamTime));
+      }
+    }
+    metrics.evicted(old.size());
   }
 
   // Cache value: the last-used event time (8 bytes, big-endian), then the vector's floats.

@@ -12,15 +12,23 @@ import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
 import dev.kembed.state.window.WindowedVectorAggregator;
+import dev.kembed.topology.InternalSerdes;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.content.Vectors;
 import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.features.ExposureFeatures;
 import dev.kembed.topology.features.InteractionWeights;
+import dev.kembed.topology.features.PointInTime;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
+import dev.kembed.topology.metrics.EventTimeMetrics;
+import dev.kembed.topology.time.TaskClock;
+import dev.kembed.topology.time.TaskClockStore;
+import dev.kembed.topology.time.TimelineKeys;
+import dev.kembed.topology.time.TimelineKeys.Item;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,44 +40,83 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Keyed by user: keeps every user's windowed ENGAGEMENT and SEARCH_INTENT vectors (tiles in
- * RocksDB, through {@link WindowedVectorAggregator}) and emits them to {@code user-vectors}. For an
- * exposure it first computes the viewer-side similarity features from the viewer's vectors as of
- * just before the exposure, and only then applies the exposure itself (point in time). The row then
- * travels to the author's partition for {@code cos_viewer_author} ({@link AuthorFeatureProcessor});
- * a row with no author is complete here. Late, expired and invalid events go to the DLQ.
+ * RocksDB, through {@link WindowedVectorAggregator}), emits them to {@code user-vectors}, and
+ * computes the point-in-time similarity features of exposures, in event-time order whatever order
+ * the repartition topics deliver the signals in.
  *
- * <p>Vectors of different models never mix: the aggregator's kind key includes the model id.
+ * <p>Signals reach this task from many upstream tasks at once, so their arrival order is not
+ * their event-time order. They wait in a reorder buffer (the timeline store) until the task's
+ * watermark passes them: {@code S}, the minimum over every upstream task of the signal topics
+ * (each sends its progress as markers, see {@link WatermarkForwarder}), and {@code R}, the same
+ * over the feature rows that other user tasks send this one for authors it owns ({@link
+ * AuthorFeatureProcessor}). Every punctuation:
+ *
+ * <ul>
+ *   <li>items up to {@code P = min(S, R)} are processed in (event time, reads before writes)
+ *       order: a write is applied to the tiles, a read sees exactly the writes before it;
+ *   <li>exposures up to {@code S} are read ahead of that: all their viewer's signals before t are
+ *       known, either in the tiles or still held, and {@link PointInTime} adds the held ones;
+ *       their rows go to the author's task, which holds them with the author's own signals.
+ * </ul>
+ *
+ * The exposure itself is applied after its row (point in time). A signal that arrives behind the
+ * released watermark (its input partition stalled past {@code watermark.idle.ms}) is still applied
+ * to the tiles, so vectors stay exact; it is counted, because features already released cannot
+ * include it. Lateness is judged where records enter kembed ({@link EventTimeGate}), never here.
+ * Vectors of different models never mix: the aggregator's kind key includes the model id.
  */
 public final class UserVectorProcessor implements Processor<String, UserSignal, String, Object> {
+  /** Clock values the user-vector processors publish: how far they have released. */
+  public static final String RELEASED = "user-vectors-released";
+  public static final String VIEWER_RELEASED = "user-vectors-viewer-released";
+  public static final String SIGNALS = "signals";
+  public static final String ROWS = "rows";
 
-  private final String tileStore;
-  private final String emitStore;
+  /** Store names this processor and {@link AuthorFeatureProcessor} share. */
+  public record Stores(String tiles, String emits, String timeline, String held, String released, String clock) {
+    public String[] all() {
+      return new String[] {tiles, emits, timeline, held, released, clock};
+    }
+  }
+
+  private static final Serde<UserSignal> SIGNAL_SERDE = InternalSerdes.of(UserSignal.class);
+  private static final Serde<PartialFeatureRow> ROW_SERDE = InternalSerdes.of(PartialFeatureRow.class);
+
+  private final Stores stores;
   private final WindowConfig windows;
   private final InteractionWeights weights;
   private final double searchWeight;
   private final long emitIntervalMs;
+  private final long intervalMs;
   private final Serde<SimilarityFeatures> rowSerde;
+  private DlqMetrics dlq;
   private ProcessorContext<String, Object> context;
   private WindowedVectorAggregator aggregator;
   private KeyValueStore<String, Long> emitState;
+  private KeyValueStore<Bytes, byte[]> timeline;
+  private KeyValueStore<Bytes, byte[]> held;
+  private KeyValueStore<String, Long> releasedStore;
+  private TaskClock clock;
+  private EventTimeMetrics metrics;
 
-  public UserVectorProcessor(String tileStore, String emitStore, WindowConfig windows, InteractionWeights weights, double searchWeight, long emitIntervalMs, Serde<SimilarityFeatures> rowSerde) {
-    this.tileStore = tileStore;
-    this.emitStore = emitStore;
+  public UserVectorProcessor(Stores stores, WindowConfig windows, InteractionWeights weights, double searchWeight, long emitIntervalMs, long intervalMs, Serde<SimilarityFeatures> rowSerde) {
+    this.stores = stores;
     this.windows = windows;
     this.weights = weights;
     this.searchWeight = searchWeight;
     this.emitIntervalMs = emitIntervalMs;
+    this.intervalMs = intervalMs;
     this.rowSerde = rowSerde;
   }
 
@@ -78,49 +125,148 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     return kind + "|" + modelId;
   }
 
+  /**
+   * The window configuration the tiles are kept with here: lateness was judged at the entrance, so
+   * the aggregator must accept any event however far behind the user's as-of it arrives.
+   */
+  public static WindowConfig unbounded(WindowConfig windows) {
+    return new WindowConfig(windows.windows(), Long.MAX_VALUE / 4);
+  }
+
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    KeyValueStore<Bytes, byte[]> tiles = context.getStateStore(tileStore);
-    this.aggregator = new WindowedVectorAggregator(new KeyValueTileStore(tiles), windows);
-    this.emitState = context.getStateStore(emitStore);
+    this.dlq = DlqMetrics.from(context.appConfigs());
+    this.aggregator = new WindowedVectorAggregator(new KeyValueTileStore(context.getStateStore(stores.tiles())), unbounded(windows));
+    this.emitState = context.getStateStore(stores.emits());
+    this.timeline = context.getStateStore(stores.timeline());
+    this.held = context.getStateStore(stores.held());
+    this.releasedStore = context.getStateStore(stores.released());
+    this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
+    this.metrics = new EventTimeMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    Long released = releasedStore.get(RELEASED);
+    if (released != null) {
+      clock.publish(RELEASED, released);
+      clock.publish(VIEWER_RELEASED, released);
+    }
     if (emitIntervalMs > 0) {
       context.schedule(Duration.ofMillis(emitIntervalMs), PunctuationType.STREAM_TIME, this::emitDue);
     }
+    context.schedule(Duration.ofMillis(intervalMs), PunctuationType.WALL_CLOCK_TIME, this::release);
   }
 
   @Override
   public void process(Record<String, UserSignal> record) {
     UserSignal s = record.value();
-    String user = s.getUserId();
-    String kindKey = kindKey(s.getKind(), s.getModelId());
     long t = s.getEventTime();
+    long released = clock.published(RELEASED);
+    String id = idOf(s);
     if (s.getExposure()) {
-      logFeatures(s);
+      if (t <= released) {
+        metrics.behind();
+        viewerRead(s, false);
+      } else if (t <= clock.published(VIEWER_RELEASED)) {
+        viewerRead(s, true);
+      } else {
+        timeline.put(TimelineKeys.timeline(t, Item.VIEWER_READ, s.getUserId(), id), SIGNAL_SERDE.serializer().serialize("", s));
+      }
     }
-    double w = Signals.SEARCH_INTENT.equals(s.getKind()) ? searchWeight : weights.weight(InteractionType.valueOf(s.getEventType()));
-    if (w == 0) {
+    if (weightOf(s) == 0) {
       return;
     }
-    AddResult r = aggregator.add(user, kindKey, t, w, Signals.vector(s));
+    if (t <= released) {
+      metrics.behind();
+      apply(s);
+    } else {
+      byte[] bytes = SIGNAL_SERDE.serializer().serialize("", s);
+      timeline.put(TimelineKeys.timeline(t, Item.WRITE, s.getUserId(), id), bytes);
+      held.put(TimelineKeys.held(s.getUserId(), kindKey(s.getKind(), s.getModelId()), t, id), bytes);
+    }
+  }
+
+  /** Unique per input record: its source coordinates and target. */
+  static String idOf(UserSignal s) {
+    return s.getSourceTopic() + "-" + s.getSourcePartition() + "@" + s.getSourceOffset() + "/" + s.getTargetId() + "/" + s.getEventType();
+  }
+
+  private double weightOf(UserSignal s) {
+    return Signals.SEARCH_INTENT.equals(s.getKind()) ? searchWeight : weights.weight(InteractionType.valueOf(s.getEventType()));
+  }
+
+  // Releases, in event-time order, what the watermarks now allow (see the class comment).
+  private void release(long now) {
+    long s = clock.group(SIGNALS).advance(now);
+    long r = clock.group(ROWS).advance(now);
+    long p = Math.min(s, r);
+    long released = clock.published(RELEASED);
+    List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
+    long pending = 0;
+    try (KeyValueIterator<Bytes, byte[]> it = timeline.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        pending++;
+        TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
+        if (s == Long.MIN_VALUE || k.time() > s) {
+          break;
+        }
+        if (k.time() <= p || k.item() == Item.VIEWER_READ) {
+          due.add(kv);
+        }
+      }
+    }
+    for (KeyValue<Bytes, byte[]> kv : due) {
+      TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
+      switch (k.item()) {
+        case VIEWER_READ -> viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), k.time() > p);
+        case AUTHOR_READ -> {
+          SimilarityFeatures row = AuthorFeatureProcessor.complete(aggregator, windows, k.user(), ROW_SERDE.deserializer().deserialize("", kv.value), rowSerde);
+          context.forward(new Record<>(AuthorFeatureProcessor.rowKey(row), row, k.time()));
+        }
+        case WRITE -> {
+          UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
+          held.delete(TimelineKeys.held(sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id()));
+          apply(sig);
+        }
+      }
+      timeline.delete(kv.key);
+    }
+    if (p > released && p != Long.MIN_VALUE) {
+      clock.publish(RELEASED, p);
+      releasedStore.put(RELEASED, p);
+    }
+    if (s != Long.MIN_VALUE) {
+      clock.publish(VIEWER_RELEASED, s);
+    }
+    metrics.held(Math.max(0, pending - due.size()));
+    if (p != Long.MIN_VALUE) {
+      metrics.lag(Math.max(0, now - p));
+    }
+  }
+
+  private void apply(UserSignal s) {
+    String user = s.getUserId();
+    AddResult r = aggregator.add(user, kindKey(s.getKind(), s.getModelId()), s.getEventTime(), weightOf(s), Signals.vector(s));
     switch (r.status()) {
       case APPLIED -> emit(s, r.changed());
-      case LATE, EXPIRED -> deadLetter(s, DlqReason.LATE_EVENT, r.reason());
+      // Outside every window at the user's as-of: it would change no vector. Not late input.
+      case LATE, EXPIRED -> dlq.dropped(DlqReason.LATE_EVENT);
       case INVALID -> deadLetter(s, DlqReason.INVALID_VECTOR, r.reason());
     }
   }
 
   // Viewer side of the row, from the viewer's vectors as of just before this exposure.
-  private void logFeatures(UserSignal s) {
-    List<WindowVector> engagement = aggregator.snapshotAt(s.getUserId(), kindKey(Signals.ENGAGEMENT, s.getModelId()), s.getEventTime());
-    List<WindowVector> intent = aggregator.snapshotAt(s.getUserId(), kindKey(Signals.SEARCH_INTENT, s.getModelId()), s.getEventTime());
+  private void viewerRead(UserSignal s, boolean withHeld) {
+    long t = s.getEventTime();
+    List<WindowVector> engagement = asOf(s.getUserId(), kindKey(Signals.ENGAGEMENT, s.getModelId()), t, withHeld);
+    List<WindowVector> intent = asOf(s.getUserId(), kindKey(Signals.SEARCH_INTENT, s.getModelId()), t, withHeld);
     float[] post = Signals.vector(s);
     Map<String, Double> features = new LinkedHashMap<>();
     Map<String, ByteBuffer> viewerMeans = new HashMap<>();
     for (int i = 0; i < windows.windows().size(); i++) {
       String name = windows.windows().get(i).name();
-      double[] viewer = mean(engagement, i);
-      features.putAll(ExposureFeatures.viewerSide(name, viewer, mean(intent, i), post));
+      double[] viewer = i < engagement.size() ? PointInTime.mean(engagement.get(i)) : null;
+      double[] intentMean = i < intent.size() ? PointInTime.mean(intent.get(i)) : null;
+      features.putAll(ExposureFeatures.viewerSide(name, viewer, intentMean, post));
       if (viewer != null) {
         viewerMeans.put(name, ByteBuffer.wrap(PackedVectors.pack(viewer)));
       }
@@ -134,7 +280,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
             .setExposureType(InteractionType.valueOf(s.getEventType()))
             .setSurface(Surface.valueOf(s.getSurface()))
             .setModelId(s.getModelId())
-            .setEventTime(Instant.ofEpochMilli(s.getEventTime()))
+            .setEventTime(Instant.ofEpochMilli(t))
             .setFeatures(features)
             .build();
     if (s.getTargetAuthorId() == null) {
@@ -142,23 +288,29 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
         var e = ExposureFeatures.viewerAuthor(w.name(), null, null);
         features.put(e.getKey(), e.getValue());
       }
-      context.forward(new Record<>(s.getUserId() + "|" + s.getTargetId(), row, s.getEventTime()));
+      context.forward(new Record<>(s.getUserId() + "|" + s.getTargetId(), row, t));
       return;
     }
     byte[] bytes = rowSerde.serializer().serialize("", row);
-    context.forward(new Record<>(s.getTargetAuthorId(), PartialFeatureRow.newBuilder().setRow(ByteBuffer.wrap(bytes)).setPackedViewerMeans(viewerMeans).build(), s.getEventTime()));
+    context.forward(new Record<>(s.getTargetAuthorId(), PartialFeatureRow.newBuilder().setRow(ByteBuffer.wrap(bytes)).setPackedViewerMeans(viewerMeans).setId(idOf(s)).build(), t));
   }
 
-  private static double[] mean(List<WindowVector> vs, int i) {
-    if (vs.size() <= i || vs.get(i).isEmpty() || vs.get(i).totalWeight() == 0) {
-      return null;
+  private List<WindowVector> asOf(String user, String kindKey, long t, boolean withHeld) {
+    List<WindowVector> base = aggregator.snapshotAt(user, kindKey, t);
+    if (!withHeld) {
+      return base;
     }
-    WindowVector v = vs.get(i);
-    double[] m = v.sum().clone();
-    for (int k = 0; k < m.length; k++) {
-      m[k] /= v.totalWeight();
+    List<PointInTime.Held> events = new ArrayList<>();
+    Bytes[] range = TimelineKeys.heldBefore(user, kindKey, t);
+    try (KeyValueIterator<Bytes, byte[]> it = held.range(range[0], range[1])) {
+      it.forEachRemaining(kv -> {
+        UserSignal h = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
+        if (h.getEventTime() < t) {
+          events.add(new PointInTime.Held(h.getEventTime(), weightOf(h), Signals.vector(h)));
+        }
+      });
     }
-    return m;
+    return PointInTime.plus(base, windows.windows(), t, events);
   }
 
   private void emit(UserSignal s, List<WindowVector> changed) {
@@ -219,7 +371,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   }
 
   private void deadLetter(UserSignal s, DlqReason reason, String message) {
-    var headers = DeadLetter.headers(reason, "dev.kembed.state.window.AddResult", message, s.getSourceTopic(), s.getSourcePartition(), s.getSourceOffset());
+    var headers = DeadLetter.headers(dlq, reason, "dev.kembed.state.window.AddResult", message, s.getSourceTopic(), s.getSourcePartition(), s.getSourceOffset());
     byte[] value = s.getSourceValue() == null ? null : Utils.toArray(s.getSourceValue());
     context.forward(new Record<>(s.getUserId(), new DeadLetter(s.getUserId().getBytes(StandardCharsets.UTF_8), value), s.getEventTime(), headers));
   }

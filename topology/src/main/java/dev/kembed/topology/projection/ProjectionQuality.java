@@ -151,7 +151,7 @@ public final class ProjectionQuality {
     return s;
   }
 
-  static double cosine(float[] a, float[] b) {
+  public static double cosine(float[] a, float[] b) {
     return dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
   }
 

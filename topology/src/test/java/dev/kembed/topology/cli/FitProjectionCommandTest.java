@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.kembed.inference.Embedder;
 import dev.kembed.inference.projection.Projection;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.topology.demo.TextCorpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,7 +24,7 @@ class FitProjectionCommandTest {
   @Test
   void fitsAnArtifactThatTheEmbedderFactoryApplies() throws Exception {
     Path texts = dir.resolve("texts.txt");
-    Files.write(texts, TextCorpus.generate(60, 3));
+    Files.write(texts, texts(60));
     Path out = dir.resolve("p.kproj");
     int rc = new CommandLine(new KembedCli()).execute("fit-projection", "--texts", texts.toString(), "--k", "4", "--out", out.toString(),
         "--set", "state.dir=" + dir.resolve("state"));
@@ -51,5 +50,16 @@ class FitProjectionCommandTest {
     assertEquals(2, new CommandLine(new KembedCli()).execute("fit-projection", "--texts", texts.toString(), "--k", "32", "--out", out2.toString(),
         "--set", "state.dir=" + dir.resolve("state")));
     assertFalse(Files.exists(out2));
+  }
+
+  // 60 distinct short texts (the demo's TextCorpus lives in the demo module, above this one).
+  private static java.util.List<String> texts(int n) {
+    String[] subjects = {"Lost dog", "Found cat", "Free couch", "Road works", "Yoga class", "Bake sale", "Broken streetlight", "Choir practice", "Bike for sale", "Water outage"};
+    String[] places = {"near the park", "on Mill Road", "behind the school", "at the library", "by the station", "in our block"};
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(subjects[i % subjects.length] + " " + places[(i / subjects.length) % places.length] + ", message " + i);
+    }
+    return out;
   }
 }

@@ -53,16 +53,44 @@ class JsonLinesProducerTest {
     assertEquals("{\"post_id\":\"p2\",\"nonsense\":true}", new String(r.value(), StandardCharsets.UTF_8));
   }
 
+  // Issue 10, defect 10: lines 1-130 used to go out before line 131 failed, and the error did not say so.
   @Test
-  void aBadLineStopsTheRunNamingItsNumberUnlessSkipped() throws Exception {
-    String input = POST + "\n\n{\"post_id\":\"p3\"}\n" + POST.replace("p1", "p4") + "\n";
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> of(JsonLinesProducer.Format.AVRO, false).send(new BufferedReader(new StringReader(input)), null));
-    assertTrue(e.getMessage().startsWith("line 3:"), e.getMessage());
+  void aBadLineMeansNothingIsSentAndEveryBadLineIsNamedUnlessSkipped() throws Exception {
+    StringBuilder input = new StringBuilder();
+    for (int i = 1; i <= 135; i++) {
+      input.append(i == 131 ? POST.replace("\"body\":\"Grey tabby\"", "\"body\":null") : i == 133 ? "{\"post_id\":\"p3\"}" : POST.replace("p1", "p" + i)).append('\n');
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> of(JsonLinesProducer.Format.AVRO, false).send(new BufferedReader(new StringReader(input.toString())), null));
+    assertTrue(e.getMessage().startsWith("nothing sent: 2 of 135 records are invalid"), e.getMessage());
+    assertTrue(e.getMessage().contains("line 131: ") && e.getMessage().contains("line 133: "), e.getMessage());
+    assertEquals(0, producer.history().size(), "nothing was sent");
 
-    producer.clear();
-    JsonLinesProducer.Result r = of(JsonLinesProducer.Format.AVRO, true).send(new BufferedReader(new StringReader(input)), null);
-    assertEquals(2, r.sent());
-    assertEquals(1, r.skipped());
-    assertEquals(java.util.List.of("p1", "p4"), producer.history().stream().map(ProducerRecord::key).toList());
+    JsonLinesProducer.Result r = of(JsonLinesProducer.Format.AVRO, true).send(new BufferedReader(new StringReader(input.toString())), null);
+    assertEquals(133, r.sent());
+    assertEquals(java.util.List.of(131L, 133L), r.skippedLines());
+    assertEquals(133, producer.history().size());
+    assertEquals("p130", producer.history().get(129).key());
+    assertEquals("p132", producer.history().get(130).key(), "line 131 left out, in order otherwise");
+  }
+
+  @Test
+  void aSendFailureSaysHowManyRecordsWereAcknowledged() {
+    MockProducer<String, byte[]> thirdFails = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+      private int n;
+
+      @Override
+      public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(ProducerRecord<String, byte[]> r, org.apache.kafka.clients.producer.Callback cb) {
+        if (++n == 3) {
+          RuntimeException no = new RuntimeException("broker said no");
+          cb.onCompletion(null, no);
+          return java.util.concurrent.CompletableFuture.failedFuture(no);
+        }
+        return super.send(r, cb);
+      }
+    };
+    JsonLinesProducer p = new JsonLinesProducer(thirdFails, "posts", InputType.POST, JsonLinesProducer.Format.AVRO, null, false);
+    String input = POST + "\n" + POST.replace("p1", "p2") + "\n" + POST.replace("p1", "p3") + "\n";
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> p.send(new BufferedReader(new StringReader(input)), null));
+    assertTrue(e.getMessage().contains("after 2 of 3 records were acknowledged"), e.getMessage());
   }
 }

@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * are expanded with the earlier ones.
  */
 class QueryExpansionTopologyTest {
+  // Events here run up to months ahead of the driver's wall clock, which starts at T0.
+  private static final String EVENTS_AHEAD_OF_WALL_CLOCK = Long.toString(365L * 86_400_000L);
   private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
 
   @TempDir Path stateDir;
@@ -60,7 +62,7 @@ class QueryExpansionTopologyTest {
   }
 
   private void start(Map<String, Object> overrides, boolean withIndexes) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1"));
+    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK, "topics.partitions", "1", "watermark.idle.ms", "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();

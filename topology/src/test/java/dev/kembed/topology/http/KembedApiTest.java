@@ -8,10 +8,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kembed.state.index.ExactIndex;
 import dev.kembed.state.index.VectorIndex;
 import dev.kembed.state.window.WindowVector;
+import dev.kembed.topology.errors.DlqMetrics;
+import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.expansion.IndexService;
 import dev.kembed.topology.expansion.Indexes;
 import dev.kembed.topology.expansion.QueryExpander;
+import dev.kembed.topology.metrics.PrometheusSamples;
 import dev.kembed.topology.testing.KeywordEmbedder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,9 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,12 +42,12 @@ class KembedApiTest {
   private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.RUNNING);
   private final FixedIndexes indexes = new FixedIndexes();
   private final Map<String, UserVectorSource.Lookup> users = new HashMap<>();
-  private final Metrics streamsMetrics = new Metrics();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   @AfterEach
   void stop() {
     servers.forEach(ApiServer::close);
-    streamsMetrics.close();
+    registry.close();
   }
 
   /** Indexes held in a map, with a readiness flag the test sets. */
@@ -81,10 +83,8 @@ class KembedApiTest {
     posts.upsert("p3", KeywordEmbedder.ALPHA);
     indexes.byName.put(IndexService.QUERIES, queries);
     indexes.byName.put(IndexService.POSTS, posts);
-    MetricName processed = streamsMetrics.metricName("process-total", "stream-thread-metrics", "Records processed", Map.of("thread-id", "t-1"));
-    streamsMetrics.sensor("s").add(processed, new CumulativeSum());
     var backends = new KembedApi.Backends(users::get, indexes, new KeywordEmbedder(), new QueryExpander(10, 0.5),
-        state::get, streamsMetrics::metrics, Map::of);
+        state::get, registry);
     ApiServer server = KembedApi.start(new HttpSettings("127.0.0.1", 0, token), backends);
     servers.add(server);
     return server;
@@ -232,7 +232,7 @@ class KembedApiTest {
         "u1", new UserVectorSource.Elsewhere("127.0.0.1", owner.port()),
         "u2", new UserVectorSource.Elsewhere("127.0.0.1", owner.port()));
     var backends = new KembedApi.Backends(seenBySecond::get, indexes, new KeywordEmbedder(), new QueryExpander(10, 0.5),
-        state::get, Map::of, Map::of);
+        state::get, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     ApiServer second = KembedApi.start(new HttpSettings("127.0.0.1", 0, TOKEN), backends);
     servers.add(second);
     int secondPort = second.port();
@@ -269,16 +269,18 @@ class KembedApiTest {
   }
 
   @Test
-  void metricsArePrometheusText() throws Exception {
+  void metricsServeTheRegistrysPrometheusScrapeWithIndexGauges() throws Exception {
     ApiServer server = start(null);
-    streamsMetrics.sensor("s").record(7);
+    new DlqMetrics(registry).record(DlqReason.EMPTY_TEXT);
+    new DlqMetrics(registry).record(DlqReason.EMPTY_TEXT);
     HttpResponse<String> r = get(server, "/metrics");
     assertEquals(200, r.statusCode());
     assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("Content-Type").orElseThrow());
-    List<String> lines = r.body().lines().toList();
-    assertTrue(lines.contains("# TYPE kafka_stream_thread_metrics_process_total counter"), r.body());
-    assertTrue(lines.contains("kafka_stream_thread_metrics_process_total{thread_id=\"t-1\"} 7"), r.body());
-    assertTrue(lines.contains("kembed_index_items{index=\"queries\",model_id=\"keywords@1\"} 3"), r.body());
-    assertTrue(lines.contains("kembed_index_ready{index=\"posts\",model_id=\"keywords@1\"} 1"), r.body());
+    Map<String, Double> samples = PrometheusSamples.parse(r.body());
+    assertEquals(2.0, samples.get("kembed_dlq_records_total{reason=\"EMPTY_TEXT\"}"), r.body());
+    assertTrue(r.body().contains("# TYPE kembed_dlq_records_total counter"), r.body());
+    assertEquals(3.0, samples.get("kembed_index_items{index=\"queries\",model_id=\"keywords@1\"}"), r.body());
+    assertEquals(3.0, samples.get("kembed_index_items{index=\"posts\",model_id=\"keywords@1\"}"), r.body());
+    assertEquals(1.0, samples.get("kembed_index_ready{index=\"posts\",model_id=\"keywords@1\"}"), r.body());
   }
 }

@@ -45,7 +45,7 @@ class UserVectorReadTest {
 
   @BeforeEach
   void start() {
-    KembedConfig config = new KembedConfig(Map.of("embed.batch.size", "1"));
+    KembedConfig config = new KembedConfig(Map.of("embed.batch.size", "1", "input.max.future.ms", Long.toString(365L * 86_400_000L), "topics.partitions", "1", "watermark.idle.ms", "0")); // events run days ahead of the driver's wall clock
     Properties p = config.streamsProperties();
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-iq");
@@ -63,6 +63,10 @@ class UserVectorReadTest {
   }
 
   private KeyValueStore<Bytes, byte[]> tiles() {
+    // Signals are applied once the watermark passes them: a few ticks let every task send it.
+    for (int i = 0; i < 100; i++) {
+      driver.advanceWallClockTime(Duration.ofMillis(100));
+    }
     return driver.getKeyValueStore(KembedTopology.USER_TILE_STORE);
   }
 

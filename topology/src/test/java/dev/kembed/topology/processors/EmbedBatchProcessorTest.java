@@ -129,4 +129,35 @@ class EmbedBatchProcessorTest {
     punctuator.punctuate(1_200);
     assertEquals(1, ctx.forwarded().size());
   }
+
+  // Issue 10, defect 1: one text whose outputs fail to go out (here a sink that refuses it, as a
+  // broker refused a bad timestamp) used to lose every later text of its batch and keep its hash.
+  @Test
+  @SuppressWarnings("unchecked")
+  void aTextWhoseOutputsFailIsDeadLetteredAloneAndItsHashIsNotStored() {
+    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>() {
+      @Override
+      public <K extends String, V extends ContentChange> void forward(Record<K, V> record) {
+        if ("p2".equals(record.key()) && record.value().kind() == ContentChange.Kind.UPSERT) {
+          throw new IllegalArgumentException("sink refused p2");
+        }
+        super.forward(record);
+      }
+    };
+    store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    KeyValueStore<String, String> hashes = (KeyValueStore<String, String>) store(ctx, "hashes", Serdes.String());
+    EmbedBatchProcessor p = new EmbedBatchProcessor(new LengthEmbedder(), "buffer", "hashes", 8, 200);
+    p.init(ctx);
+    ctx.setCurrentSystemTimeMs(0);
+    for (int i = 0; i < 8; i++) {
+      p.process(new Record<>("p" + i, request("p" + i, "text number " + i, i), i));
+    }
+    var out = ctx.forwarded();
+    assertEquals(List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"), out.stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(ContentChange.Kind.FAILED, ((ContentChange) out.get(2).record().value()).kind());
+    assertEquals("PROCESSING_ERROR", dev.kembed.topology.errors.DlqHeaders.read(out.get(2).record().headers(), dev.kembed.topology.errors.DlqHeaders.REASON));
+    assertEquals(7, out.stream().filter(f -> ((ContentChange) f.record().value()).kind() == ContentChange.Kind.UPSERT).count());
+    assertEquals(null, hashes.get("POST:p2"), "a failed text is embedded again when re-sent");
+    assertEquals(ContentHash.of("len@1", "text number 3"), hashes.get("POST:p3"));
+  }
 }
