@@ -27,7 +27,6 @@ import dev.kembed.topology.content.ContentOutputs;
 import dev.kembed.topology.content.ContentRequests;
 import dev.kembed.topology.content.EntityEvent;
 import dev.kembed.topology.content.Signals;
-import dev.kembed.topology.content.StoredEmbeddingSerde;
 import dev.kembed.topology.content.VectorEncodingSerdes;
 import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.errors.DeadLetter;

@@ -107,21 +107,27 @@ public final class PackedVectors {
     return v;
   }
 
-  /** float32 packing of a double vector (e.g. a weighted mean), rounded to float. */
+  /**
+   * Little-endian float64 packing of a double vector (e.g. a weighted mean): exact, so features
+   * computed from it equal the ones computed before the hop (point-in-time consistency to 1e-9).
+   */
   public static byte[] pack(double[] v) {
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     for (double x : v) {
-      b.putFloat((float) x);
+      b.putDouble(x);
     }
     return b.array();
   }
 
-  /** A float32-packed vector widened to doubles. */
+  /** A vector packed by {@link #pack(double[])}. */
   public static double[] unpackDoubles(ByteBuffer packed) {
     ByteBuffer b = packed.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    double[] v = new double[Encoding.FLOAT32.dimension(b.remaining())];
+    if (b.remaining() % 8 != 0) {
+      throw new IllegalArgumentException(b.remaining() + " bytes is not a float64 vector");
+    }
+    double[] v = new double[b.remaining() / 8];
     for (int i = 0; i < v.length; i++) {
-      v[i] = b.getFloat();
+      v[i] = b.getDouble();
     }
     return v;
   }

@@ -71,6 +71,8 @@ class PackedVectorsTest {
     assertEquals(388, Encoding.INT8.bytes(384));
     assertThrows(IllegalArgumentException.class, () -> Encoding.FLOAT32.dimension(7));
     assertThrows(IllegalArgumentException.class, () -> Encoding.INT8.dimension(3));
-    assertArrayEquals(new double[] {0.25, -1}, PackedVectors.unpackDoubles(ByteBuffer.wrap(PackedVectors.pack(new double[] {0.25, -1}))));
+    // Doubles travel exactly (0.1 and 1/3 are not floats), 8 bytes each.
+    assertArrayEquals(new double[] {0.1, -1.0 / 3}, PackedVectors.unpackDoubles(ByteBuffer.wrap(PackedVectors.pack(new double[] {0.1, -1.0 / 3}))));
+    assertEquals(16, PackedVectors.pack(new double[] {0.1, 0.2}).length);
   }
 }

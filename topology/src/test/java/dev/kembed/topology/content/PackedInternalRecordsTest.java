@@ -6,6 +6,7 @@ import dev.kembed.schemas.ContentEmbedding;
 import dev.kembed.schemas.EntityType;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.topology.InternalSerdes;
+import dev.kembed.topology.StoredEmbeddingSerde;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
 import java.nio.ByteBuffer;
@@ -69,7 +70,7 @@ class PackedInternalRecordsTest {
   }
 
   @Test
-  void viewerMeansArePackedAsFloat32AndOldRowsStillRead() {
+  void viewerMeansArePackedExactlyAndOldRowsStillRead() {
     double[] mean = {0.125, -0.3333333333333333, 0.7};
     PartialFeatureRow row = PartialFeatureRow.newBuilder().setRow(ByteBuffer.allocate(0))
         .setPackedViewerMeans(Map.of("P7D", ByteBuffer.wrap(dev.kembed.schemas.vector.PackedVectors.pack(mean)))).build();
@@ -77,7 +78,7 @@ class PackedInternalRecordsTest {
     PartialFeatureRow back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", row));
     double[] got = dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(back, "P7D");
     for (int i = 0; i < mean.length; i++) {
-      assertEquals((float) mean[i], got[i], 0.0, "rounded to float32 exactly");
+      assertEquals(mean[i], got[i], 0.0, "float64: no rounding");
     }
     assertNull(dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(back, "P30D"));
     PartialFeatureRow old = PartialFeatureRow.newBuilder().setRow(ByteBuffer.allocate(0)).setViewerMeans(Map.of("P7D", List.of(0.5, 0.25))).build();

@@ -1,10 +1,10 @@
-package dev.kembed.topology.content;
+package dev.kembed.topology;
 
 import dev.kembed.schemas.ContentEmbedding;
 import dev.kembed.schemas.EntityType;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.schemas.vector.PackedVectors;
-import dev.kembed.topology.InternalSerdes;
+import dev.kembed.topology.content.Vectors;
 import dev.kembed.topology.internal.StoredEmbedding;
 import java.nio.ByteBuffer;
 import java.time.Instant;
