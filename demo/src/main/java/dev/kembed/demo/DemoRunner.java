@@ -8,7 +8,7 @@ import dev.kembed.schemas.InteractionType;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.schemas.serde.NaturalJson;
 import dev.kembed.testkit.EmbeddedKafka;
-import dev.kembed.topology.cli.AdminProps;
+import dev.kembed.topology.config.AdminProps;
 import dev.kembed.topology.cli.EmbedderFactory;
 import dev.kembed.topology.cli.InputType;
 import dev.kembed.topology.cli.KembedApp;

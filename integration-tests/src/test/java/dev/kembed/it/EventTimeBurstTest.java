@@ -309,7 +309,16 @@ class EventTimeBurstTest {
     }
     System.out.printf(Locale.ROOT, "%s: %d exposure rows, %d differ from the recomputation (%.2f %%), largest difference %.3g%n", run, exposures, differing, 100.0 * differing / exposures, worst);
     assertEquals(List.of(), diffs.subList(0, Math.min(20, diffs.size())), run + ": " + differing + " of " + exposures + " rows differ");
-    assertEquals(exposures + 24, rows.size(), run + ": one row per exposure and comment");
+    java.util.Set<String> expectedKeys = new java.util.HashSet<>();
+    for (Event e : events) {
+      if (e.value() instanceof InteractionEvent i && exposure(i.getInteractionType())) {
+        expectedKeys.add(i.getUserId() + "|" + i.getTargetId() + "|" + e.time());
+      } else if (e.value() instanceof CommentEvent cm) {
+        expectedKeys.add(cm.getAuthorId() + "|" + cm.getCommentId() + "|" + e.time());
+      }
+    }
+    assertEquals(expectedKeys, rows.keySet(), run + ": one row per exposure and comment, no other");
+    assertEquals(exposures + 24, featureCount(c), run + ": no row twice");
 
     Map<String, UserVector> users = finalUserVectors(c);
     Map<String, double[]> expected = ref.finalVectors();
@@ -345,6 +354,10 @@ class EventTimeBurstTest {
       out.put(f.getViewerId() + "|" + f.getEntityId() + "|" + (f.getEventTime().toEpochMilli() - T0.toEpochMilli()), f);
     }
     return out;
+  }
+
+  private int featureCount(KembedConfig c) {
+    return io.read(c.topic(KembedConfig.TOPIC_SIMILARITY_FEATURES), l -> false, Duration.ofSeconds(3), Duration.ZERO).size();
   }
 
   private Map<String, UserVector> finalUserVectors(KembedConfig c) {

@@ -1,5 +1,6 @@
 package dev.kembed.topology;
 
+import dev.kembed.topology.internal.InternalSerdes;
 import static dev.kembed.topology.config.KembedConfig.*;
 
 import dev.kembed.inference.Embedder;

@@ -1,5 +1,6 @@
 package dev.kembed.topology;
 
+import dev.kembed.topology.internal.InternalSerdes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -45,7 +45,7 @@ class SinkFormatTopologyTest {
   @Test
   void jsonEnvelopeRowsHaveStructKeysAndFeatureColumns() throws Exception {
     KembedConfig config = new KembedConfig(Map.of("embed.batch.size", "1", "output.format", "json",
-        "output.json.schemas.enable", "true", "user.vector.windows", "P7D,P30D"));
+        "output.json.schemas.enable", "true", "user.vector.windows", "P7D,P30D", "topics.partitions", "1", "watermark.idle.ms", "0"));
     Properties p = config.streamsProperties();
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-sinks");
@@ -58,6 +58,9 @@ class SinkFormatTopologyTest {
       interactions.pipeInput("u", interaction("u", "pA", InteractionType.CLICK, 1), T0.plusSeconds(3600));
       interactions.pipeInput("u", interaction("u", "pA", InteractionType.IMPRESSION, 2), T0.plusSeconds(7200));
 
+      for (int i = 0; i < 100; i++) {
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(100)); // let the watermark pass the events
+      }
       var features = driver.createOutputTopic("similarity-features", new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
       assertEquals(1, features.size());
       JsonNode key = JSON.readTree(features.get(0).key());

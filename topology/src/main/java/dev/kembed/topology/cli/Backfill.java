@@ -1,5 +1,6 @@
 package dev.kembed.topology.cli;
 
+import dev.kembed.topology.config.AdminProps;
 import static dev.kembed.topology.config.KembedConfig.*;
 
 import dev.kembed.inference.Embedder;
@@ -117,6 +118,7 @@ public final class Backfill {
     long lastLine = 0;
     Map<TopicPartition, Long> previous = Map.of();
     int stableChecks = 0;
+    long lastDiag = 0;
     // Outputs must stay still longer than an idle partition may hold the watermark back (twice
     // watermark.idle.ms), so the last release after the inputs ran dry is inside the wait.
     int needed = (int) Math.max(3, (2 * replay.getLong(KembedConfig.WATERMARK_IDLE_MS) + 2_000) / 500);
@@ -130,7 +132,14 @@ public final class Backfill {
         lastLine = System.nanoTime();
         progress.println(p.line(committed, elapsed));
       }
-      if (p.caughtUp(committed) && internalDrained(admin, committed) && nothingHeld(app)) {
+      boolean inputsDone = p.caughtUp(committed);
+      boolean drained = inputsDone && internalDrained(admin, committed);
+      boolean idle = drained && nothingHeld(app);
+      if (System.nanoTime() - lastDiag >= 10_000_000_000L) {
+        lastDiag = System.nanoTime();
+        log.info("backfill: inputs consumed {}, repartition topics drained {}, nothing held {}, outputs quiet for {} checks", inputsDone, drained, idle, stableChecks);
+      }
+      if (idle) {
         // Watermark markers keep flowing through the repartition topics, so quiet is judged on the
         // outputs: nothing new for a while, nothing waiting in a buffer.
         Map<TopicPartition, Long> outputs = outputEnds(admin, replay);
@@ -163,10 +172,12 @@ public final class Backfill {
     return offsets(admin, inputPartitions(admin, outputs), OffsetSpec.latest());
   }
 
-  // Every partition of this application's repartition topics must be read to its end, including
-  // partitions the group has not committed yet. Besides data, a repartition partition receives a
-  // watermark marker and its transaction marker about once a second; a committed offset a few
-  // short of the end is those.
+  // Every partition of this application's repartition topics must have been read past what it held
+  // at the previous check, including partitions the group has not committed yet. Watermark markers
+  // keep arriving in every partition about once a second, so "read to the very end" would never
+  // hold; "read past the previous end" says no data record is still waiting there.
+  private Map<TopicPartition, Long> previousInternalEnds = Map.of();
+
   private boolean internalDrained(Admin admin, Map<TopicPartition, Long> committed) throws Exception {
     String prefix = options.applicationId() + "-";
     List<String> repartition = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix) && t.endsWith("-repartition")).toList();
@@ -174,8 +185,9 @@ public final class Backfill {
       return true;
     }
     Set<TopicPartition> internal = inputPartitions(admin, repartition);
-    Map<TopicPartition, Long> end = offsets(admin, internal, OffsetSpec.latest());
-    return internal.stream().allMatch(tp -> end.get(tp) - committed.getOrDefault(tp, 0L) <= (committed.containsKey(tp) ? 4 : 0));
+    Map<TopicPartition, Long> before = previousInternalEnds;
+    previousInternalEnds = offsets(admin, internal, OffsetSpec.latest());
+    return !before.isEmpty() && internal.stream().allMatch(tp -> committed.getOrDefault(tp, 0L) >= before.getOrDefault(tp, Long.MAX_VALUE) - 1);
   }
 
   private Map<TopicPartition, Long> committed(Admin admin) throws ExecutionException, InterruptedException {

@@ -1,5 +1,6 @@
 package dev.kembed.topology.cli;
 
+import dev.kembed.topology.config.AdminProps;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kembed.schemas.serde.AnyFormatJson;
 import dev.kembed.topology.config.KembedConfig;

@@ -1,5 +1,6 @@
 package dev.kembed.topology.cli;
 
+import dev.kembed.topology.config.AdminProps;
 import dev.kembed.inference.Embedder;
 import dev.kembed.topology.InputPartitions;
 import dev.kembed.topology.KembedTopology;

@@ -1,5 +1,6 @@
 package dev.kembed.topology.cli;
 
+import dev.kembed.topology.config.AdminProps;
 import dev.kembed.topology.config.KembedConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

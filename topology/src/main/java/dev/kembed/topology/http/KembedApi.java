@@ -51,7 +51,7 @@ public final class KembedApi {
   public static ApiServer start(KembedConfig config, KafkaStreams streams, Embedder embedder, Indexes indexes, PrometheusMeterRegistry metrics) throws IOException {
     String server = config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
     HostInfo self = server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
-    BrokerProbe broker = new BrokerProbe(dev.kembed.topology.cli.AdminProps.of(config));
+    BrokerProbe broker = new BrokerProbe(dev.kembed.topology.config.AdminProps.of(config));
     WindowConfig windows = WindowConfig.of(config.getList(USER_VECTOR_WINDOWS), Resolution.defaults(), Duration.ofMillis(config.getLong(USER_VECTOR_LATENESS_MS)));
     Backends backends = new Backends(
         new StreamsUserVectorSource(streams, self, windows, embedder.model().id()),

@@ -6,7 +6,7 @@ import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
 import dev.kembed.state.window.WindowedVectorAggregator;
-import dev.kembed.topology.InternalSerdes;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.features.ExposureFeatures;
 import dev.kembed.topology.features.PointInTime;

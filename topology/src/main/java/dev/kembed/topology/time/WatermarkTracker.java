@@ -23,6 +23,7 @@ public final class WatermarkTracker {
     boolean reportedIdle;
     long markers;
     long markersAtHold = -1;
+    boolean wasIdle;
     long lastRecordWallMs;
     final boolean wallClockIdle;
 
@@ -103,15 +104,27 @@ public final class WatermarkTracker {
     long active = Long.MAX_VALUE;
     long any = Long.MIN_VALUE;
     boolean anyActive = false;
+    boolean wokeUp = false;
     for (Channel c : channels.values()) {
       long wm = c.effective(nowMs, idleMs, outOfOrdernessMs);
       strict = Math.min(strict, wm);
       any = Math.max(any, wm);
-      if (!c.idle(nowMs, idleMs)) {
+      boolean idle = c.idle(nowMs, idleMs);
+      if (!idle) {
         anyActive = true;
         active = Math.min(active, wm);
         c.markersAtHold = -1;
+        wokeUp |= c.wasIdle;
       }
+      c.wasIdle = idle;
+    }
+    if (wokeUp) {
+      // New data is arriving somewhere, so it may be arriving everywhere: idleness confirmed while
+      // all was quiet no longer counts, every idle channel confirms it again.
+      for (Channel c : channels.values()) {
+        c.markersAtHold = -1;
+      }
+      holdSinceMs = -1;
     }
     // Everything idle: all that exists has been delivered, up to the furthest channel.
     long relaxed = anyActive ? active : any;

@@ -46,7 +46,7 @@ class MetricsScrapeTest {
   private static Instance start(Path dir) {
     // at_least_once: TopologyTestDriver drops the DLQ records Streams sends while deserializing
     // under exactly-once (see KembedTopologyTest); the counts are what this test reads.
-    KembedConfig config = new KembedConfig(Map.of("embed.batch.size", "32", "embed.max.wait.ms", "200", "processing.guarantee", "at_least_once"));
+    KembedConfig config = new KembedConfig(Map.of("embed.batch.size", "32", "embed.max.wait.ms", "200", "processing.guarantee", "at_least_once", "input.max.future.ms", "31536000000"));
     RecordingEmbedder embedder = new RecordingEmbedder(new KeywordEmbedder());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Properties p = config.streamsProperties();

@@ -1,5 +1,6 @@
 package dev.kembed.topology.processors;
 
+import dev.kembed.topology.internal.InternalSerdes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kembed.inference.Embedder;
@@ -59,7 +60,7 @@ class EmbedBatchProcessorTest {
   @SuppressWarnings("unchecked")
   void aRestoredBufferIsEmbeddedOnceInArrivalOrder() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    KeyValueStore<String, EmbedRequest> buffer = (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    KeyValueStore<String, EmbedRequest> buffer = (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     // What restoration from the changelog leaves in the store, keys deliberately out of order.
     buffer.put("POST:z", request("z", "first arrived", 7));
@@ -87,7 +88,7 @@ class EmbedBatchProcessorTest {
   @Test
   void aNonFiniteVectorIsDeadLetteredAndTheRestOfTheBatchGoesOut() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder nanOnBad = new LengthEmbedder() {
       @Override
@@ -116,7 +117,7 @@ class EmbedBatchProcessorTest {
   @SuppressWarnings("unchecked")
   void aTextWaitsUntilMaxWaitHasPassed() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32, 200);
@@ -144,7 +145,7 @@ class EmbedBatchProcessorTest {
         super.forward(record);
       }
     };
-    store(ctx, "buffer", dev.kembed.topology.InternalSerdes.embedRequest());
+    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     KeyValueStore<String, String> hashes = (KeyValueStore<String, String>) store(ctx, "hashes", Serdes.String());
     EmbedBatchProcessor p = new EmbedBatchProcessor(new LengthEmbedder(), "buffer", "hashes", 8, 200);
     p.init(ctx);

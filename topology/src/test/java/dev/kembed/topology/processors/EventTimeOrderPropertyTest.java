@@ -10,7 +10,7 @@ import dev.kembed.schemas.UserVector;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
-import dev.kembed.topology.InternalSerdes;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.features.InteractionWeights;

@@ -54,6 +54,22 @@ class WatermarkTrackerTest {
   }
 
   @Test
+  void idlenessConfirmedWhileAllWasQuietIsConfirmedAgainWhenDataArrives() {
+    WatermarkTracker t = new WatermarkTracker(IDLE, 0);
+    t.report("a/0", 100, true, 0);
+    t.report("a/1", 200, true, 0);
+    t.advance(0);
+    t.report("a/0", 100, true, 1_000);
+    t.report("a/0", 100, true, 2_000);
+    assertEquals(200, t.advance(2_000), "all quiet: everything delivered is released");
+    t.report("a/1", 9_000, false, 3_000); // a burst: a/1 wakes up first
+    assertEquals(200, t.advance(3_000), "a/0's old confirmations do not let a/1 run ahead of its burst");
+    t.report("a/0", 100, true, 4_000);
+    t.report("a/0", 5_000, false, 4_500); // a/0's share of the burst
+    assertEquals(4_999 + 1, t.advance(4_500));
+  }
+
+  @Test
   void aSilentInputPartitionIsPassedOverAfterTwiceTheIdleTime() {
     WatermarkTracker t = new WatermarkTracker(IDLE, 0);
     t.expectInput("posts-0", 0);

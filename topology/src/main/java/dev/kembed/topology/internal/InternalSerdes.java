@@ -1,6 +1,6 @@
-package dev.kembed.topology;
+package dev.kembed.topology.internal;
 
-import dev.kembed.topology.internal.EmbedRequest;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;

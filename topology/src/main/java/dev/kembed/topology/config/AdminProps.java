@@ -1,4 +1,4 @@
-package dev.kembed.topology.cli;
+package dev.kembed.topology.config;
 
 import dev.kembed.topology.config.KembedConfig;
 import java.util.HashMap;
