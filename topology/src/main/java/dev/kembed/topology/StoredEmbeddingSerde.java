@@ -5,6 +5,7 @@ import dev.kembed.schemas.EntityType;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.schemas.vector.PackedVectors;
 import dev.kembed.topology.content.Vectors;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.StoredEmbedding;
 import java.nio.ByteBuffer;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import static dev.kembed.topology.config.KembedConfig.TOPIC_CONTENT_EMBEDDINGS;
 import dev.kembed.inference.Embedder;
 import dev.kembed.inference.projection.Pca;
 import dev.kembed.inference.projection.Projection;
+import dev.kembed.topology.config.AdminProps;
 import dev.kembed.topology.config.KembedConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

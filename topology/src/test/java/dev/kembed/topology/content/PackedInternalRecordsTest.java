@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.kembed.schemas.ContentEmbedding;
 import dev.kembed.schemas.EntityType;
 import dev.kembed.schemas.serde.KembedSerdes;
-import dev.kembed.topology.InternalSerdes;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.StoredEmbeddingSerde;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
