@@ -89,7 +89,7 @@ public final class DemoReport {
           names.append(names.length() == 0 ? "" : ", ").append(g.getId().getTag("chars"));
         });
     p.printf(Locale.ROOT, "  text length shares (%s chars):%s; latin script %.3f%n", names, lengths, gauge("text.script.share", "script", "latin"));
-    p.printf(Locale.ROOT, "  null feature share %.3f; user-vector norm avg %.3f, share below 0.3 %.3f%n", gauge("null.feature.share"), gauge("user.vector.norm.avg"),
+    p.printf(Locale.ROOT, "  null feature share %.3f; user-vector norm avg %.3f, share below 0.3 %.3f%n", gauge("null.feature.share"), gauge("user.vector.norm.mean"),
         gauge("user.vector.norm.below.share", "below", "0.3"));
   }
 

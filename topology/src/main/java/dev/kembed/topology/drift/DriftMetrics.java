@@ -74,7 +74,7 @@ public final class DriftMetrics {
       gauge("text.script.share", "Share of content texts whose letters are mostly of this script", tags.and("script", script.name().toLowerCase(Locale.ROOT)), () -> s.scriptShare(script));
     }
     gauge("null.feature.share", "Share of similarity-feature values that are null (an input missing)", tags, s::nullFeatureShare);
-    gauge("user.vector.norm.avg", "Mean norm of emitted user vectors (1 = all engagement on one direction)", tags, s::userNormMean);
+    gauge("user.vector.norm.mean", "Mean norm of emitted user vectors (1 = all engagement on one direction)", tags, s::userNormMean);
     gauge("user.vector.norm.below.share", "Share of emitted user vectors with norm below the bound (low = diffuse interests)", tags.and("below", "0.3"), () -> s.userNormShareBelow(0.3));
     gauge("user.vector.norm.below.share", "Share of emitted user vectors with norm below the bound (low = diffuse interests)", tags.and("below", "0.6"), () -> s.userNormShareBelow(0.6));
     if (embedder instanceof TruncationStats t) {

@@ -68,11 +68,11 @@ class DriftStatsTest {
     s.userVector(new float[] {0.3f, 0.4f}); // norm 0.5
     s.userVector(new float[] {0.6f, 0.8f}); // norm 1.0
     assertSame(s, DriftMetrics.of(registry).forModel("m@1"), "one instance's hooks share the stats");
-    assertEquals(0.75, registry.get("kembed.drift.user.vector.norm.avg").tag("model_id", "m@1").gauge().value(), 1e-6);
+    assertEquals(0.75, registry.get("kembed.drift.user.vector.norm.mean").tag("model_id", "m@1").gauge().value(), 1e-6);
     assertEquals(0.5, registry.get("kembed.drift.user.vector.norm.below.share").tags("model_id", "m@1", "below", "0.6").gauge().value(), 1e-6);
     // Another instance's registry has its own stats.
     SimpleMeterRegistry other = new SimpleMeterRegistry();
     assertNotSame(s, DriftMetrics.of(other).forModel("m@1"));
-    assertTrue(Double.isNaN(other.get("kembed.drift.user.vector.norm.avg").tag("model_id", "m@1").gauge().value()));
+    assertTrue(Double.isNaN(other.get("kembed.drift.user.vector.norm.mean").tag("model_id", "m@1").gauge().value()));
   }
 }
