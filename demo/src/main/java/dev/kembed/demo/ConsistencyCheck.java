@@ -52,13 +52,8 @@ public final class ConsistencyCheck {
    */
   public ConsistencyCheck(List<DemoEvent> events, Map<String, ContentEmbedding> embeddings, ToDoubleFunction<InteractionType> weight, List<String> windows, double searchWeight) {
     this.windows = windows;
-    embeddings.values().forEach(e -> {
-      float[] v = new float[e.getVector().size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = e.getVector().get(i);
-      }
-      vectors.put(e.getEntityId(), v);
-    });
+    // RecordVectors reads either layout (float array, or packed under output.vector.encoding).
+    embeddings.values().forEach(e -> vectors.put(e.getEntityId(), dev.kembed.schemas.vector.RecordVectors.of(e)));
     for (DemoEvent e : events) {
       if (e.poison() != null || e.value() == null) {
         continue;

@@ -1,6 +1,7 @@
 package dev.kembed.demo;
 
 
+import dev.kembed.schemas.vector.RecordVectors;
 import static dev.kembed.topology.config.KembedConfig.*;
 
 import dev.kembed.schemas.ContentEmbedding;
@@ -11,6 +12,9 @@ import dev.kembed.schemas.UserVector;
 import dev.kembed.state.VectorMath;
 import dev.kembed.topology.cli.InputType;
 import dev.kembed.topology.config.KembedConfig;
+import dev.kembed.topology.drift.DriftMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,12 +40,15 @@ public final class DemoReport {
   private final Workload workload;
   private final OutputCollector out;
   private final Timing timing;
+  private final MeterRegistry meters;
 
-  public DemoReport(KembedConfig config, Workload workload, OutputCollector out, Timing timing) {
+  /** With {@code meters}, the app instance's registry, for the drift section. */
+  public DemoReport(KembedConfig config, Workload workload, OutputCollector out, Timing timing, MeterRegistry meters) {
     this.config = config;
     this.workload = workload;
     this.out = out;
     this.timing = timing;
+    this.meters = meters;
   }
 
   public void print(PrintStream p) {
@@ -60,6 +67,35 @@ public final class DemoReport {
     commentPost(p);
     expansions(p);
     dlq(p);
+    drift(p);
+  }
+
+  // The drift gauges of this run (the app's registry), as docs/operations.md "Drift metrics" explains them.
+  private void drift(PrintStream p) {
+    p.println();
+    p.println("Drift metrics (kembed_drift_*; healthy values in docs/operations.md)");
+    if (meters == null || meters.find(DriftMetrics.PREFIX + "content.texts").tag("model_id", timing.model()).gauge() == null) {
+      p.println("  (no drift gauges for model " + timing.model() + ")");
+      return;
+    }
+    p.printf(Locale.ROOT, "  content centroid: cosine to reference %.4f (NaN before 1,000 texts), norm %.3f, over %,.0f posts and comments%n",
+        gauge("content.centroid.cosine"), gauge("content.centroid.norm"), gauge("content.texts"));
+    StringBuilder lengths = new StringBuilder();
+    StringBuilder names = new StringBuilder();
+    meters.find(DriftMetrics.PREFIX + "text.length.share").tag("model_id", timing.model()).gauges().stream()
+        .sorted(Comparator.comparingInt(g -> Integer.parseInt(g.getId().getTag("chars").replaceAll("[-+].*", ""))))
+        .forEach(g -> {
+          lengths.append(String.format(Locale.ROOT, " %.2f", g.value()));
+          names.append(names.length() == 0 ? "" : ", ").append(g.getId().getTag("chars"));
+        });
+    p.printf(Locale.ROOT, "  text length shares (%s chars):%s; latin script %.3f%n", names, lengths, gauge("text.script.share", "script", "latin"));
+    p.printf(Locale.ROOT, "  null feature share %.3f; user-vector norm avg %.3f, share below 0.3 %.3f%n", gauge("null.feature.share"), gauge("user.vector.norm.mean"),
+        gauge("user.vector.norm.below.share", "below", "0.3"));
+  }
+
+  private double gauge(String name, String... tags) {
+    Gauge g = meters.find(DriftMetrics.PREFIX + name).tag("model_id", timing.model()).tags(tags).gauge();
+    return g == null ? Double.NaN : g.value();
   }
 
   // Chronon-style online/offline consistency: published rows vs a recomputation from the inputs.
@@ -126,8 +162,9 @@ public final class DemoReport {
     workload.postCategories().forEach((post, cat) -> {
       ContentEmbedding e = out.embeddings().get(post);
       if (e != null) {
-        double[] acc = sums.computeIfAbsent(cat, c -> new double[e.getVector().size()]);
-        VectorMath.addScaled(acc, toArray(e.getVector()), 1.0);
+        float[] v = RecordVectors.of(e);
+        double[] acc = sums.computeIfAbsent(cat, c -> new double[v.length]);
+        VectorMath.addScaled(acc, v, 1.0);
       }
     });
     Map<Category, float[]> c = new EnumMap<>(Category.class);
@@ -151,7 +188,7 @@ public final class DemoReport {
         p.println("    no engagement vector");
         continue;
       }
-      float[] uv = toArray(v.getVector());
+      float[] uv = RecordVectors.of(v);
       List<Map.Entry<Category, Double>> ranked = new ArrayList<>();
       centroids.forEach((c, cv) -> ranked.add(Map.entry(c, VectorMath.cosine(uv, cv))));
       ranked.sort(Map.Entry.<Category, Double>comparingByValue().reversed());
@@ -186,9 +223,9 @@ public final class DemoReport {
     ContentEmbedding dog = out.embeddings().get(Workload.LOST_DOG_POST);
     ContentEmbedding couch = out.embeddings().get(Workload.COUCH_POST);
     if (ana != null && dog != null && couch != null) {
-      float[] u = toArray(ana.getVector());
+      float[] u = RecordVectors.of(ana);
       p.printf(Locale.ROOT, "  check from the topics: cos(%s %s vector, lost dog) = %.3f, cos(.., couch) = %.3f%n", ana.getKind(), ana.getWindow(),
-          VectorMath.cosine(u, toArray(dog.getVector())), VectorMath.cosine(u, toArray(couch.getVector())));
+          VectorMath.cosine(u, RecordVectors.of(dog)), VectorMath.cosine(u, RecordVectors.of(couch)));
     }
   }
 

@@ -103,7 +103,7 @@ public final class DemoRunner {
           app.close(Duration.ofSeconds(30));
           long poison = workload.events().stream().filter(e -> e.poison() != null).count();
           DemoReport.Timing timing = new DemoReport.Timing(produceSeconds, total, workload.events().size(), texts, poison, embedder.model().id());
-          new DemoReport(config, workload, out, timing).print(report);
+          new DemoReport(config, workload, out, timing, app.meterRegistry()).print(report);
           return new Result(workload, out, config);
         }
       }

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param maxTokens tokens per text (special tokens included) after which it is truncated; 0 = model's
  * @param batchSize most texts per {@code session.run} when batching
  * @param batching whether texts share a {@code session.run}
+ * @param deviceId which GPU (CUDA device ordinal) when device is CUDA
  */
 public record EmbedderOptions(
     String model,
@@ -29,7 +30,8 @@ public record EmbedderOptions(
     Optimization optimization,
     int maxTokens,
     int batchSize,
-    Batching batching) {
+    Batching batching,
+    int deviceId) {
 
   /** Execution device. CUDA needs the {@code gpu} Maven profile (onnxruntime_gpu). */
   public enum Device {
@@ -58,10 +60,12 @@ public record EmbedderOptions(
   }
 
   public EmbedderOptions {
-    if (model == null || model.isBlank()) {
-      model = ModelSource.DEFAULT;
-    }
     device = device == null ? Device.CPU : device;
+    if (model == null || model.isBlank()) {
+      // On a GPU the int8 model's one-text-per-run mode wastes the device: fp32 batches instead.
+      model = device == Device.CUDA ? ModelSource.MINILM_FP32 : ModelSource.DEFAULT;
+    }
+    requireNonNegative("deviceId", deviceId);
     optimization = optimization == null ? Optimization.ALL : optimization;
     batching = batching == null ? Batching.AUTO : batching;
     requireNonNegative("intraOpThreads", intraOpThreads);
@@ -76,7 +80,10 @@ public record EmbedderOptions(
     }
   }
 
-  /** Defaults: int8 MiniLM on CPU, automatic threads and batching, batches of 32. */
+  /**
+   * Defaults: int8 MiniLM on CPU, automatic threads and batching, batches of 32. With device CUDA
+   * and no model set, the default model is fp32 MiniLM, which AUTO batching runs in batches.
+   */
   public static EmbedderOptions defaults() {
     return builder().build();
   }
@@ -86,8 +93,9 @@ public record EmbedderOptions(
   }
 
   /**
-   * Reads options from string config, keys without prefix: {@code model, device, intra.op.threads,
-   * inter.op.threads, parallelism, optimization, max.tokens, batch.size, batching}. Absent keys keep
+   * Reads options from string config, keys without prefix: {@code model, device, device.id,
+   * intra.op.threads, inter.op.threads, parallelism, optimization, max.tokens, batch.size,
+   * batching}. Absent keys keep
    * their defaults; enum values are case-insensitive, {@code per-text} is accepted for PER_TEXT.
    */
   public static EmbedderOptions fromMap(Map<String, String> config) {
@@ -97,6 +105,7 @@ public record EmbedderOptions(
           switch (key) {
             case "model" -> b.model(value);
             case "device" -> b.device(Device.valueOf(enumName(value)));
+            case "device.id" -> b.deviceId(Integer.parseInt(value.strip()));
             case "intra.op.threads" -> b.intraOpThreads(Integer.parseInt(value.strip()));
             case "inter.op.threads" -> b.interOpThreads(Integer.parseInt(value.strip()));
             case "parallelism" -> b.parallelism(Integer.parseInt(value.strip()));
@@ -142,7 +151,7 @@ public record EmbedderOptions(
 
   /** Fluent builder; unset fields keep the defaults of {@link #defaults()}. */
   public static final class Builder {
-    private String model = ModelSource.DEFAULT;
+    private String model; // null: the device's default model
     private Device device = Device.CPU;
     private int intraOpThreads;
     private int interOpThreads;
@@ -151,8 +160,14 @@ public record EmbedderOptions(
     private int maxTokens;
     private int batchSize = 32;
     private Batching batching = Batching.AUTO;
+    private int deviceId;
 
     private Builder() {}
+
+    public Builder deviceId(int deviceId) {
+      this.deviceId = deviceId;
+      return this;
+    }
 
     public Builder model(String model) {
       this.model = model;
@@ -202,7 +217,7 @@ public record EmbedderOptions(
     public EmbedderOptions build() {
       return new EmbedderOptions(
           model, device, intraOpThreads, interOpThreads, parallelism, optimization, maxTokens,
-          batchSize, batching);
+          batchSize, batching, deviceId);
     }
   }
 }

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * name ({@value #MINILM_INT8} — the default, dynamically quantized int8 — or {@value #MINILM_FP32})
  * whose files ship inside the langchain4j model jars on the classpath, or a filesystem directory
  * holding {@code model.onnx} and {@code tokenizer.json} (a fine-tuned or multilingual export).
- * Nothing is ever downloaded. The {@link #id()} carries a hash of the model bytes so vectors from a
- * changed model are never silently mixed with old ones.
+ * Nothing is ever downloaded. {@link #id()} carries a hash of the model bytes; the id an embedder
+ * reports ({@link ModelIdentity}) adds a hash of every other setting that changes vectors.
  */
 public final class ModelSource {
 
@@ -131,9 +131,14 @@ public final class ModelSource {
   }
 
   static String sha256Prefix(byte[] bytes) {
+    return sha256Hex(bytes, 12);
+  }
+
+  /** The first {@code hexDigits} hex digits of the SHA-256 of {@code bytes}. */
+  static String sha256Hex(byte[] bytes, int hexDigits) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return HexFormat.of().formatHex(digest).substring(0, 12);
+      return HexFormat.of().formatHex(digest).substring(0, hexDigits);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is mandatory on every JVM", e);
     }
@@ -144,7 +149,7 @@ public final class ModelSource {
     return name;
   }
 
-  /** {@code name@<first 12 hex of SHA-256 of the model bytes>}. */
+  /** {@code name@<first 12 hex of SHA-256 of the model bytes>}; the model part of {@link ModelIdentity#id()}. */
   public String id() {
     return id;
   }
@@ -157,6 +162,16 @@ public final class ModelSource {
   /** The ONNX protobuf; callers must not modify it. */
   byte[] modelBytes() {
     return modelBytes;
+  }
+
+  /** First 12 hex of the SHA-256 of the model bytes. */
+  String modelHash() {
+    return id.substring(id.lastIndexOf('@') + 1);
+  }
+
+  /** First 12 hex of the SHA-256 of tokenizer.json. */
+  String tokenizerHash() {
+    return sha256Prefix(tokenizerJson);
   }
 
   /** The tokenizer.json contents; callers must not modify it. */

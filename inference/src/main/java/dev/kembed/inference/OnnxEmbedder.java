@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * batched — unless {@link EmbedderOptions#batching()} overrides it. Thread-safe; one instance per
  * process is enough, as ONNX Runtime sessions accept concurrent runs.
  */
-public final class OnnxEmbedder implements Embedder {
+public final class OnnxEmbedder implements Embedder, TruncationStats {
 
   private static final Logger log = LoggerFactory.getLogger(OnnxEmbedder.class);
 
@@ -37,6 +37,7 @@ public final class OnnxEmbedder implements Embedder {
   private final SentenceTokenizer tokenizer;
   private final OrtSession session;
   private final ModelInfo info;
+  private final ModelIdentity identity;
   private final String outputName;
   private final boolean tokenLevelOutput;
   private final boolean withTokenTypes;
@@ -44,6 +45,8 @@ public final class OnnxEmbedder implements Embedder {
   private final int parallelism;
   private final ExecutorService workers;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final java.util.concurrent.atomic.LongAdder tokenized = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder truncated = new java.util.concurrent.atomic.LongAdder();
 
   private OnnxEmbedder(EmbedderOptions options) throws OrtException {
     if (options.device() == EmbedderOptions.Device.CUDA) {
@@ -76,7 +79,11 @@ public final class OnnxEmbedder implements Embedder {
       this.outputName = output.name;
       this.tokenLevelOutput = output.tokenLevel;
       this.tokenizer = new SentenceTokenizer(source.tokenizerJson(), maxTokens);
-      this.info = new ModelInfo(source.id(), output.dimension, maxTokens, batchInvariant);
+      this.identity =
+          new ModelIdentity(source.name(), source.modelHash(), source.tokenizerHash(), maxTokens,
+              output.tokenLevel ? "mean(" + output.name + ")" : "pooled(" + output.name + ")",
+              options.optimization(), ModelIdentity.runMode(perText, invariant, options.batchSize()));
+      this.info = new ModelInfo(identity.id(), output.dimension, maxTokens, batchInvariant);
     } catch (RuntimeException | OrtException e) {
       session.close();
       throw e;
@@ -89,8 +96,8 @@ public final class OnnxEmbedder implements Embedder {
       log.warn("{}: batching={} on a dynamically quantized model; vectors depend on batch mates",
           info.id(), options.batching());
     }
-    log.info("loaded {} ({} dims, max {} tokens, {}, intra-op threads {}, parallelism {}, device {})",
-        info.id(), info.dimension(), maxTokens,
+    log.info("loaded {} ({}; {} dims, {}, intra-op threads {}, parallelism {}, device {})",
+        info.id(), identity.settings(), info.dimension(),
         perText ? "one text per run" : "batches of " + textsPerRun, intraOp, parallelism, options.device());
   }
 
@@ -166,6 +173,21 @@ public final class OnnxEmbedder implements Embedder {
     return info;
   }
 
+  @Override
+  public long textsTokenized() {
+    return tokenized.sum();
+  }
+
+  @Override
+  public long textsTruncated() {
+    return truncated.sum();
+  }
+
+  /** The settings the model id covers. */
+  public ModelIdentity identity() {
+    return identity;
+  }
+
   /** Most texts that share one {@code session.run}: 1 in per-text mode, else the batch size. */
   public int textsPerRun() {
     return textsPerRun;
@@ -178,6 +200,12 @@ public final class OnnxEmbedder implements Embedder {
       return new float[0][];
     }
     long[][] ids = tokenizer.encode(texts);
+    tokenized.add(ids.length);
+    for (long[] row : ids) {
+      if (row.length >= info.maxTokens()) {
+        truncated.increment();
+      }
+    }
     return embedTokenized(ids);
   }
 

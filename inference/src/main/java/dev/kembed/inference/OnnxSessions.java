@@ -38,9 +38,9 @@ final class OnnxSessions {
       if (options.device() == EmbedderOptions.Device.CUDA) {
         requireCuda();
         try {
-          so.addCUDA(0);
-        } catch (OrtException e) {
-          throw new IllegalStateException(CUDA_UNAVAILABLE + "a CUDA provider that failed to start: " + e.getMessage(), e);
+          so.addCUDA(options.deviceId());
+        } catch (OrtException | RuntimeException e) {
+          throw new IllegalStateException(CudaErrors.explain(e.getMessage(), options.deviceId()), e);
         }
       }
       // The session copies what it needs from the options, so they can be released right away.

@@ -34,4 +34,21 @@ class EmbedderOptionsTest {
     assertEquals(Runtime.getRuntime().availableProcessors(), o.resolvedParallelism(true));
     assertEquals(1, o.resolvedParallelism(false));
   }
+
+  @Test
+  void cudaDefaultsToTheFp32ModelUnlessAModelIsNamed() {
+    assertEquals(ModelSource.MINILM_INT8, EmbedderOptions.defaults().model());
+    EmbedderOptions gpu = EmbedderOptions.fromMap(Map.of("device", "cuda", "device.id", "1"));
+    assertEquals(ModelSource.MINILM_FP32, gpu.model(), "int8 runs one text per call: a waste of a GPU");
+    assertEquals(1, gpu.deviceId());
+    assertEquals(ModelSource.MINILM_INT8, EmbedderOptions.fromMap(Map.of("device", "cuda", "model", "all-minilm-l6-v2-q")).model());
+    assertThrows(IllegalArgumentException.class, () -> EmbedderOptions.builder().deviceId(-1).build());
+  }
+
+  @Test
+  void cudaOnACpuOnlyRuntimeFailsWithTheFix() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> OnnxEmbedder.create(EmbedderOptions.fromMap(Map.of("device", "cuda"))));
+    assertTrue(e.getMessage().contains("build with mvn -Pgpu, or set device=cpu"), e.getMessage());
+  }
 }

@@ -219,7 +219,10 @@ class OnnxEmbedderTest {
         .optimization(EmbedderOptions.Optimization.BASIC).maxTokens(128).build();
     try (OnnxEmbedder other = OnnxEmbedder.create(options)) {
       assertEquals(128, other.model().maxTokens());
-      assertEquals(int8.model().id(), other.model().id());
+      // Optimisation level and max tokens change vectors (int8 down to cosine 0.99 on long or
+      // Cyrillic text), so they are part of the id; threads are not. Short text agrees anyway:
+      assertNotEquals(int8.model().id(), other.model().id());
+      assertEquals(int8.model().id().substring(0, int8.model().id().indexOf('.')), other.model().id().substring(0, other.model().id().indexOf('.')), "same model bytes");
       String text = "does anyone know a reliable electrician near the park?";
       assertTrue(cosine(int8.embed(text), other.embed(text)) >= 0.9999);
     }

@@ -86,6 +86,31 @@ class DockerAssetsTest {
   }
 
   @Test
+  void gpuDockerfileBuildsWithTheGpuProfileOnACudaCudnnRuntime() throws IOException {
+    String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile.gpu"));
+    List<String> froms = dockerfile.lines().filter(l -> l.startsWith("FROM ")).toList();
+    assertEquals(2, froms.size(), "multi-stage");
+    // onnxruntime_gpu 1.24 loads CUDA 12 and cuDNN 9: the runtime stage must ship both.
+    assertTrue(froms.get(1).matches("FROM nvidia/cuda:12\\.[0-9.]+-cudnn-runtime-ubuntu[0-9.]+"), froms.get(1));
+    assertTrue(dockerfile.contains("mvn -B -q -Pgpu -pl topology -am -DskipTests package"), "the jar is built with onnxruntime_gpu");
+    assertTrue(dockerfile.contains("COPY --from=eclipse-temurin:17-jre /opt/java/openjdk /opt/java/openjdk"), "a JRE on the CUDA image");
+    assertTrue(dockerfile.contains("KEMBED_INFERENCE_DEVICE=cuda"), "runs on the GPU by default");
+    assertTrue(dockerfile.contains("TOKENIZERS_FLAVOR=cpu") && dockerfile.contains("-Dai.djl.offline=true"), "DJL stays offline");
+    assertTrue(dockerfile.contains("ENTRYPOINT [\"java\", \"-Dai.djl.offline=true\", \"-jar\", \"/opt/kembed/kembed.jar\"]"));
+    assertTrue(dockerfile.contains("GET /health"));
+    // The gpu profile the image and bin/gpu-smoke use swaps the ONNX Runtime artifact.
+    String pom = Files.readString(ROOT.resolve("pom.xml"));
+    assertTrue(pom.contains("<id>gpu</id>") && pom.contains("<onnxruntime.artifact>onnxruntime_gpu</onnxruntime.artifact>"));
+    String smoke = Files.readString(ROOT.resolve("bin/gpu-smoke"));
+    assertTrue(Files.isExecutable(ROOT.resolve("bin/gpu-smoke")));
+    assertTrue(smoke.contains("-Pgpu") && smoke.contains("exec:java@gpu-smoke"), smoke);
+    // The environment variable the image sets is a kembed key.
+    KembedConfig c = ConfigLoader.load(ROOT.resolve("docker/kembed.properties"), Map.of(), Map.of("KEMBED_INFERENCE_DEVICE", "cuda"));
+    assertEquals("cuda", c.getString(KembedConfig.INFERENCE_DEVICE));
+    assertEquals("all-minilm-l6-v2", c.embedderOptions().model(), "cuda defaults to the fp32 model");
+  }
+
+  @Test
   void sampleConfigIsValid() {
     KembedConfig c = ConfigLoader.load(ROOT.resolve("docker/kembed.properties"), Map.of(), Map.of());
     assertTrue(c.exactlyOnce());

@@ -16,7 +16,10 @@ import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.UserVector;
 import dev.kembed.schemas.serde.AvroSerde;
 import dev.kembed.schemas.serde.KembedSerdes;
+import dev.kembed.schemas.serde.OutputFormat;
 import dev.kembed.schemas.serde.OutputSerdes;
+import dev.kembed.schemas.vector.PackedVectors;
+import dev.kembed.schemas.vector.RecordVectors;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
@@ -26,6 +29,7 @@ import dev.kembed.topology.content.ContentOutputs;
 import dev.kembed.topology.content.ContentRequests;
 import dev.kembed.topology.content.EntityEvent;
 import dev.kembed.topology.content.Signals;
+import dev.kembed.topology.content.VectorEncodingSerdes;
 import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.expansion.IndexService;
@@ -38,6 +42,7 @@ import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.PendingInteraction;
 import dev.kembed.topology.internal.UserSignal;
 import dev.kembed.topology.processors.AuthorFeatureProcessor;
+import dev.kembed.topology.processors.DriftObserver;
 import dev.kembed.topology.processors.EmbedBatchProcessor;
 import dev.kembed.topology.processors.EntityJoinProcessor;
 import dev.kembed.topology.processors.QueryEmbedProcessor;
@@ -107,6 +112,7 @@ import org.apache.kafka.common.utils.Utils;
  * processor has a stable name, so internal topics keep their names across releases.
  */
 public final class KembedTopology {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KembedTopology.class);
   public static final String EMBED_BUFFER_STORE = "embed-buffer";
   public static final String EMBED_HASH_STORE = "embed-hashes";
   public static final String QUERY_BUFFER_STORE = "query-buffer";
@@ -184,7 +190,9 @@ public final class KembedTopology {
     private final InputPartitions inputs;
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Serde<String> strings = Serdes.String();
-    private final Serde<ContentEmbedding> embeddingSerde = KembedSerdes.of(ContentEmbedding.class);
+    // Internal hops and stores: the vector as packed float32 bytes, not a boxed Avro array.
+    private final Serde<ContentEmbedding> storedEmbeddingSerde = StoredEmbeddingSerde.create();
+    private final VectorEncodingSerdes vectorEncoding;
     private final Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
     private final int partitions;
     private final int contentTasks;
@@ -196,6 +204,11 @@ public final class KembedTopology {
       this.config = config;
       this.workers = workers;
       this.outputs = new OutputSerdes(config.outputSettings());
+      this.vectorEncoding = new VectorEncodingSerdes(config.outputVectorEncoding());
+      if (outputs.settings().format() != OutputFormat.AVRO && config.outputVectorEncoding() != PackedVectors.Encoding.FLOAT32) {
+        log.warn("{}={} applies to output.format=avro only; {} sinks carry vectors as float arrays", OUTPUT_VECTOR_ENCODING,
+            config.getString(OUTPUT_VECTOR_ENCODING), outputs.settings().format().configName());
+      }
       this.embedder = embedder;
       this.indexes = indexes;
       this.inputs = inputs;
@@ -237,10 +250,10 @@ public final class KembedTopology {
       persistent(EMBED_HASH_STORE, strings);
       persistent(QUERY_BUFFER_STORE, InternalSerdes.embedRequest());
       persistent(QUERY_CACHE_STORE, Serdes.ByteArray());
-      persistent(ENTITY_VECTOR_STORE, embeddingSerde);
+      persistent(ENTITY_VECTOR_STORE, storedEmbeddingSerde);
       persistent(DELETED_ENTITY_STORE, Serdes.Long());
       persistent(PENDING_INTERACTION_STORE, InternalSerdes.of(PendingInteraction.class));
-      persistent(PENDING_COMMENT_STORE, embeddingSerde);
+      persistent(PENDING_COMMENT_STORE, storedEmbeddingSerde);
       binary(USER_TILE_STORE);
       binary(USER_TIMELINE_STORE);
       binary(USER_HELD_STORE);
@@ -362,7 +375,7 @@ public final class KembedTopology {
                 }
                 return out;
               }, Named.as("key-by-entity"));
-      KStream<String, ContentEmbedding> embeddings = watermarked(byEntity, embeddingSerde, EMBEDDINGS_BY_ENTITY, CLOCK_CONTENT, contentTasks, CLOCK_JOIN, EventTimeGate.GROUP, null);
+      KStream<String, ContentEmbedding> embeddings = watermarked(byEntity, storedEmbeddingSerde, EMBEDDINGS_BY_ENTITY, CLOCK_CONTENT, contentTasks, CLOCK_JOIN, EventTimeGate.GROUP, null);
       Serde<InteractionEvent> interactionSerde = input(InteractionEvent.class);
       InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
       Set<InteractionType> exposures = exposureTypes();
@@ -402,6 +415,7 @@ public final class KembedTopology {
           signals.process(() -> new UserVectorProcessor(USER_STORES, windows, weights, searchWeight, emitInterval, interval, featureSerde), Named.as("user-vectors"), USER_STORES.all());
       only(users, UserVectorOut.class, "vector-updates")
           .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
+          .processValues(() -> new DriftObserver<UserVector>((drift, v) -> drift.forModel(v.getModelId()).userVector(RecordVectors.of(v))), Named.as("user-vector-drift"))
           .to(config.topic(TOPIC_USER_VECTORS), produced(UserVector.class, TOPIC_USER_VECTORS).withName("user-vectors-sink"));
       toFeatures(only(users, SimilarityFeatures.class, "completed-rows"), "completed");
       toDeadLetters(only(users, DeadLetter.class, "user-dead-letters"), "user");
@@ -418,7 +432,8 @@ public final class KembedTopology {
     }
 
     private void toFeatures(KStream<String, SimilarityFeatures> rows, String name) {
-      rows.to(config.topic(TOPIC_SIMILARITY_FEATURES), produced(SimilarityFeatures.class, TOPIC_SIMILARITY_FEATURES).withName(name + "-features-sink"));
+      rows.processValues(() -> new DriftObserver<SimilarityFeatures>((drift, row) -> drift.forModel(row.getModelId()).features(row.getFeatures())), Named.as(name + "-features-drift"))
+          .to(config.topic(TOPIC_SIMILARITY_FEATURES), produced(SimilarityFeatures.class, TOPIC_SIMILARITY_FEATURES).withName(name + "-features-sink"));
     }
 
     private void toDeadLetters(KStream<String, DeadLetter> letters, String name) {
@@ -431,10 +446,15 @@ public final class KembedTopology {
       return new AvroSerde<>(type, outputs.settings().registry());
     }
 
-    // Output topics are written in output.format (KembedSerdes' single-object Avro by default).
+    // Output topics are written in output.format (KembedSerdes' single-object Avro by default);
+    // in avro, vectors are packed as output.vector.encoding says, in the serializer.
     private <V extends SpecificRecord> Produced<String, V> produced(Class<V> type, String topicKey) {
       String topic = config.topic(topicKey);
-      return Produced.with(outputs.key(type, topic), outputs.value(type, topic));
+      Serde<V> values = outputs.value(type, topic);
+      if (outputs.settings().format() == OutputFormat.AVRO) {
+        values = vectorEncoding.wrap(type, values);
+      }
+      return Produced.with(outputs.key(type, topic), values);
     }
 
     /** The records of one type from a processor that emits several. */

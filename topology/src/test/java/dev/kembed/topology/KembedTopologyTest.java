@@ -138,6 +138,28 @@ class KembedTopologyTest {
   }
 
   @Test
+  void float16OutputsArePackedAndDecodeToTheFloat32Vectors() {
+    start(Map.of());
+    posts.pipeInput("p1", post("p1", "Lost dog", "Golden retriever near Elm park", 0));
+    flushByTime();
+    float[] exact = dev.kembed.schemas.vector.RecordVectors.of(embeddings.readValue());
+    start(Map.of("output.vector.encoding", "float16"), stateDir.resolve("f16"));
+    posts.pipeInput("p1", post("p1", "Lost dog", "Golden retriever near Elm park", 0));
+    flushByTime();
+    ContentEmbedding e = embeddings.readValue();
+    assertTrue(e.getVector().isEmpty());
+    assertEquals(dev.kembed.schemas.VectorEncoding.FLOAT16, e.getVectorEncoding());
+    assertEquals(2 * exact.length, e.getPackedVector().remaining());
+    float[] half = dev.kembed.schemas.vector.RecordVectors.of(e);
+    for (int i = 0; i < exact.length; i++) {
+      assertEquals(exact[i], half[i], Math.abs(exact[i]) * 0x1p-11 + 0x1p-24, "dimension " + i);
+    }
+    IndexUpdate u = indexUpdates.readValue();
+    assertNull(u.getVector());
+    assertEquals(dev.kembed.schemas.VectorEncoding.FLOAT16, u.getVectorEncoding());
+  }
+
+  @Test
   void unchangedTextIsNotEmbeddedAgainButAnEditIsAndADeleteTombstones() {
     start(Map.of());
     posts.pipeInput("p1", post("p1", "Free sofa", "Grey couch, must go", 0));

@@ -70,11 +70,10 @@ public final class EmbeddingCacheLoader {
             otherModel++;
             continue;
           }
-          float[] v = new float[e.getVector().size()];
-          for (int i = 0; i < v.length; i++) {
-            v[i] = e.getVector().get(i);
+          if (e.getPackedVector() != null && e.getVectorEncoding() != dev.kembed.schemas.VectorEncoding.FLOAT32) {
+            continue; // a lossy (float16/int8) output vector must not stand in for the model's own
           }
-          byHash.put(e.getContentHash(), v);
+          byHash.put(e.getContentHash(), dev.kembed.schemas.vector.RecordVectors.of(e));
         }
       }
     }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = KembedCli.Version.class,
     description = "Kafka Streams feature pipeline: text embeddings, windowed user vectors, similarity features, ANN index updates.",
-    subcommands = {RunCommand.class, ServeCommand.class, ProduceCommand.class, ConsumeCommand.class, SchemasCommand.class, BackfillCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, ServeCommand.class, ProduceCommand.class, ConsumeCommand.class, SchemasCommand.class, BackfillCommand.class, FitProjectionCommand.class, CommandLine.HelpCommand.class})
 public final class KembedCli implements Runnable {
 
   public static void main(String[] args) {

@@ -61,14 +61,20 @@ public final class KembedConfig extends AbstractConfig {
   public static final String TEXT_MAX_CHARS = "text.max.chars";
   public static final String INPUT_MAX_FUTURE_MS = "input.max.future.ms";
   public static final String SEARCH_QUERY_MAX_CHARS = "search.query.max.chars";
+  public static final String OUTPUT_VECTOR_ENCODING = "output.vector.encoding";
 
   public static final String INFERENCE_MODEL = "inference.model";
   public static final String INFERENCE_DEVICE = "inference.device";
+  public static final String INFERENCE_DEVICE_ID = "inference.device.id";
   public static final String INFERENCE_INTRA_OP_THREADS = "inference.intra.op.threads";
   public static final String INFERENCE_PARALLELISM = "inference.parallelism";
   public static final String INFERENCE_MAX_TOKENS = "inference.max.tokens";
   public static final String INFERENCE_OPTIMIZATION = "inference.optimization";
   public static final String INFERENCE_BATCHING = "inference.batching";
+  public static final String INFERENCE_PROBE_CHECK = "inference.probe.check";
+  public static final String INFERENCE_PROJECTION = "inference.projection";
+  public static final String INFERENCE_PROBE_MIN_COSINE = "inference.probe.min.cosine";
+  public static final String INFERENCE_PROBE_ACCEPT_MISMATCH = "inference.probe.accept.mismatch";
 
   public static final String JOIN_GRACE_MS = "join.grace.ms";
 
@@ -134,13 +140,19 @@ public final class KembedConfig extends AbstractConfig {
           .define(TEXT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW, "Cleaned text longer than this is rejected to the DLQ (TEXT_TOO_LONG); shorter text is truncated to the model's max tokens.", EMBED, 4, ConfigDef.Width.SHORT, TEXT_MAX_CHARS)
           .define(INPUT_MAX_FUTURE_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.MEDIUM, "An input whose event time is before 1970 or more than this far ahead of the wall clock is rejected to the DLQ (INVALID_TIMESTAMP). Keep it well under the broker's message.timestamp.after.max.ms (1 h by default), which would otherwise reject outputs stamped with that time.", EMBED, 5, ConfigDef.Width.SHORT, INPUT_MAX_FUTURE_MS)
           .define(SEARCH_QUERY_MAX_CHARS, Type.INT, 1_000, Range.between(1, 100_000), Importance.LOW, "A search query longer than this (before normalisation) is rejected to the DLQ (TEXT_TOO_LONG): the normalised query becomes a record key and an index entry.", EMBED, 6, ConfigDef.Width.SHORT, SEARCH_QUERY_MAX_CHARS)
-          .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default), 'all-minilm-l6-v2' (fp32), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
+          .define(OUTPUT_VECTOR_ENCODING, Type.STRING, "float32", ValidString.in("float32", "float16", "int8"), Importance.MEDIUM, "How content-embeddings, user-vectors and index-updates carry vectors. float32: the 'vector' float array (schema v1 layout, readable by every consumer). float16 (2 bytes a dimension, cosine to float32 >= 0.99999) or int8 (per-vector scale, 1 byte a dimension, cosine >= 0.999): packed into 'packed_vector' (schema v2); upgrade every consumer to v2 first. Internal topics and stores always use packed float32.", EMBED, 7, ConfigDef.Width.SHORT, OUTPUT_VECTOR_ENCODING)
+          .define(INFERENCE_MODEL, Type.STRING, "all-minilm-l6-v2-q", Importance.HIGH, "Model: 'all-minilm-l6-v2-q' (int8, default on cpu), 'all-minilm-l6-v2' (fp32; the default when inference.device=cuda and this key is not set, run in batches), or a directory holding model.onnx and tokenizer.json.", INFERENCE, 1, ConfigDef.Width.LONG, INFERENCE_MODEL)
           .define(INFERENCE_DEVICE, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM, "Execution provider. 'cuda' needs the gpu Maven profile (onnxruntime_gpu) and a CUDA host.", INFERENCE, 2, ConfigDef.Width.SHORT, INFERENCE_DEVICE)
+          .define(INFERENCE_DEVICE_ID, Type.INT, 0, Range.atLeast(0), Importance.LOW, "CUDA device ordinal used when inference.device=cuda (as numbered after CUDA_VISIBLE_DEVICES).", INFERENCE, 12, ConfigDef.Width.SHORT, INFERENCE_DEVICE_ID)
           .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Threads one ONNX Runtime call may use; 0 chooses (1 when texts run one per call, else every core).", INFERENCE, 3, ConfigDef.Width.SHORT, INFERENCE_INTRA_OP_THREADS)
           .define(INFERENCE_PARALLELISM, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, "Concurrent ONNX Runtime calls one batch is spread over; 0 chooses (every core when texts run one per call).", INFERENCE, 4, ConfigDef.Width.SHORT, INFERENCE_PARALLELISM)
           .define(INFERENCE_MAX_TOKENS, Type.INT, 0, Range.atLeast(0), Importance.LOW, "Tokens per text (special tokens included) after which text is truncated; 0 takes the model's limit (256 for MiniLM).", INFERENCE, 6, ConfigDef.Width.SHORT, INFERENCE_MAX_TOKENS)
           .define(INFERENCE_OPTIMIZATION, Type.STRING, "all", ValidString.in("none", "basic", "extended", "all"), Importance.LOW, "ONNX Runtime graph optimisation level.", INFERENCE, 7, ConfigDef.Width.SHORT, INFERENCE_OPTIMIZATION)
           .define(INFERENCE_BATCHING, Type.STRING, "auto", ValidString.in("auto", "batched", "per-text"), Importance.LOW, "auto: batch only batch-invariant models, run dynamically quantized ones one text per call (so a vector never depends on its batch).", INFERENCE, 5, ConfigDef.Width.SHORT, INFERENCE_BATCHING)
+          .define(INFERENCE_PROBE_CHECK, Type.BOOLEAN, true, Importance.MEDIUM, "At start, embed a fixed set of probe texts and compare them with the probe vectors recorded under the same model id by earlier runs (files under <state.dir>/kembed-probes/); the first run under an id records them. A probe below inference.probe.min.cosine stops the start: something that changes vectors is not covered by the model id.", INFERENCE, 8, ConfigDef.Width.SHORT, INFERENCE_PROBE_CHECK)
+          .define(INFERENCE_PROBE_MIN_COSINE, Type.DOUBLE, 0.9999, Range.between(0, 1), Importance.LOW, "Lowest cosine between a probe's recorded and current vector that still counts as the same model. Runs of one build agree to 1e-7; an ONNX Runtime upgrade or another graph optimisation level moves int8 vectors to 0.99-0.9998.", INFERENCE, 9, ConfigDef.Width.SHORT, INFERENCE_PROBE_MIN_COSINE)
+          .define(INFERENCE_PROBE_ACCEPT_MISMATCH, Type.BOOLEAN, false, Importance.LOW, "Operator override: start even though the probes moved beyond inference.probe.min.cosine, log it, and record the new probe vectors as the reference for this id. Set it for one start after a deliberate, reviewed change; old and new vectors then share the id.", INFERENCE, 10, ConfigDef.Width.SHORT, INFERENCE_PROBE_ACCEPT_MISMATCH)
+          .define(INFERENCE_PROJECTION, Type.STRING, "", Importance.MEDIUM, "Path of a projection artifact written by 'kembed fit-projection' (empty: off, the default). Applied in-process to every vector, so all outputs and state carry k dimensions and the model id gains '+<projection id>'. See docs/projection.md for the measured quality per k before turning it on.", INFERENCE, 11, ConfigDef.Width.LONG, INFERENCE_PROJECTION)
           .define(JOIN_GRACE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.MEDIUM, "How long (event time) a record waits for the embedding it needs, e.g. a comment for its post. After that it is counted and sent to the DLQ.", JOIN, 1, ConfigDef.Width.SHORT, JOIN_GRACE_MS)
           .define(USER_VECTOR_WINDOWS, Type.LIST, "P7D,P30D,P90D", Importance.HIGH, "Windows of every user vector, as ISO-8601 durations. Windows under 12 days are kept in hourly tiles, longer ones in daily tiles (the window's old edge is exact to one tile).", USERS, 1, ConfigDef.Width.MEDIUM, USER_VECTOR_WINDOWS)
           .define(USER_VECTOR_WEIGHTS, Type.STRING, dev.kembed.topology.features.InteractionWeights.DEFAULT, Importance.HIGH, "Weight of each interaction type in a user's ENGAGEMENT vector (TYPE:weight,...). Types not listed weigh 0.", USERS, 2, ConfigDef.Width.LONG, USER_VECTOR_WEIGHTS)
@@ -203,15 +215,30 @@ public final class KembedConfig extends AbstractConfig {
 
   /** The embedder these settings describe; its batches are at most {@code embed.batch.size}. */
   public EmbedderOptions embedderOptions() {
-    return EmbedderOptions.fromMap(Map.of(
-        "model", getString(INFERENCE_MODEL),
+    Map<String, String> options = new HashMap<>(Map.of(
         "device", getString(INFERENCE_DEVICE),
+        "device.id", getInt(INFERENCE_DEVICE_ID).toString(),
         "intra.op.threads", getInt(INFERENCE_INTRA_OP_THREADS).toString(),
         "parallelism", getInt(INFERENCE_PARALLELISM).toString(),
         "max.tokens", getInt(INFERENCE_MAX_TOKENS).toString(),
         "optimization", getString(INFERENCE_OPTIMIZATION),
         "batching", getString(INFERENCE_BATCHING),
         "batch.size", getInt(EMBED_BATCH_SIZE).toString()));
+    // Only a model the operator named overrides the device's default (fp32 on cuda, int8 on cpu).
+    if (originals().containsKey(INFERENCE_MODEL) || !"cuda".equals(getString(INFERENCE_DEVICE))) {
+      options.put("model", getString(INFERENCE_MODEL));
+    }
+    return EmbedderOptions.fromMap(options);
+  }
+
+  /** The encoding of vectors on the output topics ({@code output.vector.encoding}). */
+  public dev.kembed.schemas.vector.PackedVectors.Encoding outputVectorEncoding() {
+    return dev.kembed.schemas.vector.PackedVectors.Encoding.valueOf(getString(OUTPUT_VECTOR_ENCODING).toUpperCase(Locale.ROOT));
+  }
+
+  /** The Kafka Streams state directory (state.dir, or Streams' default). */
+  public java.nio.file.Path stateDir() {
+    return java.nio.file.Path.of(new StreamsConfig(streamsProperties()).getString(StreamsConfig.STATE_DIR_CONFIG));
   }
 
   /** The schema registry these settings name, or null when schema.registry.url is empty. */

@@ -4,12 +4,14 @@ import dev.kembed.schemas.ContentEmbedding;
 import dev.kembed.schemas.InteractionEvent;
 import dev.kembed.topology.internal.EmbedRequest;
 import dev.kembed.topology.internal.UserSignal;
+import dev.kembed.schemas.vector.PackedVectors;
 import java.nio.ByteBuffer;
 
 /**
  * Builds the {@link UserSignal}s that move user vectors: an interaction joined with its target's
  * embedding, a user's own new post or comment (CREATE / COMMENT on itself), a search query with
- * its embedding. Pure: no Kafka.
+ * its embedding. Pure: no Kafka. The vector travels packed (little-endian float32); read it with
+ * {@link #vector(UserSignal)}.
  */
 public final class Signals {
   public static final String ENGAGEMENT = "ENGAGEMENT";
@@ -30,7 +32,7 @@ public final class Signals {
         .setExposure(exposure)
         .setEventTime(i.getEventTime().toEpochMilli())
         .setModelId(target.getModelId())
-        .setVector(target.getVector())
+        .setPackedVector(packed(Vectors.toArray(target.getVector())))
         .setSourceTopic(srcTopic)
         .setSourcePartition(srcPartition)
         .setSourceOffset(srcOffset)
@@ -51,7 +53,7 @@ public final class Signals {
         .setSurface("UNKNOWN")
         .setEventTime(r.getEventTime())
         .setModelId(c.modelId())
-        .setVector(Vectors.toList(c.vector()))
+        .setPackedVector(packed(c.vector()))
         .setSourceTopic(r.getSourceTopic())
         .setSourcePartition(r.getSourcePartition())
         .setSourceOffset(r.getSourceOffset())
@@ -70,11 +72,24 @@ public final class Signals {
         .setSurface("SEARCH")
         .setEventTime(r.getEventTime())
         .setModelId(modelId)
-        .setVector(Vectors.toList(vector))
+        .setPackedVector(packed(vector))
         .setSourceTopic(r.getSourceTopic())
         .setSourcePartition(r.getSourcePartition())
         .setSourceOffset(r.getSourceOffset())
         .setSourceValue(r.getSourceValue())
         .build();
+  }
+
+  /** The signal's vector: its packed bytes, or the boxed array of a record written before packing. */
+  public static float[] vector(UserSignal s) {
+    ByteBuffer packed = s.getPackedVector();
+    if (packed != null && packed.hasRemaining()) {
+      return PackedVectors.unpack(packed, PackedVectors.Encoding.FLOAT32);
+    }
+    return Vectors.toArray(s.getVector());
+  }
+
+  private static ByteBuffer packed(float[] v) {
+    return ByteBuffer.wrap(PackedVectors.pack(v));
   }
 }

@@ -108,10 +108,6 @@ final class FedIndex {
   }
 
   private static float[] toArray(ContentEmbedding e) {
-    float[] v = new float[e.getVector().size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = e.getVector().get(i);
-    }
-    return v;
+    return dev.kembed.schemas.vector.RecordVectors.of(e); // array or packed (output.vector.encoding)
   }
 }

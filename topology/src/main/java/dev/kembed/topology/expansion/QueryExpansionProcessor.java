@@ -3,7 +3,7 @@ package dev.kembed.topology.expansion;
 import dev.kembed.schemas.QueryExpansion;
 import dev.kembed.schemas.QueryNeighbour;
 import dev.kembed.state.index.VectorIndex;
-import dev.kembed.topology.content.Vectors;
+import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.internal.UserSignal;
 import java.time.Instant;
 import java.util.List;
@@ -51,7 +51,7 @@ final class QueryExpansionProcessor implements Processor<String, UserSignal, Str
       log.warn("search '{}' embedded by model {} but the queries index holds {}: no neighbours", s.getTargetId(), s.getModelId(), queries.modelId());
       neighbours = List.of();
     } else {
-      neighbours = expander.expand(s.getTargetId(), Vectors.toArray(s.getVector()), queries);
+      neighbours = expander.expand(s.getTargetId(), Signals.vector(s), queries);
     }
     QueryExpansion out = QueryExpansion.newBuilder()
         .setQuery(s.getTargetId())

@@ -1,6 +1,7 @@
 package dev.kembed.topology.processors;
 
 import dev.kembed.schemas.SimilarityFeatures;
+import dev.kembed.schemas.vector.PackedVectors;
 import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
@@ -14,6 +15,7 @@ import dev.kembed.topology.metrics.EventTimeMetrics;
 import dev.kembed.topology.time.TaskClock;
 import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.time.TimelineKeys;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,12 +88,22 @@ public final class AuthorFeatureProcessor implements Processor<String, PartialFe
     Map<String, Double> features = new HashMap<>(row.getFeatures());
     for (int i = 0; i < windows.windows().size(); i++) {
       String name = windows.windows().get(i).name();
-      List<Double> viewer = partial.getViewerMeans().get(name);
+      double[] viewer = viewerMean(partial, name);
       double[] authorMean = i < authorVectors.size() ? PointInTime.mean(authorVectors.get(i)) : null;
-      var f = ExposureFeatures.viewerAuthor(name, viewer == null ? null : viewer.stream().mapToDouble(Double::doubleValue).toArray(), authorMean);
+      var f = ExposureFeatures.viewerAuthor(name, viewer, authorMean);
       features.put(f.getKey(), f.getValue());
     }
     row.setFeatures(features);
     return row;
+  }
+
+  /** The viewer's mean for a window: packed, or boxed in a record written before packing. */
+  static double[] viewerMean(PartialFeatureRow partial, String window) {
+    ByteBuffer packed = partial.getPackedViewerMeans().get(window);
+    if (packed != null) {
+      return PackedVectors.unpackDoubles(packed);
+    }
+    List<Double> boxed = partial.getViewerMeans().get(window);
+    return boxed == null ? null : boxed.stream().mapToDouble(Double::doubleValue).toArray();
   }
 }

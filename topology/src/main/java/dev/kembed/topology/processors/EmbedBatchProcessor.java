@@ -6,6 +6,8 @@ import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.drift.DriftMetrics;
+import dev.kembed.topology.drift.DriftStats;
 import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.internal.EmbedRequest;
@@ -54,6 +56,7 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   private KeyValueStore<String, String> hashes;
   private EmbedMetrics metrics;
   private DlqMetrics dlq;
+  private DriftStats drift;
 
   /** Inference inline on the stream thread, no minimum wait. */
   public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize) {
@@ -101,6 +104,7 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
       metrics.batch(n, ms);
       metrics.queueDepth(buffer.size());
     });
+    this.drift = DriftMetrics.from(context.appConfigs()).stats(embedder);
     if (buffer.size() > 0) {
       log.info("task {}: {} texts buffered before a restart will be embedded at the next flush", context.taskId(), buffer.size());
     }
@@ -148,6 +152,7 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
           boolean first = hashes.get(e.key()) == null;
           context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, e.vector(), first), r.getEventTime()));
           hashes.put(e.key(), r.getContentHash());
+          drift.content(r.getText(), e.vector());
         } else {
           deadLetter(r, e.error(), BatchBuffer.reasonFor(e.error()), modelId);
         }

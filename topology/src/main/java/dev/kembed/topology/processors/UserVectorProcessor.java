@@ -6,6 +6,7 @@ import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.Surface;
 import dev.kembed.schemas.UserVector;
 import dev.kembed.schemas.VectorKind;
+import dev.kembed.schemas.vector.PackedVectors;
 import dev.kembed.state.window.AddResult;
 import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
@@ -244,7 +245,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
 
   private void apply(UserSignal s) {
     String user = s.getUserId();
-    AddResult r = aggregator.add(user, kindKey(s.getKind(), s.getModelId()), s.getEventTime(), weightOf(s), Vectors.toArray(s.getVector()));
+    AddResult r = aggregator.add(user, kindKey(s.getKind(), s.getModelId()), s.getEventTime(), weightOf(s), Signals.vector(s));
     switch (r.status()) {
       case APPLIED -> emit(s, r.changed());
       // Outside every window at the user's as-of: it would change no vector. Not late input.
@@ -258,20 +259,16 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     long t = s.getEventTime();
     List<WindowVector> engagement = asOf(s.getUserId(), kindKey(Signals.ENGAGEMENT, s.getModelId()), t, withHeld);
     List<WindowVector> intent = asOf(s.getUserId(), kindKey(Signals.SEARCH_INTENT, s.getModelId()), t, withHeld);
-    float[] post = Vectors.toArray(s.getVector());
+    float[] post = Signals.vector(s);
     Map<String, Double> features = new LinkedHashMap<>();
-    Map<String, List<Double>> viewerMeans = new HashMap<>();
+    Map<String, ByteBuffer> viewerMeans = new HashMap<>();
     for (int i = 0; i < windows.windows().size(); i++) {
       String name = windows.windows().get(i).name();
       double[] viewer = i < engagement.size() ? PointInTime.mean(engagement.get(i)) : null;
       double[] intentMean = i < intent.size() ? PointInTime.mean(intent.get(i)) : null;
       features.putAll(ExposureFeatures.viewerSide(name, viewer, intentMean, post));
       if (viewer != null) {
-        List<Double> l = new ArrayList<>(viewer.length);
-        for (double d : viewer) {
-          l.add(d);
-        }
-        viewerMeans.put(name, l);
+        viewerMeans.put(name, ByteBuffer.wrap(PackedVectors.pack(viewer)));
       }
     }
     SimilarityFeatures row =
@@ -295,7 +292,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
       return;
     }
     byte[] bytes = rowSerde.serializer().serialize("", row);
-    context.forward(new Record<>(s.getTargetAuthorId(), new PartialFeatureRow(ByteBuffer.wrap(bytes), viewerMeans, idOf(s)), t));
+    context.forward(new Record<>(s.getTargetAuthorId(), PartialFeatureRow.newBuilder().setRow(ByteBuffer.wrap(bytes)).setPackedViewerMeans(viewerMeans).setId(idOf(s)).build(), t));
   }
 
   private List<WindowVector> asOf(String user, String kindKey, long t, boolean withHeld) {
@@ -309,7 +306,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
       it.forEachRemaining(kv -> {
         UserSignal h = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
         if (h.getEventTime() < t) {
-          events.add(new PointInTime.Held(h.getEventTime(), weightOf(h), Vectors.toArray(h.getVector())));
+          events.add(new PointInTime.Held(h.getEventTime(), weightOf(h), Signals.vector(h)));
         }
       });
     }
