@@ -157,10 +157,13 @@ public final class Backfill {
   }
 
   // Texts waiting in an embedding buffer or signals waiting for the watermark, per the metrics.
+  // (held-items is a Streams metric of the user-vector task, the queue depth a Micrometer gauge.)
   private static boolean nothingHeld(KembedApp app) {
-    return app.streams().metrics().entrySet().stream()
-        .filter(e -> e.getKey().name().equals("held-items") || e.getKey().name().equals("embed-queue-depth"))
+    boolean noSignalsHeld = app.streams().metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("held-items"))
         .allMatch(e -> e.getValue().metricValue() instanceof Number n && n.doubleValue() == 0);
+    boolean noTextsBuffered = app.meterRegistry().find("kembed.embed.queue.depth").gauges().stream().allMatch(g -> g.value() == 0);
+    return noSignalsHeld && noTextsBuffered;
   }
 
   private static Map<TopicPartition, Long> outputEnds(Admin admin, KembedConfig replay) throws Exception {
