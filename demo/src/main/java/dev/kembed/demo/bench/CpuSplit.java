@@ -11,8 +11,9 @@ import java.util.Map;
  * Where this JVM's CPU time went during a phase, by thread role: stream threads, inference
  * workers (kembed's and the embedder's helpers), the index feeder, the in-process broker, and the
  * rest. {@link #start()} snapshots every live thread's CPU time; {@link #stop()} returns the
- * differences summed by role, plus "unattributed" = process CPU minus the Java threads (GC, JIT,
- * threads that ended, and native ONNX Runtime threads if any).
+ * differences summed by role. The JVM's own threads (JIT compilers, GC workers) are not Java
+ * threads, so on Linux their CPU is read from {@code /proc/self/task}; "unattributed" is process
+ * CPU minus all of that (threads that ended, native ONNX Runtime and RocksDB threads).
  */
 final class CpuSplit {
   private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -20,10 +21,12 @@ final class CpuSplit {
   private final Map<Long, String> names = new HashMap<>();
   private long processBefore;
   private long wallBefore;
+  private Map<String, Long> jvmBefore = Map.of();
 
   static CpuSplit start() {
     CpuSplit s = new CpuSplit();
     s.snapshot(s.before);
+    s.jvmBefore = jvmThreads();
     s.processBefore = processCpu();
     s.wallBefore = System.nanoTime();
     return s;
@@ -68,7 +71,13 @@ final class CpuSplit {
       }
     }
     double process = (processCpu() - processBefore) / 1e9;
-    byRole.put("unattributed (GC, JIT, ended threads)", Math.max(0, process - javaThreads));
+    Map<String, Long> jvmAfter = jvmThreads();
+    for (String r : new String[] {"JIT compiler", "GC"}) {
+      double seconds = Math.max(0, jvmAfter.getOrDefault(r, 0L) - jvmBefore.getOrDefault(r, 0L)) / TICKS_PER_SECOND;
+      byRole.put(r, seconds);
+      javaThreads += seconds;
+    }
+    byRole.put("unattributed (ended threads, native)", Math.max(0, process - javaThreads));
     byRole.put("process total", process);
     byRole.put("wall", (System.nanoTime() - wallBefore) / 1e9);
     return byRole;
@@ -85,6 +94,42 @@ final class CpuSplit {
         names.put(t.getThreadId(), t.getThreadName());
       }
     }
+  }
+
+  // USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK) is not reachable from Java).
+  private static final double TICKS_PER_SECOND = 100.0;
+
+  /** CPU ticks of the JVM's compiler and GC threads, by role; empty where /proc is not there. */
+  static Map<String, Long> jvmThreads() {
+    Map<String, Long> ticks = new HashMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return ticks;
+    }
+    for (java.io.File task : tasks) {
+      try {
+        String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String role = jvmRole(name);
+        if (role != null) {
+          ticks.merge(role, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // the thread ended between the listing and the read
+      }
+    }
+    return ticks;
+  }
+
+  static String jvmRole(String nativeThreadName) {
+    if (nativeThreadName.startsWith("C1 CompilerThre") || nativeThreadName.startsWith("C2 CompilerThre")) {
+      return "JIT compiler";
+    }
+    if (nativeThreadName.startsWith("GC Thread") || nativeThreadName.startsWith("G1 ") || nativeThreadName.startsWith("VM Thread")) {
+      return "GC";
+    }
+    return null;
   }
 
   private static long processCpu() {

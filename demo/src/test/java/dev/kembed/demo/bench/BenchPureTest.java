@@ -21,6 +21,19 @@ class BenchPureTest {
   }
 
   @Test
+  void jvmThreadsAreTheCompilerAndTheCollector() {
+    assertEquals("JIT compiler", CpuSplit.jvmRole("C2 CompilerThre"));
+    assertEquals("JIT compiler", CpuSplit.jvmRole("C1 CompilerThre"));
+    assertEquals("GC", CpuSplit.jvmRole("GC Thread#1"));
+    assertEquals("GC", CpuSplit.jvmRole("G1 Conc#0"));
+    assertEquals(null, CpuSplit.jvmRole("kembed-bench-17"));
+    // This JVM has a compiler thread that has run by now (Linux only; elsewhere the map is empty).
+    if (new java.io.File("/proc/self/task").isDirectory()) {
+      assertTrue(CpuSplit.jvmThreads().containsKey("JIT compiler"));
+    }
+  }
+
+  @Test
   void threadsAreSortedIntoRolesByName() {
     assertEquals("stream threads", CpuSplit.role("kembed-bench-1-eos-3f2a-StreamThread-1"));
     assertEquals("stream threads", CpuSplit.role("kafka-producer-network-thread | kembed-bench-StreamThread-1-producer"));

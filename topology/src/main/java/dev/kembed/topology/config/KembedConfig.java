@@ -276,7 +276,7 @@ public final class KembedConfig extends AbstractConfig {
    * Properties for {@code KafkaStreams}: everything kembed does not own, over kembed's defaults
    * (exactly-once v2, the DLQ topic, kembed's DLQ exception handlers for deserialization,
    * processing and production, application id "kembed", the bounded RocksDB config setter with its
-   * budget).
+   * budget, {@code max.task.idle.ms} -1).
    */
   public Properties streamsProperties() {
     Properties p = new Properties();
@@ -294,6 +294,10 @@ public final class KembedConfig extends AbstractConfig {
     // An idle stream thread blocks in poll() this long before it punctuates; a finished inference
     // batch is forwarded at that punctuation, so Streams' 100 ms default would add up to 100 ms.
     p.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+    // Event-time order comes from kembed's watermarks (docs/event-time.md), not from Streams
+    // picking the lowest timestamp across a task's partitions, so a task need not wait for an
+    // empty partition's fetch; Streams' check for it also formats log strings on every record.
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     p.putAll(passThrough);
     return p;
   }

@@ -20,6 +20,7 @@ class KembedConfigTest {
     Properties p = c.streamsProperties();
     assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
     assertEquals("kembed-dlq", p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG));
+    assertEquals(-1L, p.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)); // order comes from kembed's watermarks
     assertEquals(32, c.getInt(KembedConfig.EMBED_BATCH_SIZE));
     assertTrue(c.exactlyOnce());
   }
