@@ -193,54 +193,66 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     return Signals.SEARCH_INTENT.equals(s.getKind()) ? searchWeight : weights.weight(InteractionType.valueOf(s.getEventType()));
   }
 
-  // Releases, in event-time order, what the watermarks now allow (see the class comment).
+  // Releases, in event-time order, what the watermarks now allow (see the class comment). Each
+  // punctuation reads only the new stretches of the timeline, (P_old, P] for everything and
+  // (max(P, S_old), S] for viewer reads, never the released head: a queue in RocksDB leaves a
+  // tombstone per released item, and scanning from the start walked all of them every 100 ms
+  // (most of the stream thread's time in a 30,000-interaction burst).
   private void release(long now) {
     long s = clock.group(SIGNALS).advance(now);
     long r = clock.group(ROWS).advance(now);
     long p = Math.min(s, r);
     long released = clock.published(RELEASED);
-    List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-    long pending = 0;
-    try (KeyValueIterator<Bytes, byte[]> it = timeline.all()) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> kv = it.next();
-        pending++;
+    long viewerReleased = clock.published(VIEWER_RELEASED);
+    if (s == Long.MIN_VALUE) {
+      return;
+    }
+    if (p != Long.MIN_VALUE && p > released) {
+      for (KeyValue<Bytes, byte[]> kv : between(released, p)) {
         TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
-        if (s == Long.MIN_VALUE || k.time() > s) {
-          break;
+        switch (k.item()) {
+          case VIEWER_READ -> viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), false);
+          case AUTHOR_READ -> {
+            SimilarityFeatures row = AuthorFeatureProcessor.complete(aggregator, windows, k.user(), ROW_SERDE.deserializer().deserialize("", kv.value), rowSerde);
+            context.forward(new Record<>(AuthorFeatureProcessor.rowKey(row), row, k.time()));
+          }
+          case WRITE -> {
+            UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
+            held.delete(TimelineKeys.held(sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id()));
+            apply(sig);
+          }
         }
-        if (k.time() <= p || k.item() == Item.VIEWER_READ) {
-          due.add(kv);
-        }
+        timeline.delete(kv.key);
       }
-    }
-    for (KeyValue<Bytes, byte[]> kv : due) {
-      TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
-      switch (k.item()) {
-        case VIEWER_READ -> viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), k.time() > p);
-        case AUTHOR_READ -> {
-          SimilarityFeatures row = AuthorFeatureProcessor.complete(aggregator, windows, k.user(), ROW_SERDE.deserializer().deserialize("", kv.value), rowSerde);
-          context.forward(new Record<>(AuthorFeatureProcessor.rowKey(row), row, k.time()));
-        }
-        case WRITE -> {
-          UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
-          held.delete(TimelineKeys.held(sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id()));
-          apply(sig);
-        }
-      }
-      timeline.delete(kv.key);
-    }
-    if (p > released && p != Long.MIN_VALUE) {
       clock.publish(RELEASED, p);
       releasedStore.put(RELEASED, p);
     }
-    if (s != Long.MIN_VALUE) {
-      clock.publish(VIEWER_RELEASED, s);
+    long readAheadFrom = Math.max(Math.max(p, released), viewerReleased);
+    if (s > readAheadFrom) {
+      for (KeyValue<Bytes, byte[]> kv : between(readAheadFrom, s)) {
+        if (TimelineKeys.parseTimeline(kv.key).item() == Item.VIEWER_READ) {
+          viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), true);
+          timeline.delete(kv.key);
+        }
+      }
     }
-    metrics.held(Math.max(0, pending - due.size()));
+    clock.publish(VIEWER_RELEASED, s);
+    metrics.held(timeline.approximateNumEntries());
     if (p != Long.MIN_VALUE) {
       metrics.lag(Math.max(0, now - p));
     }
+  }
+
+  // Timeline items with event time in (after, upTo], in order; read before any is changed.
+  private List<KeyValue<Bytes, byte[]>> between(long after, long upTo) {
+    List<KeyValue<Bytes, byte[]>> items = new ArrayList<>();
+    // timelineAfter(t) is the bare 8-byte time t+1: every real key at t+1 is longer and sorts
+    // after it, so as an inclusive bound it admits exactly the keys of times up to t.
+    Bytes from = after == Long.MIN_VALUE ? null : TimelineKeys.timelineAfter(after);
+    try (KeyValueIterator<Bytes, byte[]> it = timeline.range(from, TimelineKeys.timelineAfter(upTo))) {
+      it.forEachRemaining(items::add);
+    }
+    return items;
   }
 
   private void apply(UserSignal s) {
