@@ -50,24 +50,51 @@ public final class ConsistencyCheck {
    * @param weight the configured weight of an interaction type
    * @param windows the configured windows, ISO-8601
    */
-  public ConsistencyCheck(List<DemoEvent> events, Map<String, ContentEmbedding> embeddings, ToDoubleFunction<InteractionType> weight, List<String> windows, double searchWeight) {
+  public ConsistencyCheck(
+      List<DemoEvent> events,
+      Map<String, ContentEmbedding> embeddings,
+      ToDoubleFunction<InteractionType> weight,
+      List<String> windows,
+      double searchWeight) {
     this.windows = windows;
     // RecordVectors reads either layout (float array, or packed under output.vector.encoding).
-    embeddings.values().forEach(e -> vectors.put(e.getEntityId(), dev.kembed.schemas.vector.RecordVectors.of(e)));
+    embeddings
+        .values()
+        .forEach(e -> vectors.put(e.getEntityId(), dev.kembed.schemas.vector.RecordVectors.of(e)));
     for (DemoEvent e : events) {
       if (e.poison() != null || e.value() == null) {
         continue;
       }
       if (e.value() instanceof PostEvent p) {
         authors.put(p.getPostId(), p.getAuthorId());
-        add(p.getAuthorId(), "ENGAGEMENT", p.getEventTime().toEpochMilli(), weight.applyAsDouble(InteractionType.CREATE), p.getPostId());
+        add(
+            p.getAuthorId(),
+            "ENGAGEMENT",
+            p.getEventTime().toEpochMilli(),
+            weight.applyAsDouble(InteractionType.CREATE),
+            p.getPostId());
       } else if (e.value() instanceof CommentEvent c) {
         authors.put(c.getCommentId(), c.getAuthorId());
-        add(c.getAuthorId(), "ENGAGEMENT", c.getEventTime().toEpochMilli(), weight.applyAsDouble(InteractionType.COMMENT), c.getCommentId());
+        add(
+            c.getAuthorId(),
+            "ENGAGEMENT",
+            c.getEventTime().toEpochMilli(),
+            weight.applyAsDouble(InteractionType.COMMENT),
+            c.getCommentId());
       } else if (e.value() instanceof InteractionEvent i) {
-        add(i.getUserId(), "ENGAGEMENT", i.getEventTime().toEpochMilli(), weight.applyAsDouble(i.getInteractionType()), i.getTargetId());
+        add(
+            i.getUserId(),
+            "ENGAGEMENT",
+            i.getEventTime().toEpochMilli(),
+            weight.applyAsDouble(i.getInteractionType()),
+            i.getTargetId());
       } else if (e.value() instanceof SearchQueryEvent q) {
-        add(q.getUserId(), "SEARCH_INTENT", q.getEventTime().toEpochMilli(), searchWeight, QueryNormalizer.normalize(q.getQuery()));
+        add(
+            q.getUserId(),
+            "SEARCH_INTENT",
+            q.getEventTime().toEpochMilli(),
+            searchWeight,
+            QueryNormalizer.normalize(q.getQuery()));
       }
     }
   }
@@ -85,15 +112,20 @@ public final class ConsistencyCheck {
     int differing = 0;
     double worst = 0;
     for (SimilarityFeatures row : rows) {
-      if (!exposureTypes.contains(row.getExposureType()) || !vectors.containsKey(row.getEntityId())) {
+      if (!exposureTypes.contains(row.getExposureType())
+          || !vectors.containsKey(row.getEntityId())) {
         continue;
       }
       n++;
-      Map<String, Double> want = expected(row.getViewerId(), row.getEntityId(), row.getEventTime().toEpochMilli());
+      Map<String, Double> want =
+          expected(row.getViewerId(), row.getEntityId(), row.getEventTime().toEpochMilli());
       boolean differs = false;
       for (var f : want.entrySet()) {
         Double have = row.getFeatures().get(f.getKey());
-        double d = f.getValue() == null || have == null ? (f.getValue() == have ? 0 : Double.POSITIVE_INFINITY) : Math.abs(f.getValue() - have);
+        double d =
+            f.getValue() == null || have == null
+                ? (f.getValue() == have ? 0 : Double.POSITIVE_INFINITY)
+                : Math.abs(f.getValue() - have);
         worst = Math.max(worst, d);
         differs |= d > 1e-9;
       }

@@ -16,7 +16,14 @@ import org.apache.avro.specific.SpecificRecord;
  * @param eventTime event time in epoch ms (also the record timestamp)
  * @param poison why the record should land in the DLQ, or null for a good record
  */
-public record DemoEvent(InputType type, String key, SpecificRecord value, byte[] raw, boolean asJson, long eventTime, String poison) {
+public record DemoEvent(
+    InputType type,
+    String key,
+    SpecificRecord value,
+    byte[] raw,
+    boolean asJson,
+    long eventTime,
+    String poison) {
 
   /** True for posts and comments, whose embeddings the demo waits for. */
   public boolean isText() {

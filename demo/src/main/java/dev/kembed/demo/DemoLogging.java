@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Log levels for the demo's in-process broker. A broker in the same JVM logs into the demo's
  * terminal, including transient, retried conditions of a busy single node (e.g. a produce retried
- * while a transaction completes) that are not problems; the demo shows kembed's own logs and
- * only real errors from Kafka's clients.
+ * while a transaction completes) that are not problems; the demo shows kembed's own logs and only
+ * real errors from Kafka's clients.
  */
 public final class DemoLogging {
   private DemoLogging() {}

@@ -39,10 +39,14 @@ public final class OutputCollector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutputCollector.class);
   private static final int MAX_ROWS_KEPT = 50_000;
   // One deserializer per type: building one resolves every archived schema version.
-  private static final Deserializer<ContentEmbedding> EMBEDDINGS = KembedSerdes.contentEmbedding().deserializer();
-  private static final Deserializer<UserVector> USER_VECTORS = KembedSerdes.userVector().deserializer();
-  private static final Deserializer<SimilarityFeatures> FEATURES = KembedSerdes.similarityFeatures().deserializer();
-  private static final Deserializer<QueryExpansion> EXPANSIONS = KembedSerdes.queryExpansion().deserializer();
+  private static final Deserializer<ContentEmbedding> EMBEDDINGS =
+      KembedSerdes.contentEmbedding().deserializer();
+  private static final Deserializer<UserVector> USER_VECTORS =
+      KembedSerdes.userVector().deserializer();
+  private static final Deserializer<SimilarityFeatures> FEATURES =
+      KembedSerdes.similarityFeatures().deserializer();
+  private static final Deserializer<QueryExpansion> EXPANSIONS =
+      KembedSerdes.queryExpansion().deserializer();
 
   private final KembedConfig config;
   private final Map<String, Object> consumerProps;
@@ -58,7 +62,8 @@ public final class OutputCollector implements AutoCloseable {
   private final Map<String, AtomicLong> dlqByReason = new ConcurrentHashMap<>();
   // The first record of each output, decoded as `kembed consume` prints it, for the report.
   private final Map<String, String> firstRows = new ConcurrentHashMap<>();
-  private final dev.kembed.schemas.serde.AnyFormatJson anyFormat = new dev.kembed.schemas.serde.AnyFormatJson(null);
+  private final dev.kembed.schemas.serde.AnyFormatJson anyFormat =
+      new dev.kembed.schemas.serde.AnyFormatJson(null);
   private final Latencies embeddingLatency = new Latencies();
   private final Latencies featureLatency = new Latencies();
   private volatile long lastArrivalNanos = System.nanoTime();
@@ -66,7 +71,8 @@ public final class OutputCollector implements AutoCloseable {
   /**
    * @param sentAtNanos when each input was sent, by {@link #embeddingKey} / {@link #exposureKey}
    */
-  public OutputCollector(KembedConfig config, Map<String, Object> consumerProps, Map<String, Long> sentAtNanos) {
+  public OutputCollector(
+      KembedConfig config, Map<String, Object> consumerProps, Map<String, Long> sentAtNanos) {
     this.config = config;
     this.consumerProps = consumerProps;
     this.sentAtNanos = sentAtNanos;
@@ -91,12 +97,24 @@ public final class OutputCollector implements AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    List<String> topics = List.of(TOPIC_CONTENT_EMBEDDINGS, TOPIC_USER_VECTORS, TOPIC_SIMILARITY_FEATURES, TOPIC_INDEX_UPDATES, TOPIC_QUERY_EXPANSIONS, TOPIC_DLQ)
-        .stream().map(config::topic).toList();
-    try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    List<String> topics =
+        List.of(
+                TOPIC_CONTENT_EMBEDDINGS,
+                TOPIC_USER_VECTORS,
+                TOPIC_SIMILARITY_FEATURES,
+                TOPIC_INDEX_UPDATES,
+                TOPIC_QUERY_EXPANSIONS,
+                TOPIC_DLQ)
+            .stream()
+            .map(config::topic)
+            .toList();
+    try (var consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String t : topics) {
-        consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+        consumer
+            .partitionsFor(t)
+            .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
       }
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
@@ -123,7 +141,11 @@ public final class OutputCollector implements AutoCloseable {
     if (t.equals(config.topic(TOPIC_DLQ))) {
       String reason = DlqHeaders.read(r.headers(), DlqHeaders.REASON);
       String source = DlqHeaders.read(r.headers(), DlqHeaders.TOPIC);
-      dlqByReason.computeIfAbsent((reason == null ? "(no reason header)" : reason) + " from " + source, k -> new AtomicLong()).incrementAndGet();
+      dlqByReason
+          .computeIfAbsent(
+              (reason == null ? "(no reason header)" : reason) + " from " + source,
+              k -> new AtomicLong())
+          .incrementAndGet();
       return;
     }
     if (r.value() != null && !firstRows.containsKey(t)) {
@@ -144,7 +166,10 @@ public final class OutputCollector implements AutoCloseable {
       userVectors.put(r.key(), USER_VECTORS.deserialize(t, r.value()));
     } else if (t.equals(config.topic(TOPIC_SIMILARITY_FEATURES))) {
       SimilarityFeatures f = FEATURES.deserialize(t, r.value());
-      latency(featureLatency, exposureKey(f.getViewerId(), f.getEntityId(), f.getEventTime().toEpochMilli()), now);
+      latency(
+          featureLatency,
+          exposureKey(f.getViewerId(), f.getEntityId(), f.getEventTime().toEpochMilli()),
+          now);
       synchronized (features) {
         if (features.size() < MAX_ROWS_KEPT) {
           features.add(f);
@@ -176,16 +201,20 @@ public final class OutputCollector implements AutoCloseable {
   private static String abbreviated(com.fasterxml.jackson.databind.JsonNode node) {
     if (node.isObject()) {
       var copy = ((com.fasterxml.jackson.databind.node.ObjectNode) node).deepCopy();
-      copy.fields().forEachRemaining(e -> {
-        if (e.getValue().isArray() && e.getValue().size() > 6 && e.getValue().get(0).isNumber()) {
-          var a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-          for (int i = 0; i < 3; i++) {
-            a.add(e.getValue().get(i));
-          }
-          a.add("... " + e.getValue().size() + " floats");
-          e.setValue(a);
-        }
-      });
+      copy.fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().isArray()
+                    && e.getValue().size() > 6
+                    && e.getValue().get(0).isNumber()) {
+                  var a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+                  for (int i = 0; i < 3; i++) {
+                    a.add(e.getValue().get(i));
+                  }
+                  a.add("... " + e.getValue().size() + " floats");
+                  e.setValue(a);
+                }
+              });
       return copy.toString();
     }
     return node.toString();
@@ -204,7 +233,10 @@ public final class OutputCollector implements AutoCloseable {
 
   /** Posts and comments embedded so far (queries are embedded into the same topic). */
   public long contentEmbeddings() {
-    return embeddings.values().stream().filter(e -> e.getEntityType() == EntityType.POST || e.getEntityType() == EntityType.COMMENT).count();
+    return embeddings.values().stream()
+        .filter(
+            e -> e.getEntityType() == EntityType.POST || e.getEntityType() == EntityType.COMMENT)
+        .count();
   }
 
   public Map<String, ContentEmbedding> embeddings() {

@@ -67,7 +67,8 @@ public final class Workload {
    * @param jsonShare fraction of good events sent as natural JSON instead of Avro
    * @param poison whether to add the deliberately bad records
    */
-  public static Workload generate(long seed, int users, int posts, int actions, double jsonShare, boolean poison) {
+  public static Workload generate(
+      long seed, int users, int posts, int actions, double jsonShare, boolean poison) {
     Workload w = new Workload(seed, jsonShare);
     w.makePersonas(Math.max(3, users));
     w.makeTimeline(posts, actions);
@@ -97,9 +98,21 @@ public final class Workload {
   }
 
   private void makePersonas(int n) {
-    personas.add(new Persona(PET_LOVER, "Ana, dog owner who volunteers at the shelter", List.of(Category.LOST_PETS, Category.HOME_GARDEN)));
-    personas.add(new Persona("user-ben", "Ben, new parent looking for help and things to do", List.of(Category.RECOMMENDATIONS, Category.EVENTS)));
-    personas.add(new Persona("user-chloe", "Chloe, bargain hunter furnishing her first flat", List.of(Category.FOR_SALE, Category.CRIME_SAFETY)));
+    personas.add(
+        new Persona(
+            PET_LOVER,
+            "Ana, dog owner who volunteers at the shelter",
+            List.of(Category.LOST_PETS, Category.HOME_GARDEN)));
+    personas.add(
+        new Persona(
+            "user-ben",
+            "Ben, new parent looking for help and things to do",
+            List.of(Category.RECOMMENDATIONS, Category.EVENTS)));
+    personas.add(
+        new Persona(
+            "user-chloe",
+            "Chloe, bargain hunter furnishing her first flat",
+            List.of(Category.FOR_SALE, Category.CRIME_SAFETY)));
     Category[] all = Category.values();
     for (int i = personas.size(); i < n; i++) {
       Category first = all[random.nextInt(all.length)];
@@ -118,7 +131,11 @@ public final class Workload {
     int opening = Math.min(posts, Category.values().length * 3);
     for (int i = 0; i < opening; i++) {
       tick(step);
-      post(personas.get(random.nextInt(personas.size())), Category.values()[i % Category.values().length], null, null);
+      post(
+          personas.get(random.nextInt(personas.size())),
+          Category.values()[i % Category.values().length],
+          null,
+          null);
     }
     int postsLeft = posts - opening;
     int actionsLeft = actions;
@@ -144,12 +161,17 @@ public final class Workload {
     if (roll < 52) {
       // The feed shows everything: impressions do not follow interests.
       Category shown = Category.values()[random.nextInt(Category.values().length)];
-      interact(p, pick(shown), roll < 46 ? InteractionType.IMPRESSION : InteractionType.NOTIFICATION_OPEN, roll < 46 ? Surface.FEED : Surface.NOTIFICATION);
+      interact(
+          p,
+          pick(shown),
+          roll < 46 ? InteractionType.IMPRESSION : InteractionType.NOTIFICATION_OPEN,
+          roll < 46 ? Surface.FEED : Surface.NOTIFICATION);
       return;
     }
     String post = pick(interest(p));
     if (roll < 72) {
-      interact(p, post, InteractionType.CLICK, random.nextInt(5) == 0 ? Surface.SEARCH : Surface.FEED);
+      interact(
+          p, post, InteractionType.CLICK, random.nextInt(5) == 0 ? Surface.SEARCH : Surface.FEED);
     } else if (roll < 82) {
       interact(p, post, InteractionType.REACT, Surface.FEED);
     } else if (roll < 86) {
@@ -181,9 +203,20 @@ public final class Workload {
 
   private void post(Persona author, Category c, String fixedId, String fixedText) {
     String id = fixedId != null ? fixedId : String.format("post-%05d", postCategory.size() + 1);
-    String subject = fixedText != null ? fixedText.split("\\|")[0] : oneOf(c.subjects()).replace("{x}", oneOf(c.fillers()));
+    String subject =
+        fixedText != null
+            ? fixedText.split("\\|")[0]
+            : oneOf(c.subjects()).replace("{x}", oneOf(c.fillers()));
     String body = fixedText != null ? fixedText.split("\\|")[1] : oneOf(c.bodies());
-    PostEvent e = PostEvent.newBuilder().setPostId(id).setAuthorId(author.userId()).setSubject(subject).setBody(body).setLanguage("en").setEventTime(Instant.ofEpochMilli(clock)).build();
+    PostEvent e =
+        PostEvent.newBuilder()
+            .setPostId(id)
+            .setAuthorId(author.userId())
+            .setSubject(subject)
+            .setBody(body)
+            .setLanguage("en")
+            .setEventTime(Instant.ofEpochMilli(clock))
+            .build();
     add(InputType.POST, id, e);
     postCategory.put(id, c);
     postsByCategory.get(c).add(id);
@@ -195,7 +228,14 @@ public final class Workload {
   private void comment(Persona p, String postId) {
     String id = String.format("comment-%05d", ++comments);
     Category c = postCategory.get(postId);
-    CommentEvent e = CommentEvent.newBuilder().setCommentId(id).setPostId(postId).setAuthorId(p.userId()).setText(oneOf(c.comments())).setEventTime(Instant.ofEpochMilli(clock)).build();
+    CommentEvent e =
+        CommentEvent.newBuilder()
+            .setCommentId(id)
+            .setPostId(postId)
+            .setAuthorId(p.userId())
+            .setText(oneOf(c.comments()))
+            .setEventTime(Instant.ofEpochMilli(clock))
+            .build();
     add(InputType.COMMENT, id, e);
     tick(500);
     interact(p, postId, InteractionType.COMMENT, Surface.FEED);
@@ -203,16 +243,35 @@ public final class Workload {
     String author = postAuthor.get(postId);
     if (!author.equals(p.userId()) && random.nextInt(3) > 0) {
       tick(60_000);
-      add(InputType.INTERACTION, author, interaction(author, id, EntityType.COMMENT, InteractionType.NOTIFICATION_OPEN, Surface.NOTIFICATION));
+      add(
+          InputType.INTERACTION,
+          author,
+          interaction(
+              author,
+              id,
+              EntityType.COMMENT,
+              InteractionType.NOTIFICATION_OPEN,
+              Surface.NOTIFICATION));
     }
   }
 
   private void interact(Persona p, String postId, InteractionType type, Surface surface) {
-    add(InputType.INTERACTION, p.userId(), interaction(p.userId(), postId, EntityType.POST, type, surface));
+    add(
+        InputType.INTERACTION,
+        p.userId(),
+        interaction(p.userId(), postId, EntityType.POST, type, surface));
   }
 
-  private InteractionEvent interaction(String user, String target, EntityType targetType, InteractionType type, Surface surface) {
-    return InteractionEvent.newBuilder().setUserId(user).setTargetId(target).setTargetType(targetType).setInteractionType(type).setSurface(surface).setEventTime(Instant.ofEpochMilli(clock)).build();
+  private InteractionEvent interaction(
+      String user, String target, EntityType targetType, InteractionType type, Surface surface) {
+    return InteractionEvent.newBuilder()
+        .setUserId(user)
+        .setTargetId(target)
+        .setTargetType(targetType)
+        .setInteractionType(type)
+        .setSurface(surface)
+        .setEventTime(Instant.ofEpochMilli(clock))
+        .build();
   }
 
   private final List<String> pastQueries = new ArrayList<>();
@@ -231,7 +290,15 @@ public final class Workload {
     }
     queriesSent++;
     String session = p.userId() + "-s" + (queriesSent / 3);
-    add(InputType.SEARCH_QUERY, p.userId(), SearchQueryEvent.newBuilder().setUserId(p.userId()).setQuery(q).setSessionId(session).setEventTime(Instant.ofEpochMilli(clock)).build());
+    add(
+        InputType.SEARCH_QUERY,
+        p.userId(),
+        SearchQueryEvent.newBuilder()
+            .setUserId(p.userId())
+            .setQuery(q)
+            .setSessionId(session)
+            .setEventTime(Instant.ofEpochMilli(clock))
+            .build());
   }
 
   /** One realistic slip: a swapped pair, a dropped letter or a doubled one. */
@@ -258,27 +325,100 @@ public final class Workload {
     Persona ana = personas.get(0);
     Persona other = personas.get(personas.size() - 1);
     tick(Duration.ofHours(2).toMillis());
-    post(other, Category.LOST_PETS, LOST_DOG_POST, "Lost dog: brown labrador called Biscuit|Slipped his lead by the river path this afternoon. Very friendly, red collar, microchipped. Please call if you see him!");
+    post(
+        other,
+        Category.LOST_PETS,
+        LOST_DOG_POST,
+        "Lost dog: brown labrador called Biscuit|Slipped his lead by the river path this afternoon."
+            + " Very friendly, red collar, microchipped. Please call if you see him!");
     tick(Duration.ofMinutes(10).toMillis());
-    post(other, Category.FOR_SALE, COUCH_POST, "Free couch, must go this week|Grey three-seat sofa, a bit worn on one arm but comfy. You collect, ground floor flat.");
+    post(
+        other,
+        Category.FOR_SALE,
+        COUCH_POST,
+        "Free couch, must go this week|Grey three-seat sofa, a bit worn on one arm but comfy. You"
+            + " collect, ground floor flat.");
     tick(Duration.ofHours(1).toMillis());
     interact(ana, LOST_DOG_POST, InteractionType.IMPRESSION, Surface.FEED);
     tick(5_000);
     interact(ana, COUCH_POST, InteractionType.IMPRESSION, Surface.FEED);
     tick(5_000);
-    add(InputType.SEARCH_QUERY, ana.userId(), SearchQueryEvent.newBuilder().setUserId(ana.userId()).setQuery("lost labrador near river").setSessionId("ana-final").setEventTime(Instant.ofEpochMilli(clock)).build());
+    add(
+        InputType.SEARCH_QUERY,
+        ana.userId(),
+        SearchQueryEvent.newBuilder()
+            .setUserId(ana.userId())
+            .setQuery("lost labrador near river")
+            .setSessionId("ana-final")
+            .setEventTime(Instant.ofEpochMilli(clock))
+            .build());
   }
 
   private void poison() {
     tick(1_000);
     String t = Long.toString(clock);
-    raw(InputType.POST, "post-garbage", new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9}, "undecodable bytes (Avro header, unknown schema fingerprint)");
-    raw(InputType.POST, "post-empty", ("{\"post_id\":\"post-empty\",\"author_id\":\"user-ben\",\"subject\":\"\",\"body\":\"   \",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "empty text");
-    raw(InputType.COMMENT, "comment-noauthor", ("{\"comment_id\":\"comment-noauthor\",\"post_id\":\"" + LOST_DOG_POST + "\",\"text\":\"who wrote me?\",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "missing required field author_id");
-    raw(InputType.POST, "post-huge", ("{\"post_id\":\"post-huge\",\"author_id\":\"user-ben\",\"body\":\"" + "spam ".repeat(25_000) + "\",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "text longer than text.max.chars");
-    raw(InputType.INTERACTION, PET_LOVER, ("{\"user_id\":\"" + PET_LOVER + "\",\"target_id\":\"" + LOST_DOG_POST + "\",\"target_type\":\"POST\",\"interaction_type\":\"TELEPATHY\",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "unknown interaction type (counted and dropped, not dead-lettered)");
-    raw(InputType.INTERACTION, PET_LOVER, ("{\"user_id\":\"" + PET_LOVER + "\",\"target_id\":\"post-never-existed\",\"target_type\":\"POST\",\"interaction_type\":\"CLICK\",\"event_time\":" + t + "}").getBytes(StandardCharsets.UTF_8), "interaction on an unknown post (dead-lettered as JOIN_TIMEOUT after join.grace.ms of event time)");
-    raw(InputType.SEARCH_QUERY, "user-ben", "not json at all".getBytes(StandardCharsets.UTF_8), "undecodable text");
+    raw(
+        InputType.POST,
+        "post-garbage",
+        new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+        "undecodable bytes (Avro header, unknown schema fingerprint)");
+    raw(
+        InputType.POST,
+        "post-empty",
+        ("{\"post_id\":\"post-empty\",\"author_id\":\"user-ben\",\"subject\":\"\",\"body\":\"  "
+                + " \",\"event_time\":"
+                + t
+                + "}")
+            .getBytes(StandardCharsets.UTF_8),
+        "empty text");
+    raw(
+        InputType.COMMENT,
+        "comment-noauthor",
+        ("{\"comment_id\":\"comment-noauthor\",\"post_id\":\""
+                + LOST_DOG_POST
+                + "\",\"text\":\"who wrote me?\",\"event_time\":"
+                + t
+                + "}")
+            .getBytes(StandardCharsets.UTF_8),
+        "missing required field author_id");
+    raw(
+        InputType.POST,
+        "post-huge",
+        ("{\"post_id\":\"post-huge\",\"author_id\":\"user-ben\",\"body\":\""
+                + "spam ".repeat(25_000)
+                + "\",\"event_time\":"
+                + t
+                + "}")
+            .getBytes(StandardCharsets.UTF_8),
+        "text longer than text.max.chars");
+    raw(
+        InputType.INTERACTION,
+        PET_LOVER,
+        ("{\"user_id\":\""
+                + PET_LOVER
+                + "\",\"target_id\":\""
+                + LOST_DOG_POST
+                + "\",\"target_type\":\"POST\",\"interaction_type\":\"TELEPATHY\",\"event_time\":"
+                + t
+                + "}")
+            .getBytes(StandardCharsets.UTF_8),
+        "unknown interaction type (counted and dropped, not dead-lettered)");
+    raw(
+        InputType.INTERACTION,
+        PET_LOVER,
+        ("{\"user_id\":\""
+                + PET_LOVER
+                + "\",\"target_id\":\"post-never-existed\",\"target_type\":\"POST\",\"interaction_type\":\"CLICK\",\"event_time\":"
+                + t
+                + "}")
+            .getBytes(StandardCharsets.UTF_8),
+        "interaction on an unknown post (dead-lettered as JOIN_TIMEOUT after join.grace.ms of event"
+            + " time)");
+    raw(
+        InputType.SEARCH_QUERY,
+        "user-ben",
+        "not json at all".getBytes(StandardCharsets.UTF_8),
+        "undecodable text");
   }
 
   private void raw(InputType type, String key, byte[] bytes, String why) {

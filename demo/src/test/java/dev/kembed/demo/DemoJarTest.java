@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The demo jar's main sends {@code bench} and {@code demo} to their commands (seen in their usage). */
+/**
+ * The demo jar's main sends {@code bench} and {@code demo} to their commands (seen in their usage).
+ */
 class DemoJarTest {
 
   private static String usageOf(String... args) {
@@ -27,6 +29,8 @@ class DemoJarTest {
   void theFirstArgumentPicksTheCommand() {
     assertTrue(usageOf("bench", "--help").startsWith("Usage: kembed bench"), "bench");
     assertTrue(usageOf("demo", "--help").startsWith("Usage: kembed demo"), "demo");
-    assertTrue(usageOf("--help").startsWith("Usage: kembed demo"), "no command name: the demo's own options, as before");
+    assertTrue(
+        usageOf("--help").startsWith("Usage: kembed demo"),
+        "no command name: the demo's own options, as before");
   }
 }

@@ -17,9 +17,18 @@ import org.junit.jupiter.api.Test;
 class WorkloadTest {
   @Test
   void theSameSeedTellsTheSameStory() {
-    List<String> a = Workload.generate(7, 20, 60, 500, 0.1, true).events().stream().map(WorkloadTest::describe).toList();
-    List<String> b = Workload.generate(7, 20, 60, 500, 0.1, true).events().stream().map(WorkloadTest::describe).toList();
-    List<String> c = Workload.generate(8, 20, 60, 500, 0.1, true).events().stream().map(WorkloadTest::describe).toList();
+    List<String> a =
+        Workload.generate(7, 20, 60, 500, 0.1, true).events().stream()
+            .map(WorkloadTest::describe)
+            .toList();
+    List<String> b =
+        Workload.generate(7, 20, 60, 500, 0.1, true).events().stream()
+            .map(WorkloadTest::describe)
+            .toList();
+    List<String> c =
+        Workload.generate(8, 20, 60, 500, 0.1, true).events().stream()
+            .map(WorkloadTest::describe)
+            .toList();
     assertEquals(a, b);
     assertNotEquals(a, c);
   }
@@ -27,11 +36,17 @@ class WorkloadTest {
   @Test
   void clicksFollowInterestsButImpressionsDoNot() {
     Workload w = Workload.generate(42, 40, 240, 3000, 0, false);
-    Map<String, Persona> personas = w.personas().stream().collect(Collectors.toMap(Persona::userId, p -> p));
+    Map<String, Persona> personas =
+        w.personas().stream().collect(Collectors.toMap(Persona::userId, p -> p));
     long clicks = 0, clicksOnInterest = 0, impressions = 0, impressionsOnInterest = 0;
     for (DemoEvent e : w.events()) {
-      if (e.value() instanceof InteractionEvent i && w.postCategories().containsKey(i.getTargetId())) {
-        boolean onInterest = personas.get(i.getUserId()).interests().contains(w.postCategories().get(i.getTargetId()));
+      if (e.value() instanceof InteractionEvent i
+          && w.postCategories().containsKey(i.getTargetId())) {
+        boolean onInterest =
+            personas
+                .get(i.getUserId())
+                .interests()
+                .contains(w.postCategories().get(i.getTargetId()));
         if (i.getInteractionType() == InteractionType.CLICK) {
           clicks++;
           clicksOnInterest += onInterest ? 1 : 0;
@@ -41,18 +56,31 @@ class WorkloadTest {
         }
       }
     }
-    assertTrue(clicksOnInterest > 0.85 * clicks, clicksOnInterest + " of " + clicks + " clicks on the user's interests");
-    assertTrue(impressionsOnInterest < 0.5 * impressions, impressionsOnInterest + " of " + impressions + " impressions on the user's interests");
+    assertTrue(
+        clicksOnInterest > 0.85 * clicks,
+        clicksOnInterest + " of " + clicks + " clicks on the user's interests");
+    assertTrue(
+        impressionsOnInterest < 0.5 * impressions,
+        impressionsOnInterest + " of " + impressions + " impressions on the user's interests");
   }
 
   @Test
   void searchesRepeatAndSomeHaveTypos() {
     Workload w = Workload.generate(42, 40, 240, 3000, 0, false);
-    List<String> queries = w.events().stream().filter(e -> e.value() instanceof SearchQueryEvent).map(e -> ((SearchQueryEvent) e.value()).getQuery()).toList();
+    List<String> queries =
+        w.events().stream()
+            .filter(e -> e.value() instanceof SearchQueryEvent)
+            .map(e -> ((SearchQueryEvent) e.value()).getQuery())
+            .toList();
     assertTrue(queries.size() > 200);
     assertTrue(queries.stream().distinct().count() < queries.size(), "repeats");
-    var known = java.util.Arrays.stream(Category.values()).flatMap(c -> c.queries().stream()).collect(Collectors.toSet());
-    assertTrue(queries.stream().anyMatch(q -> !known.contains(q) && !q.equals("lost labrador near river")), "typos");
+    var known =
+        java.util.Arrays.stream(Category.values())
+            .flatMap(c -> c.queries().stream())
+            .collect(Collectors.toSet());
+    assertTrue(
+        queries.stream().anyMatch(q -> !known.contains(q) && !q.equals("lost labrador near river")),
+        "typos");
   }
 
   @Test
@@ -63,8 +91,11 @@ class WorkloadTest {
         continue;
       }
       @SuppressWarnings("unchecked")
-      var serde = (dev.kembed.schemas.serde.AvroSerde<SpecificRecord>) KembedSerdes.of(e.type().recordClass());
-      byte[] bytes = e.asJson() ? NaturalJson.bytes(e.value()) : serde.serializer().serialize("t", e.value());
+      var serde =
+          (dev.kembed.schemas.serde.AvroSerde<SpecificRecord>)
+              KembedSerdes.of(e.type().recordClass());
+      byte[] bytes =
+          e.asJson() ? NaturalJson.bytes(e.value()) : serde.serializer().serialize("t", e.value());
       assertEquals(e.value(), serde.deserializer().deserialize("t", bytes));
     }
     assertEquals(7, w.events().stream().filter(e -> e.poison() != null).count());
@@ -73,7 +104,15 @@ class WorkloadTest {
   }
 
   private static String describe(DemoEvent e) {
-    return e.type() + "|" + e.key() + "|" + e.eventTime() + "|" + e.asJson() + "|" + (e.value() == null ? new String(e.raw()) : e.value().toString());
+    return e.type()
+        + "|"
+        + e.key()
+        + "|"
+        + e.eventTime()
+        + "|"
+        + e.asJson()
+        + "|"
+        + (e.value() == null ? new String(e.raw()) : e.value().toString());
   }
 
   @Test

@@ -27,7 +27,9 @@ public final class DirectoryProbeStore implements ProbeStore {
     this.dir = dir;
   }
 
-  /** The file that holds an id's probes: the id with every character outside [A-Za-z0-9._-] as '_'. */
+  /**
+   * The file that holds an id's probes: the id with every character outside [A-Za-z0-9._-] as '_'.
+   */
   public Path file(String modelId) {
     return dir.resolve(modelId.replaceAll("[^A-Za-z0-9._-]", "_") + ".probe");
   }
@@ -76,7 +78,8 @@ public final class DirectoryProbeStore implements ProbeStore {
       out.writeUTF(probes.textsFingerprint());
       out.writeInt(vectors.length);
       out.writeInt(dim);
-      ByteBuffer buf = ByteBuffer.allocate(vectors.length * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer buf =
+          ByteBuffer.allocate(vectors.length * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       for (float[] v : vectors) {
         for (float x : v) {
           buf.putFloat(x);

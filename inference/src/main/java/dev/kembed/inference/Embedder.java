@@ -9,7 +9,9 @@ import java.util.List;
  */
 public interface Embedder extends AutoCloseable {
 
-  /** The model behind this embedder: its id (with a hash of the model file), dimension and limits. */
+  /**
+   * The model behind this embedder: its id (with a hash of the model file), dimension and limits.
+   */
   ModelInfo model();
 
   /**

@@ -5,18 +5,21 @@ import java.util.Map;
 
 /**
  * How an {@link OnnxEmbedder} is built: which model, on which device, with how many threads, and
- * how texts are grouped into {@code session.run} calls. Zero for a thread count, parallelism, or max
- * tokens means "choose for me" (see {@link #resolvedIntraOpThreads}, {@link #resolvedParallelism}
- * and the model's own limit). Build with {@link #builder()} or from string config with {@link
- * #fromMap(Map)}.
+ * how texts are grouped into {@code session.run} calls. Zero for a thread count, parallelism, or
+ * max tokens means "choose for me" (see {@link #resolvedIntraOpThreads}, {@link
+ * #resolvedParallelism} and the model's own limit). Build with {@link #builder()} or from string
+ * config with {@link #fromMap(Map)}.
  *
  * @param model built-in model name or directory, see {@link ModelSource#resolve(String)}
  * @param device where ONNX Runtime executes
  * @param intraOpThreads threads one {@code session.run} may use; 0 = auto
- * @param interOpThreads ONNX Runtime inter-op threads (parallel graph branches); 0 = runtime default
- * @param parallelism concurrent {@code session.run} calls one {@code embed} call spreads over; 0 = auto
+ * @param interOpThreads ONNX Runtime inter-op threads (parallel graph branches); 0 = runtime
+ *     default
+ * @param parallelism concurrent {@code session.run} calls one {@code embed} call spreads over; 0 =
+ *     auto
  * @param optimization ONNX Runtime graph optimisation level
- * @param maxTokens tokens per text (special tokens included) after which it is truncated; 0 = model's
+ * @param maxTokens tokens per text (special tokens included) after which it is truncated; 0 =
+ *     model's
  * @param batchSize most texts per {@code session.run} when batching
  * @param batching whether texts share a {@code session.run}
  * @param deviceId which GPU (CUDA device ordinal) when device is CUDA
@@ -73,7 +76,8 @@ public record EmbedderOptions(
     requireNonNegative("parallelism", parallelism);
     requireNonNegative("maxTokens", maxTokens);
     if (maxTokens == 1 || maxTokens == 2) {
-      throw new IllegalArgumentException("maxTokens must leave room for text between [CLS] and [SEP]");
+      throw new IllegalArgumentException(
+          "maxTokens must leave room for text between [CLS] and [SEP]");
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
@@ -95,8 +99,8 @@ public record EmbedderOptions(
   /**
    * Reads options from string config, keys without prefix: {@code model, device, device.id,
    * intra.op.threads, inter.op.threads, parallelism, optimization, max.tokens, batch.size,
-   * batching}. Absent keys keep
-   * their defaults; enum values are case-insensitive, {@code per-text} is accepted for PER_TEXT.
+   * batching}. Absent keys keep their defaults; enum values are case-insensitive, {@code per-text}
+   * is accepted for PER_TEXT.
    */
   public static EmbedderOptions fromMap(Map<String, String> config) {
     Builder b = builder();
@@ -216,8 +220,16 @@ public record EmbedderOptions(
 
     public EmbedderOptions build() {
       return new EmbedderOptions(
-          model, device, intraOpThreads, interOpThreads, parallelism, optimization, maxTokens,
-          batchSize, batching, deviceId);
+          model,
+          device,
+          intraOpThreads,
+          interOpThreads,
+          parallelism,
+          optimization,
+          maxTokens,
+          batchSize,
+          batching,
+          deviceId);
     }
   }
 }

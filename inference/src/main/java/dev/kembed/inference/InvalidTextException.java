@@ -1,6 +1,8 @@
 package dev.kembed.inference;
 
-/** A text that cannot be embedded at all (null, empty or whitespace-only); retrying will not help. */
+/**
+ * A text that cannot be embedded at all (null, empty or whitespace-only); retrying will not help.
+ */
 public class InvalidTextException extends IllegalArgumentException {
   private final int index;
 

@@ -4,8 +4,8 @@ import java.nio.FloatBuffer;
 
 /**
  * Sentence vectors from token vectors, as sentence-transformers computes them: the mean of the
- * token vectors under the attention mask, then scaled to unit length. Sums are kept in double so
- * a text's vector does not drift with its padding.
+ * token vectors under the attention mask, then scaled to unit length. Sums are kept in double so a
+ * text's vector does not drift with its padding.
  */
 final class MeanPooling {
 
@@ -32,7 +32,9 @@ final class MeanPooling {
     return out;
   }
 
-  /** Normalises already-pooled rows ({@code [rows, dimension]}, e.g. a sentence_embedding output). */
+  /**
+   * Normalises already-pooled rows ({@code [rows, dimension]}, e.g. a sentence_embedding output).
+   */
   static float[][] normalizeRows(FloatBuffer pooled, int rows, int dimension) {
     float[][] out = new float[rows][];
     double[] row = new double[dimension];
@@ -53,7 +55,8 @@ final class MeanPooling {
     }
     double norm = Math.sqrt(squares);
     if (!(norm > 0) || Double.isInfinite(norm)) {
-      throw new EmbeddingException("model produced a zero or non-finite vector for row " + row, null);
+      throw new EmbeddingException(
+          "model produced a zero or non-finite vector for row " + row, null);
     }
     float[] unit = new float[v.length];
     for (int d = 0; d < v.length; d++) {

@@ -12,8 +12,8 @@ final class ModelGraph {
 
   /**
    * Op types whose scale is computed from the runtime tensor. Op types are stored as plain strings
-   * in NodeProto.op_type, so a byte search cannot miss them; a false positive would need the name in
-   * a doc string, which only costs speed (per-text runs), never correctness.
+   * in NodeProto.op_type, so a byte search cannot miss them; a false positive would need the name
+   * in a doc string, which only costs speed (per-text runs), never correctness.
    */
   private static final String[] DYNAMIC_QUANT_OPS = {
     "DynamicQuantizeLinear", "MatMulInteger", "DynamicQuantizeMatMul", "ConvInteger"

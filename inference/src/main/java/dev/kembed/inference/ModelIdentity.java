@@ -4,13 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Everything that decides which vector a text gets, and the model id derived from it. Two
- * embedders with the same id must produce the same vectors (up to float noise), so the id hashes
- * the model bytes, the tokenizer, the truncation length, the pooling, ONNX Runtime's graph
- * optimisation level (which changes int8 vectors down to cosine 0.992) and the run mode (one text
- * per run vs batches). The id reads {@code <name>@<12 hex of the model bytes' SHA-256>.<8 hex of
- * the settings' SHA-256>}, e.g. {@code all-minilm-l6-v2-q@afdb6f1a0e45.5d0c1e7a}; {@link
- * #settings()} is the human-readable text the second hash covers, logged at start.
+ * Everything that decides which vector a text gets, and the model id derived from it. Two embedders
+ * with the same id must produce the same vectors (up to float noise), so the id hashes the model
+ * bytes, the tokenizer, the truncation length, the pooling, ONNX Runtime's graph optimisation level
+ * (which changes int8 vectors down to cosine 0.992) and the run mode (one text per run vs batches).
+ * The id reads {@code <name>@<12 hex of the model bytes' SHA-256>.<8 hex of the settings'
+ * SHA-256>}, e.g. {@code all-minilm-l6-v2-q@afdb6f1a0e45.5d0c1e7a}; {@link #settings()} is the
+ * human-readable text the second hash covers, logged at start.
  *
  * @param name the model's short name (built-in name or directory name)
  * @param modelHash first 12 hex of the SHA-256 of the ONNX bytes
@@ -40,15 +40,24 @@ public record ModelIdentity(
 
   /** The settings the id's second hash covers, as one line. */
   public String settings() {
-    return "tokenizer=" + tokenizerHash
-        + ";max.tokens=" + maxTokens
-        + ";pooling=" + pooling
-        + ";optimization=" + optimization.name().toLowerCase(Locale.ROOT)
-        + ";run=" + runMode;
+    return "tokenizer="
+        + tokenizerHash
+        + ";max.tokens="
+        + maxTokens
+        + ";pooling="
+        + pooling
+        + ";optimization="
+        + optimization.name().toLowerCase(Locale.ROOT)
+        + ";run="
+        + runMode;
   }
 
   /** {@code name@modelHash.settingsHash}. */
   public String id() {
-    return name + "@" + modelHash + "." + ModelSource.sha256Hex(settings().getBytes(StandardCharsets.UTF_8), 8);
+    return name
+        + "@"
+        + modelHash
+        + "."
+        + ModelSource.sha256Hex(settings().getBytes(StandardCharsets.UTF_8), 8);
   }
 }

@@ -32,7 +32,10 @@ public final class ModelSource {
    */
   private static final int MINILM_MAX_TOKENS = 256;
 
-  /** Fallback when neither sentence_bert_config.json nor tokenizer.json names a limit: BERT's positions. */
+  /**
+   * Fallback when neither sentence_bert_config.json nor tokenizer.json names a limit: BERT's
+   * positions.
+   */
   private static final int BERT_MAX_POSITIONS = 512;
 
   private static final Pattern SBERT_MAX_SEQ = Pattern.compile("\"max_seq_length\"\\s*:\\s*(\\d+)");
@@ -71,7 +74,12 @@ public final class ModelSource {
       return directory(dir);
     }
     throw new IllegalArgumentException(
-        "unknown model '" + spec + "': expected " + MINILM_INT8 + ", " + MINILM_FP32
+        "unknown model '"
+            + spec
+            + "': expected "
+            + MINILM_INT8
+            + ", "
+            + MINILM_FP32
             + " or a directory containing model.onnx and tokenizer.json");
   }
 
@@ -87,7 +95,10 @@ public final class ModelSource {
     for (Path required : new Path[] {model, tokenizer}) {
       if (!Files.isRegularFile(required)) {
         throw new IllegalArgumentException(
-            "model directory " + dir.toAbsolutePath() + " has no " + required.getFileName()
+            "model directory "
+                + dir.toAbsolutePath()
+                + " has no "
+                + required.getFileName()
                 + " (it needs model.onnx and tokenizer.json)");
       }
     }
@@ -113,7 +124,9 @@ public final class ModelSource {
     try (InputStream in = ModelSource.class.getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalArgumentException(
-            "classpath resource " + path + " not found: add the langchain4j-embeddings jar for this model"
+            "classpath resource "
+                + path
+                + " not found: add the langchain4j-embeddings jar for this model"
                 + " (the service jar carries the fp32 model only when built with mvn -Pfp32)");
       }
       return in.readAllBytes();
@@ -149,7 +162,10 @@ public final class ModelSource {
     return name;
   }
 
-  /** {@code name@<first 12 hex of SHA-256 of the model bytes>}; the model part of {@link ModelIdentity#id()}. */
+  /**
+   * {@code name@<first 12 hex of SHA-256 of the model bytes>}; the model part of {@link
+   * ModelIdentity#id()}.
+   */
   public String id() {
     return id;
   }

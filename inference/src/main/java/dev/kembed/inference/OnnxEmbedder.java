@@ -45,12 +45,15 @@ public final class OnnxEmbedder implements Embedder, TruncationStats {
   private final int parallelism;
   private final ExecutorService workers;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final java.util.concurrent.atomic.LongAdder tokenized = new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder truncated = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder tokenized =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder truncated =
+      new java.util.concurrent.atomic.LongAdder();
 
   private OnnxEmbedder(EmbedderOptions options) throws OrtException {
     if (options.device() == EmbedderOptions.Device.CUDA) {
-      OnnxSessions.requireCuda(); // before loading anything: a misconfiguration, not a model problem
+      OnnxSessions
+          .requireCuda(); // before loading anything: a misconfiguration, not a model problem
     }
     ModelSource source = ModelSource.resolve(options.model());
     boolean invariant = !ModelGraph.isDynamicallyQuantized(source.modelBytes());
@@ -80,25 +83,36 @@ public final class OnnxEmbedder implements Embedder, TruncationStats {
       this.tokenLevelOutput = output.tokenLevel;
       this.tokenizer = new SentenceTokenizer(source.tokenizerJson(), maxTokens);
       this.identity =
-          new ModelIdentity(source.name(), source.modelHash(), source.tokenizerHash(), maxTokens,
+          new ModelIdentity(
+              source.name(),
+              source.modelHash(),
+              source.tokenizerHash(),
+              maxTokens,
               output.tokenLevel ? "mean(" + output.name + ")" : "pooled(" + output.name + ")",
-              options.optimization(), ModelIdentity.runMode(perText, invariant, options.batchSize()));
+              options.optimization(),
+              ModelIdentity.runMode(perText, invariant, options.batchSize()));
       this.info = new ModelInfo(identity.id(), output.dimension, maxTokens, batchInvariant);
     } catch (RuntimeException | OrtException e) {
       session.close();
       throw e;
     }
     this.workers =
-        parallelism > 1
-            ? Executors.newFixedThreadPool(parallelism - 1, daemonThreads())
-            : null;
+        parallelism > 1 ? Executors.newFixedThreadPool(parallelism - 1, daemonThreads()) : null;
     if (!batchInvariant) {
-      log.warn("{}: batching={} on a dynamically quantized model; vectors depend on batch mates",
-          info.id(), options.batching());
+      log.warn(
+          "{}: batching={} on a dynamically quantized model; vectors depend on batch mates",
+          info.id(),
+          options.batching());
     }
-    log.info("loaded {} ({}; {} dims, {}, intra-op threads {}, parallelism {}, device {})",
-        info.id(), identity.settings(), info.dimension(),
-        perText ? "one text per run" : "batches of " + textsPerRun, intraOp, parallelism, options.device());
+    log.info(
+        "loaded {} ({}; {} dims, {}, intra-op threads {}, parallelism {}, device {})",
+        info.id(),
+        identity.settings(),
+        info.dimension(),
+        perText ? "one text per run" : "batches of " + textsPerRun,
+        intraOp,
+        parallelism,
+        options.device());
   }
 
   /**
@@ -112,7 +126,8 @@ public final class OnnxEmbedder implements Embedder, TruncationStats {
     try {
       return new OnnxEmbedder(options);
     } catch (OrtException e) {
-      throw new EmbeddingException("ONNX Runtime cannot load model " + options.model() + ": " + e.getMessage(), e);
+      throw new EmbeddingException(
+          "ONNX Runtime cannot load model " + options.model() + ": " + e.getMessage(), e);
     }
   }
 
@@ -146,7 +161,8 @@ public final class OnnxEmbedder implements Embedder, TruncationStats {
       }
     }
     if (pooled == null) {
-      throw new IllegalArgumentException(id + " has no [batch, tokens, dim] or [batch, dim] output: " + outputs);
+      throw new IllegalArgumentException(
+          id + " has no [batch, tokens, dim] or [batch, dim] output: " + outputs);
     }
     return pooled;
   }
@@ -298,7 +314,10 @@ public final class OnnxEmbedder implements Embedder, TruncationStats {
     }
   }
 
-  /** Idempotent. Calls still running when it is called may fail with an {@link IllegalStateException}. */
+  /**
+   * Idempotent. Calls still running when it is called may fail with an {@link
+   * IllegalStateException}.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

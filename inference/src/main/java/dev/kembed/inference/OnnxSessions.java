@@ -7,7 +7,9 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 
-/** Opens ONNX Runtime sessions from {@link EmbedderOptions}: threads, optimisation level, device. */
+/**
+ * Opens ONNX Runtime sessions from {@link EmbedderOptions}: threads, optimisation level, device.
+ */
 final class OnnxSessions {
 
   static final String CUDA_UNAVAILABLE =
@@ -25,12 +27,14 @@ final class OnnxSessions {
     }
   }
 
-  static OrtSession open(OrtEnvironment env, byte[] model, EmbedderOptions options, int intraOpThreads)
+  static OrtSession open(
+      OrtEnvironment env, byte[] model, EmbedderOptions options, int intraOpThreads)
       throws OrtException {
     try (SessionOptions so = new SessionOptions()) {
       so.setIntraOpNumThreads(intraOpThreads);
       if (options.interOpThreads() > 0) {
-        // ORT uses the inter-op pool only in parallel execution mode; asking for it means that mode.
+        // ORT uses the inter-op pool only in parallel execution mode; asking for it means that
+        // mode.
         so.setExecutionMode(SessionOptions.ExecutionMode.PARALLEL);
         so.setInterOpNumThreads(options.interOpThreads());
       }
@@ -40,7 +44,8 @@ final class OnnxSessions {
         try {
           so.addCUDA(options.deviceId());
         } catch (OrtException | RuntimeException e) {
-          throw new IllegalStateException(CudaErrors.explain(e.getMessage(), options.deviceId()), e);
+          throw new IllegalStateException(
+              CudaErrors.explain(e.getMessage(), options.deviceId()), e);
         }
       }
       // The session copies what it needs from the options, so they can be released right away.

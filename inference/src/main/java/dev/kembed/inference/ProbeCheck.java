@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
 public final class ProbeCheck {
   private static final Logger log = LoggerFactory.getLogger(ProbeCheck.class);
 
-  /** Lowest cosine between a probe's recorded and current vector that still counts as the same model. */
+  /**
+   * Lowest cosine between a probe's recorded and current vector that still counts as the same
+   * model.
+   */
   public static final double DEFAULT_MIN_COSINE = 0.9999;
 
   /** What the check did. */
@@ -70,16 +73,20 @@ public final class ProbeCheck {
   }
 
   /**
-   * Checks the embedder against the probes recorded under {@code modelId} (tests use this to put two
-   * configurations under one id, which is exactly what the check guards against).
+   * Checks the embedder against the probes recorded under {@code modelId} (tests use this to put
+   * two configurations under one id, which is exactly what the check guards against).
    *
-   * @throws ProbeMismatchException when a probe is below the threshold and mismatches are not accepted
+   * @throws ProbeMismatchException when a probe is below the threshold and mismatches are not
+   *     accepted
    */
   public Result verify(String modelId, Embedder embedder) {
     float[][] now = embedder.embed(ProbeTexts.TEXTS);
     String fingerprint = ProbeTexts.fingerprint();
     Optional<ProbeStore.Recorded> earlier =
-        store.load(modelId).filter(r -> r.textsFingerprint().equals(fingerprint) && r.vectors().length == now.length);
+        store
+            .load(modelId)
+            .filter(
+                r -> r.textsFingerprint().equals(fingerprint) && r.vectors().length == now.length);
     if (earlier.isEmpty()) {
       store.save(new ProbeStore.Recorded(modelId, fingerprint, now));
       log.info("{}: no probe vectors recorded under this id yet; recorded {}", modelId, now.length);
@@ -101,12 +108,17 @@ public final class ProbeCheck {
       return new Result(Outcome.MATCHED, worst, text);
     }
     String message =
-        String.format(Locale.ROOT,
-            "model id %s computes different vectors than earlier runs under the same id: lowest probe cosine %s < %s"
-                + " (on \"%s\"). Something that changes vectors (ONNX Runtime version, CPU/GPU kernels, model"
-                + " files) is not covered by the id, and new vectors would be mixed with old ones. Re-embed under"
-                + " a new id, or accept the change with inference.probe.accept.mismatch=true.",
-            modelId, format(worst), format(minCosine), abbreviate(text));
+        String.format(
+            Locale.ROOT,
+            "model id %s computes different vectors than earlier runs under the same id: lowest"
+                + " probe cosine %s < %s (on \"%s\"). Something that changes vectors (ONNX Runtime"
+                + " version, CPU/GPU kernels, model files) is not covered by the id, and new"
+                + " vectors would be mixed with old ones. Re-embed under a new id, or accept the"
+                + " change with inference.probe.accept.mismatch=true.",
+            modelId,
+            format(worst),
+            format(minCosine),
+            abbreviate(text));
     if (!acceptMismatch) {
       throw new ProbeMismatchException(message, worst);
     }

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Texts to token ids with the model's own {@code tokenizer.json} (DJL's binding of the Rust
  * HuggingFace tokenizers): special tokens added, truncated to the token limit, never padded —
  * padding is done per batch by {@link TokenBatch}. Thread-safe: DJL's {@code encode} only reads
- * fields fixed at construction and the Rust {@code Tokenizer::encode} takes {@code &self};
- * {@code OnnxEmbedderTest} checks concurrent use.
+ * fields fixed at construction and the Rust {@code Tokenizer::encode} takes {@code &self}; {@code
+ * OnnxEmbedderTest} checks concurrent use.
  */
 final class SentenceTokenizer implements AutoCloseable {
 
@@ -41,7 +41,8 @@ final class SentenceTokenizer implements AutoCloseable {
             // DJL caps maxLength at modelMaxLength (default 512); keep the cap at our own limit.
             "modelMaxLength", Integer.toString(Math.max(maxTokens, 512)));
     try {
-      this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options);
+      this.tokenizer =
+          HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load tokenizer.json", e);
     }
@@ -57,7 +58,8 @@ final class SentenceTokenizer implements AutoCloseable {
       System.setProperty("ai.djl.offline", "true");
       log.debug("ai.djl.offline was unset: set to true");
     }
-    if (System.getenv("TOKENIZERS_FLAVOR") == null && System.getProperty("TOKENIZERS_FLAVOR") == null) {
+    if (System.getenv("TOKENIZERS_FLAVOR") == null
+        && System.getProperty("TOKENIZERS_FLAVOR") == null) {
       System.setProperty("TOKENIZERS_FLAVOR", "cpu");
       log.debug("TOKENIZERS_FLAVOR was unset: set to cpu");
     }
@@ -94,7 +96,9 @@ final class SentenceTokenizer implements AutoCloseable {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       boolean paired =
-          Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+          Character.isHighSurrogate(c)
+              && i + 1 < text.length()
+              && Character.isLowSurrogate(text.charAt(i + 1));
       if (paired) {
         if (out != null) {
           out.append(c).append(text.charAt(i + 1));

@@ -55,7 +55,8 @@ final class TokenBatch implements AutoCloseable {
       tensors.put(ATTENTION_MASK, OnnxTensor.createTensor(env, mask, shape));
       if (withTokenTypes) {
         // One sentence per row: every type id is 0, which a fresh direct buffer already holds.
-        tensors.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, directLongs(rows * longest), shape));
+        tensors.put(
+            TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, directLongs(rows * longest), shape));
       }
     } catch (OrtException | RuntimeException e) {
       close();
@@ -64,7 +65,9 @@ final class TokenBatch implements AutoCloseable {
   }
 
   private static LongBuffer directLongs(int count) {
-    return ByteBuffer.allocateDirect(count * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+    return ByteBuffer.allocateDirect(count * Long.BYTES)
+        .order(ByteOrder.nativeOrder())
+        .asLongBuffer();
   }
 
   Map<String, OnnxTensor> inputs() {

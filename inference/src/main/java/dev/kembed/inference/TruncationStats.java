@@ -1,6 +1,9 @@
 package dev.kembed.inference;
 
-/** Counts of texts tokenized and of those cut at max tokens, since the embedder was created (drift metrics). */
+/**
+ * Counts of texts tokenized and of those cut at max tokens, since the embedder was created (drift
+ * metrics).
+ */
 public interface TruncationStats {
   /** Texts tokenized. */
   long textsTokenized();

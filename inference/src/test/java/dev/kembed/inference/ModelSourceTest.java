@@ -22,13 +22,16 @@ class ModelSourceTest {
 
   @Test
   void dynamicQuantizationIsDetectedFromTheGraph() {
-    assertTrue(ModelGraph.isDynamicallyQuantized(ModelSource.resolve("all-minilm-l6-v2-q").modelBytes()));
-    assertFalse(ModelGraph.isDynamicallyQuantized(ModelSource.resolve("all-minilm-l6-v2").modelBytes()));
+    assertTrue(
+        ModelGraph.isDynamicallyQuantized(ModelSource.resolve("all-minilm-l6-v2-q").modelBytes()));
+    assertFalse(
+        ModelGraph.isDynamicallyQuantized(ModelSource.resolve("all-minilm-l6-v2").modelBytes()));
   }
 
   @Test
   void unknownNameIsRejected() {
-    var e = assertThrows(IllegalArgumentException.class, () -> ModelSource.resolve("bert-large-nope"));
+    var e =
+        assertThrows(IllegalArgumentException.class, () -> ModelSource.resolve("bert-large-nope"));
     assertTrue(e.getMessage().contains("bert-large-nope"), e.getMessage());
   }
 
@@ -46,10 +49,13 @@ class ModelSourceTest {
     Files.write(export.resolve("model.onnx"), builtIn.modelBytes());
     Files.write(export.resolve("tokenizer.json"), builtIn.tokenizerJson());
     ModelSource fromDir = ModelSource.resolve(export.toString());
-    assertEquals("minilm-finetuned@" + builtIn.id().substring(builtIn.id().indexOf('@') + 1), fromDir.id());
+    assertEquals(
+        "minilm-finetuned@" + builtIn.id().substring(builtIn.id().indexOf('@') + 1), fromDir.id());
     assertEquals(128, fromDir.defaultMaxTokens(), "falls back to tokenizer.json truncation");
 
-    Files.writeString(export.resolve("sentence_bert_config.json"), "{\"max_seq_length\": 200, \"do_lower_case\": false}");
+    Files.writeString(
+        export.resolve("sentence_bert_config.json"),
+        "{\"max_seq_length\": 200, \"do_lower_case\": false}");
     assertEquals(200, ModelSource.resolve(export.toString()).defaultMaxTokens());
   }
 }

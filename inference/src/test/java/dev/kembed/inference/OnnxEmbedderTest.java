@@ -53,7 +53,8 @@ class OnnxEmbedderTest {
   @Test
   void tokenizesWithoutFixedPadding() {
     long[][] ids = int8.tokenize(List.of("need a plumber", "hi"));
-    assertEquals(6, ids[0].length, Arrays.toString(ids[0])); // [CLS] need a plum ##ber [SEP], not 128
+    assertEquals(
+        6, ids[0].length, Arrays.toString(ids[0])); // [CLS] need a plum ##ber [SEP], not 128
     assertEquals(3, ids[1].length, Arrays.toString(ids[1]));
   }
 
@@ -66,7 +67,8 @@ class OnnxEmbedderTest {
     for (int i = 0; i < texts.size(); i++) {
       assertEquals(384, batch[i].length);
       assertEquals(1.0, Vectors.norm(batch[i]), 1e-5);
-      assertEquals(1.0, cosine(batch[i], embedder(model).embed(texts.get(i))), 1e-5, "order kept for " + i);
+      assertEquals(
+          1.0, cosine(batch[i], embedder(model).embed(texts.get(i))), 1e-5, "order kept for " + i);
     }
   }
 
@@ -111,7 +113,8 @@ class OnnxEmbedderTest {
     for (int i = 0; i < texts.size(); i++) {
       worst = Math.min(worst, cosine(batched[i], e.embed(texts.get(i))));
     }
-    System.out.printf("batch invariance %s: min cosine alone vs batch of 64 = %.8f%n", model, worst);
+    System.out.printf(
+        "batch invariance %s: min cosine alone vs batch of 64 = %.8f%n", model, worst);
     assertTrue(worst >= 0.99999, model + " min cosine " + worst);
   }
 
@@ -119,7 +122,8 @@ class OnnxEmbedderTest {
   @Test
   void forcedBatchingBreaksInvarianceOfTheQuantizedModel() {
     try (OnnxEmbedder batched =
-        OnnxEmbedder.create(EmbedderOptions.builder().batching(EmbedderOptions.Batching.BATCHED).build())) {
+        OnnxEmbedder.create(
+            EmbedderOptions.builder().batching(EmbedderOptions.Batching.BATCHED).build())) {
       assertFalse(batched.model().batchInvariant());
       List<String> texts = TestTexts.corpus(64, 42);
       float[][] together = batched.embed(texts);
@@ -135,14 +139,17 @@ class OnnxEmbedderTest {
 
   @Test
   void blankTextsAreRejectedWithTheirIndex() {
-    var nullText = assertThrows(InvalidTextException.class, () -> int8.embed(Arrays.asList("ok", null)));
+    var nullText =
+        assertThrows(InvalidTextException.class, () -> int8.embed(Arrays.asList("ok", null)));
     assertEquals(1, nullText.index());
-    var empty = assertThrows(InvalidTextException.class, () -> int8.embed(List.of("ok", "fine", "")));
+    var empty =
+        assertThrows(InvalidTextException.class, () -> int8.embed(List.of("ok", "fine", "")));
     assertEquals(2, empty.index());
     var blank = assertThrows(InvalidTextException.class, () -> int8.embed(List.of(" \t\n ")));
     assertEquals(0, blank.index());
     assertTrue(blank.getMessage().contains("index 0"), blank.getMessage());
-    assertEquals(0, assertThrows(InvalidTextException.class, () -> int8.embed((String) null)).index());
+    assertEquals(
+        0, assertThrows(InvalidTextException.class, () -> int8.embed((String) null)).index());
   }
 
   @Test
@@ -157,8 +164,16 @@ class OnnxEmbedderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"🙂🎉🐶", "Потерялась собака возле парка", "附近有好的水管工吗", "a\u0000b\u0007c\u001b[0m",
-      "\uD83D lone high surrogate", "é́́́ combining marks", "\u200B\u200Bzero width"})
+  @ValueSource(
+      strings = {
+        "🙂🎉🐶",
+        "Потерялась собака возле парка",
+        "附近有好的水管工吗",
+        "a\u0000b\u0007c\u001b[0m",
+        "\uD83D lone high surrogate",
+        "é́́́ combining marks",
+        "\u200B\u200Bzero width"
+      })
   void unusualTextsGiveFiniteUnitVectors(String text) {
     for (OnnxEmbedder e : List.of(int8, fp32)) {
       float[] v = e.embed(text);
@@ -180,14 +195,16 @@ class OnnxEmbedderTest {
         List<Future<float[][]>> futures = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
           int offset = t;
-          futures.add(pool.submit(() -> {
-            // Each thread embeds a rotated slice so that calls overlap on different texts.
-            List<String> mine = new ArrayList<>();
-            for (int i = 0; i < texts.size(); i++) {
-              mine.add(texts.get((i + offset * 10) % texts.size()));
-            }
-            return e.embed(mine);
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    // Each thread embeds a rotated slice so that calls overlap on different texts.
+                    List<String> mine = new ArrayList<>();
+                    for (int i = 0; i < texts.size(); i++) {
+                      mine.add(texts.get((i + offset * 10) % texts.size()));
+                    }
+                    return e.embed(mine);
+                  }));
         }
         for (int t = 0; t < 4; t++) {
           float[][] got = futures.get(t).get();
@@ -205,24 +222,39 @@ class OnnxEmbedderTest {
   @Test
   void cudaWithoutAGpuRuntimeFailsAtConstructionWithAClearMessage() {
     org.junit.jupiter.api.Assumptions.assumeFalse(
-        ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA),
+        ai.onnxruntime.OrtEnvironment.getAvailableProviders()
+            .contains(ai.onnxruntime.OrtProvider.CUDA),
         "this runtime has CUDA");
-    var e = assertThrows(IllegalStateException.class,
-        () -> OnnxEmbedder.create(EmbedderOptions.builder().device(EmbedderOptions.Device.CUDA).build()));
-    assertTrue(e.getMessage().startsWith("device=cuda needs the gpu Maven profile (onnxruntime_gpu)"), e.getMessage());
+    var e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                OnnxEmbedder.create(
+                    EmbedderOptions.builder().device(EmbedderOptions.Device.CUDA).build()));
+    assertTrue(
+        e.getMessage().startsWith("device=cuda needs the gpu Maven profile (onnxruntime_gpu)"),
+        e.getMessage());
   }
 
   @Test
   void nonDefaultSessionOptionsGiveTheSameVectors() {
-    EmbedderOptions options = EmbedderOptions.builder()
-        .interOpThreads(1).intraOpThreads(2).parallelism(1)
-        .optimization(EmbedderOptions.Optimization.BASIC).maxTokens(128).build();
+    EmbedderOptions options =
+        EmbedderOptions.builder()
+            .interOpThreads(1)
+            .intraOpThreads(2)
+            .parallelism(1)
+            .optimization(EmbedderOptions.Optimization.BASIC)
+            .maxTokens(128)
+            .build();
     try (OnnxEmbedder other = OnnxEmbedder.create(options)) {
       assertEquals(128, other.model().maxTokens());
       // Optimisation level and max tokens change vectors (int8 down to cosine 0.99 on long or
       // Cyrillic text), so they are part of the id; threads are not. Short text agrees anyway:
       assertNotEquals(int8.model().id(), other.model().id());
-      assertEquals(int8.model().id().substring(0, int8.model().id().indexOf('.')), other.model().id().substring(0, other.model().id().indexOf('.')), "same model bytes");
+      assertEquals(
+          int8.model().id().substring(0, int8.model().id().indexOf('.')),
+          other.model().id().substring(0, other.model().id().indexOf('.')),
+          "same model bytes");
       String text = "does anyone know a reliable electrician near the park?";
       assertTrue(cosine(int8.embed(text), other.embed(text)) >= 0.9999);
     }

@@ -20,7 +20,10 @@ class ProbeCheckTest {
   void optimisationLevelsGetDifferentIdsAndTheCheckCatchesThemUnderOne() {
     try (OnnxEmbedder all = OnnxEmbedder.create(EmbedderOptions.defaults());
         OnnxEmbedder basic =
-            OnnxEmbedder.create(EmbedderOptions.builder().optimization(EmbedderOptions.Optimization.BASIC).build())) {
+            OnnxEmbedder.create(
+                EmbedderOptions.builder()
+                    .optimization(EmbedderOptions.Optimization.BASIC)
+                    .build())) {
       assertNotEquals(all.model().id(), basic.model().id(), "the id covers the optimisation level");
       String sharedId = all.model().id();
       assertTrue(sharedId.matches("all-minilm-l6-v2-q@[0-9a-f]{12}\\.[0-9a-f]{8}"), sharedId);
@@ -42,25 +45,82 @@ class ProbeCheckTest {
       assertTrue(again.minCosine() > 0.999999, "same config, same vectors: " + again.minCosine());
 
       ProbeCheck.ProbeMismatchException e =
-          assertThrows(ProbeCheck.ProbeMismatchException.class, () -> check.verify(sharedId, basic));
+          assertThrows(
+              ProbeCheck.ProbeMismatchException.class, () -> check.verify(sharedId, basic));
       assertEquals(lowest, e.minCosine(), 1e-6);
-      assertTrue(e.getMessage().contains(sharedId) && e.getMessage().contains("inference.probe.accept.mismatch"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(sharedId)
+              && e.getMessage().contains("inference.probe.accept.mismatch"),
+          e.getMessage());
 
       ProbeCheck accepting = new ProbeCheck(store, ProbeCheck.DEFAULT_MIN_COSINE, true);
       assertEquals(ProbeCheck.Outcome.ACCEPTED, accepting.verify(sharedId, basic).outcome());
-      assertEquals(ProbeCheck.Outcome.MATCHED, check.verify(sharedId, basic).outcome(), "accepting re-records");
+      assertEquals(
+          ProbeCheck.Outcome.MATCHED,
+          check.verify(sharedId, basic).outcome(),
+          "accepting re-records");
     }
   }
 
   @Test
   void idCoversMaxTokensAndRunModeButNotThreads() {
-    ModelIdentity base = new ModelIdentity("m", "aaaaaaaaaaaa", "bbbbbbbbbbbb", 256, "mean(x)", EmbedderOptions.Optimization.ALL, "per-text");
-    assertNotEquals(base.id(), new ModelIdentity("m", "aaaaaaaaaaaa", "bbbbbbbbbbbb", 128, "mean(x)", EmbedderOptions.Optimization.ALL, "per-text").id());
-    assertNotEquals(base.id(), new ModelIdentity("m", "aaaaaaaaaaaa", "cccccccccccc", 256, "mean(x)", EmbedderOptions.Optimization.ALL, "per-text").id());
-    assertNotEquals(base.id(), new ModelIdentity("m", "aaaaaaaaaaaa", "bbbbbbbbbbbb", 256, "pooled(x)", EmbedderOptions.Optimization.ALL, "per-text").id());
-    assertNotEquals(base.id(), new ModelIdentity("m", "aaaaaaaaaaaa", "bbbbbbbbbbbb", 256, "mean(x)", EmbedderOptions.Optimization.ALL, "batched:32").id());
+    ModelIdentity base =
+        new ModelIdentity(
+            "m",
+            "aaaaaaaaaaaa",
+            "bbbbbbbbbbbb",
+            256,
+            "mean(x)",
+            EmbedderOptions.Optimization.ALL,
+            "per-text");
+    assertNotEquals(
+        base.id(),
+        new ModelIdentity(
+                "m",
+                "aaaaaaaaaaaa",
+                "bbbbbbbbbbbb",
+                128,
+                "mean(x)",
+                EmbedderOptions.Optimization.ALL,
+                "per-text")
+            .id());
+    assertNotEquals(
+        base.id(),
+        new ModelIdentity(
+                "m",
+                "aaaaaaaaaaaa",
+                "cccccccccccc",
+                256,
+                "mean(x)",
+                EmbedderOptions.Optimization.ALL,
+                "per-text")
+            .id());
+    assertNotEquals(
+        base.id(),
+        new ModelIdentity(
+                "m",
+                "aaaaaaaaaaaa",
+                "bbbbbbbbbbbb",
+                256,
+                "pooled(x)",
+                EmbedderOptions.Optimization.ALL,
+                "per-text")
+            .id());
+    assertNotEquals(
+        base.id(),
+        new ModelIdentity(
+                "m",
+                "aaaaaaaaaaaa",
+                "bbbbbbbbbbbb",
+                256,
+                "mean(x)",
+                EmbedderOptions.Optimization.ALL,
+                "batched:32")
+            .id());
     assertTrue(base.id().startsWith("m@aaaaaaaaaaaa."), base.id());
-    try (OnnxEmbedder a = OnnxEmbedder.create(EmbedderOptions.builder().intraOpThreads(1).parallelism(1).build());
+    try (OnnxEmbedder a =
+            OnnxEmbedder.create(
+                EmbedderOptions.builder().intraOpThreads(1).parallelism(1).build());
         OnnxEmbedder b = OnnxEmbedder.create(EmbedderOptions.builder().maxTokens(128).build());
         OnnxEmbedder defaults = OnnxEmbedder.create(EmbedderOptions.defaults())) {
       assertEquals(defaults.model().id(), a.model().id(), "threads do not change vectors");
@@ -93,10 +153,12 @@ class ProbeCheckTest {
     assertEquals(ProbeCheck.Outcome.RECORDED, check.verify(fixed(new float[] {1, 0})).outcome());
     // cos(angle) = 0.995 > 0.99: still the same model.
     double c = 0.995;
-    ProbeCheck.Result r = check.verify(fixed(new float[] {(float) c, (float) Math.sqrt(1 - c * c)}));
+    ProbeCheck.Result r =
+        check.verify(fixed(new float[] {(float) c, (float) Math.sqrt(1 - c * c)}));
     assertEquals(ProbeCheck.Outcome.MATCHED, r.outcome());
     assertEquals(0.995, r.minCosine(), 1e-6);
-    assertThrows(ProbeCheck.ProbeMismatchException.class, () -> check.verify(fixed(new float[] {0, 1})));
+    assertThrows(
+        ProbeCheck.ProbeMismatchException.class, () -> check.verify(fixed(new float[] {0, 1})));
     Files.write(new DirectoryProbeStore(dir).file("fake@1"), new byte[] {1, 2, 3});
     assertEquals(ProbeCheck.Outcome.RECORDED, check.verify(fixed(new float[] {0, 1})).outcome());
   }

@@ -14,7 +14,8 @@ class QuantizationAgreementTest {
     float[][] q;
     float[][] f;
     try (OnnxEmbedder int8 = OnnxEmbedder.create(EmbedderOptions.defaults());
-        OnnxEmbedder fp32 = OnnxEmbedder.create(EmbedderOptions.builder().model(ModelSource.MINILM_FP32).build())) {
+        OnnxEmbedder fp32 =
+            OnnxEmbedder.create(EmbedderOptions.builder().model(ModelSource.MINILM_FP32).build())) {
       q = int8.embed(texts);
       f = fp32.embed(texts);
     }
@@ -25,7 +26,9 @@ class QuantizationAgreementTest {
       sum += c;
       min = Math.min(min, c);
     }
-    System.out.printf("int8 vs fp32 over %d texts: mean cosine %.5f, min %.5f%n", texts.size(), sum / texts.size(), min);
+    System.out.printf(
+        "int8 vs fp32 over %d texts: mean cosine %.5f, min %.5f%n",
+        texts.size(), sum / texts.size(), min);
     assertTrue(min >= 0.98, "min cosine " + min);
   }
 }

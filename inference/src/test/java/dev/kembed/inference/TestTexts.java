@@ -9,9 +9,22 @@ final class TestTexts {
   private TestTexts() {}
 
   private static final String[] SUBJECTS = {
-    "a plumber", "a babysitter", "my lost cat", "a golden retriever", "a used couch", "fresh eggs",
-    "a reliable electrician", "the farmers market", "a stolen bike", "a dog walker", "piano lessons",
-    "a lawn mower", "the block party", "a car break-in", "a tutor for maths", "a handyman"
+    "a plumber",
+    "a babysitter",
+    "my lost cat",
+    "a golden retriever",
+    "a used couch",
+    "fresh eggs",
+    "a reliable electrician",
+    "the farmers market",
+    "a stolen bike",
+    "a dog walker",
+    "piano lessons",
+    "a lawn mower",
+    "the block party",
+    "a car break-in",
+    "a tutor for maths",
+    "a handyman"
   };
   private static final String[] FRAMES = {
     "looking for %s near the park",
@@ -33,7 +46,8 @@ final class TestTexts {
     Random random = new Random(seed);
     List<String> texts = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      String text = String.format(FRAMES[i % FRAMES.length], SUBJECTS[random.nextInt(SUBJECTS.length)]);
+      String text =
+          String.format(FRAMES[i % FRAMES.length], SUBJECTS[random.nextInt(SUBJECTS.length)]);
       int kind = i % 5;
       if (kind == 3) {
         text = text + FILLER;

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * Apicurio Registry 3 (the Quarkus app from Maven Central, unpacked by this module's pom) in a
- * child JVM on Java 21+, bound to loopback only, in-memory storage. Its Confluent-compatible API
- * is at {@link #ccompatUrl()}.
+ * child JVM on Java 21+, bound to loopback only, in-memory storage. Its Confluent-compatible API is
+ * at {@link #ccompatUrl()}.
  */
 final class ApicurioRegistry implements AutoCloseable {
   private final Process process;
@@ -27,17 +27,34 @@ final class ApicurioRegistry implements AutoCloseable {
     Path home = Path.of(System.getProperty("kembed.apicurio.home", "target/apicurio"));
     Path jar = home.resolve("quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " missing: the integration-tests pom unpacks io.apicurio:apicurio-registry-app:3.3.3:all:tar.gz in generate-test-resources");
+      throw new IllegalStateException(
+          jar
+              + " missing: the integration-tests pom unpacks"
+              + " io.apicurio:apicurio-registry-app:3.3.3:all:tar.gz in generate-test-resources");
     }
-    Path java = java21().orElseThrow(() -> new IllegalStateException(
-        "Apicurio Registry needs Java 21+: none found (set JAVA21_HOME, or install one under /usr/lib/jvm; .ci/run does)"));
+    Path java =
+        java21()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "Apicurio Registry needs Java 21+: none found (set JAVA21_HOME, or install"
+                            + " one under /usr/lib/jvm; .ci/run does)"));
     int port = ChildProcesses.freePort();
     int management = ChildProcesses.freePort();
     Path dir = ChildProcesses.workDir("apicurio");
-    List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx384m", "-XX:TieredStopAtLevel=1",
-        "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-        "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
-        "-Djava.io.tmpdir=" + dir, "-jar", jar.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + management,
+                "-Djava.io.tmpdir=" + dir,
+                "-jar",
+                jar.toString()));
     Path log = dir.resolve("apicurio.log");
     Process p = ChildProcesses.start(cmd, log);
     ApicurioRegistry registry = new ApicurioRegistry(p, port);
@@ -75,7 +92,11 @@ final class ApicurioRegistry implements AutoCloseable {
         // no candidates there
       }
     }
-    return candidates.stream().filter(h -> feature(h) >= 21).map(h -> h.resolve("bin/java")).filter(Files::isExecutable).findFirst();
+    return candidates.stream()
+        .filter(h -> feature(h) >= 21)
+        .map(h -> h.resolve("bin/java"))
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
   private static int feature(Path home) {

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the sink tests need to run real third-party parts as child processes: a free loopback
- * port, a work directory under {@code target/}, starting a command with its output in a log file,
- * waiting for an HTTP endpoint, and stopping a process tree.
+ * What the sink tests need to run real third-party parts as child processes: a free loopback port,
+ * a work directory under {@code target/}, starting a command with its output in a log file, waiting
+ * for an HTTP endpoint, and stopping a process tree.
  */
 final class ChildProcesses {
   private ChildProcesses() {}
@@ -41,19 +41,34 @@ final class ChildProcesses {
   }
 
   static Process start(List<String> command, Path log) throws IOException {
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
-  /** Waits until GET {@code url} answers 2xx; fails with the log's tail if the process dies or time runs out. */
+  /**
+   * Waits until GET {@code url} answers 2xx; fails with the log's tail if the process dies or time
+   * runs out.
+   */
   static void awaitHttp(String url, Process process, Path log, Duration timeout) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("process exited with " + process.exitValue() + " before " + url + " answered:\n" + tail(log));
+        throw new IllegalStateException(
+            "process exited with "
+                + process.exitValue()
+                + " before "
+                + url
+                + " answered:\n"
+                + tail(log));
       }
       try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() / 100 == 2) {
           return;
         }

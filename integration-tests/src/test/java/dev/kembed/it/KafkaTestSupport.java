@@ -1,8 +1,8 @@
 package dev.kembed.it;
 
 import dev.kembed.schemas.serde.KembedSerdes;
-import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.schemas.serde.NaturalJson;
+import dev.kembed.topology.config.KembedConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,9 +33,9 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * What the integration tests do to a broker: send records (Avro, natural JSON or raw bytes) and
- * read a topic back the way a feature store would (from the beginning, read_committed), plus
- * the config of an app instance under test. Waiting is bounded but never asserted on: a test
- * waits until the records it needs are there, then asserts on their content and number.
+ * read a topic back the way a feature store would (from the beginning, read_committed), plus the
+ * config of an app instance under test. Waiting is bounded but never asserted on: a test waits
+ * until the records it needs are there, then asserts on their content and number.
  */
 final class KafkaTestSupport implements AutoCloseable {
   static final Instant T0 = Instant.parse("2025-03-03T08:00:00Z");
@@ -51,7 +51,10 @@ final class KafkaTestSupport implements AutoCloseable {
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
-  /** Settings of a kembed instance on this broker: its own application id, state dir and topic names. */
+  /**
+   * Settings of a kembed instance on this broker: its own application id, state dir and topic
+   * names.
+   */
   Map<String, Object> appSettings(String appId, String topicPrefix, int partitions) {
     Map<String, Object> s = new HashMap<>();
     s.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -92,8 +95,15 @@ final class KafkaTestSupport implements AutoCloseable {
 
   /** A record with raw key bytes (a struct key of the confluent or json output formats). */
   void sendRaw(String topic, byte[] key, byte[] value) {
-    try (var raw = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var raw =
+        new KafkaProducer<byte[], byte[]>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       raw.send(new ProducerRecord<>(topic, key, value)).get();
     } catch (Exception e) {
       throw new IllegalStateException("send to " + topic + " failed", e);
@@ -113,17 +123,29 @@ final class KafkaTestSupport implements AutoCloseable {
    * read, or {@code timeout} passes; then keeps reading for {@code settle} so that a duplicate
    * arriving just after the last expected record is seen too. Returns everything read.
    */
-  List<ConsumerRecord<String, byte[]>> read(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout, Duration settle) {
+  List<ConsumerRecord<String, byte[]>> read(
+      String topic,
+      Predicate<List<ConsumerRecord<String, byte[]>>> done,
+      Duration timeout,
+      Duration settle) {
     return read(topic, new StringDeserializer(), done, timeout, settle);
   }
 
   /** As {@link #read}, keys as raw bytes (struct keys of the confluent and json output formats). */
-  List<ConsumerRecord<byte[], byte[]>> readRaw(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout, Duration settle) {
+  List<ConsumerRecord<byte[], byte[]>> readRaw(
+      String topic,
+      Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+      Duration timeout,
+      Duration settle) {
     return read(topic, new ByteArrayDeserializer(), done, timeout, settle);
   }
 
-  private <K> List<ConsumerRecord<K, byte[]>> read(String topic, org.apache.kafka.common.serialization.Deserializer<K> keys,
-      Predicate<List<ConsumerRecord<K, byte[]>>> done, Duration timeout, Duration settle) {
+  private <K> List<ConsumerRecord<K, byte[]>> read(
+      String topic,
+      org.apache.kafka.common.serialization.Deserializer<K> keys,
+      Predicate<List<ConsumerRecord<K, byte[]>>> done,
+      Duration timeout,
+      Duration settle) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -131,7 +153,10 @@ final class KafkaTestSupport implements AutoCloseable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<ConsumerRecord<K, byte[]>> out = new ArrayList<>();
     try (var c = new KafkaConsumer<>(p, keys, new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -147,7 +172,8 @@ final class KafkaTestSupport implements AutoCloseable {
   }
 
   /** Reads until at least {@code n} records are there (see {@link #read}). */
-  List<ConsumerRecord<String, byte[]>> readAtLeast(String topic, int n, Duration timeout, Duration settle) {
+  List<ConsumerRecord<String, byte[]>> readAtLeast(
+      String topic, int n, Duration timeout, Duration settle) {
     return read(topic, l -> l.size() >= n, timeout, settle);
   }
 

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * {@code kembed run} in a child JVM, the way production runs it: from the runnable jar that
- * {@code bin/kembed} and the Docker image start (or, when that jar has not been built, the same
- * main class on this module's classpath). A test can kill it without any chance to clean up
- * ({@link #kill}: SIGKILL), or stop it as an orchestrator would ({@link #terminate}: SIGTERM).
+ * {@code kembed run} in a child JVM, the way production runs it: from the runnable jar that {@code
+ * bin/kembed} and the Docker image start (or, when that jar has not been built, the same main class
+ * on this module's classpath). A test can kill it without any chance to clean up ({@link #kill}:
+ * SIGKILL), or stop it as an orchestrator would ({@link #terminate}: SIGTERM).
  */
 final class KembedProcess implements AutoCloseable {
   private final Process process;
@@ -30,7 +30,10 @@ final class KembedProcess implements AutoCloseable {
     this.healthPort = healthPort;
   }
 
-  /** Starts {@code kembed run --config <settings>} and returns once /health answers 200 (RUNNING, indexes caught up). */
+  /**
+   * Starts {@code kembed run --config <settings>} and returns once /health answers 200 (RUNNING,
+   * indexes caught up).
+   */
   static KembedProcess start(Map<String, Object> settings, Duration timeout) throws Exception {
     Path dir = KafkaTestSupport.tempDir("kembed-child");
     Path config = dir.resolve("kembed.properties");
@@ -42,20 +45,33 @@ final class KembedProcess implements AutoCloseable {
     try (var w = Files.newBufferedWriter(config)) {
       p.store(w, "written by KembedProcess");
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m", "-Dai.djl.offline=true"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-Dai.djl.offline=true"));
     Path jar = runnableJar();
     if (jar != null) {
       cmd.addAll(List.of("-jar", jar.toString()));
     } else {
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.kembed.topology.cli.KembedCli"));
+      cmd.addAll(
+          List.of(
+              "-cp", System.getProperty("java.class.path"), "dev.kembed.topology.cli.KembedCli"));
     }
     cmd.addAll(List.of("run", "--config", config.toString()));
     // Under target/ so that a failed run leaves the child's log where the surefire reports are.
     Files.createDirectories(Path.of("target", "child-logs"));
-    Path log = Path.of("target", "child-logs", "kembed-" + settings.get("application.id") + "-" + System.currentTimeMillis() + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    Path log =
+        Path.of(
+            "target",
+            "child-logs",
+            "kembed-" + settings.get("application.id") + "-" + System.currentTimeMillis() + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("TOKENIZERS_FLAVOR", "cpu");
-    pb.environment().put("KAFKA_LOG_LEVEL", System.getProperty("kembed.child.kafka.log.level", "WARN"));
+    pb.environment()
+        .put("KAFKA_LOG_LEVEL", System.getProperty("kembed.child.kafka.log.level", "WARN"));
     KembedProcess child = new KembedProcess(pb.start(), log, port);
     child.awaitReady(timeout);
     return child;
@@ -71,7 +87,8 @@ final class KembedProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("kembed exited with " + process.exitValue() + ":\n" + log());
+        throw new IllegalStateException(
+            "kembed exited with " + process.exitValue() + ":\n" + log());
       }
       if (status("/health") == 200) {
         return;
@@ -84,7 +101,8 @@ final class KembedProcess implements AutoCloseable {
   /** Body of a health path, or the error. */
   String body(String path) {
     try {
-      return new String(URI.create("http://127.0.0.1:" + healthPort + path).toURL().openStream().readAllBytes());
+      return new String(
+          URI.create("http://127.0.0.1:" + healthPort + path).toURL().openStream().readAllBytes());
     } catch (IOException e) {
       return e.toString();
     }
@@ -93,7 +111,9 @@ final class KembedProcess implements AutoCloseable {
   /** HTTP status of a health path, or -1 if nothing answers. */
   int status(String path) {
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + healthPort + path).toURL().openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + healthPort + path).toURL().openConnection();
       c.setConnectTimeout(500);
       c.setReadTimeout(1000);
       return c.getResponseCode();

@@ -11,11 +11,11 @@ import dev.kembed.schemas.SearchQueryEvent;
 import dev.kembed.schemas.registry.HttpSchemaRegistry;
 import dev.kembed.schemas.registry.RegistrySettings;
 import dev.kembed.schemas.serde.ConfluentWire;
+import dev.kembed.testkit.EmbeddedKafka;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.KembedCli;
 import dev.kembed.topology.cli.TopicCreator;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.testkit.EmbeddedKafka;
 import dev.kembed.topology.expansion.IndexService;
 import dev.kembed.topology.text.TextCleaner;
 import java.io.ByteArrayOutputStream;
@@ -61,8 +61,16 @@ class SchemaRegistryTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final Embedder model = SharedEmbedder.get();
   private final TextCleaner cleaner = new TextCleaner(TextCleaner.UrlMode.KEEP);
-  private final PostEvent dog = EndToEndTest.post("p-dog", "user-x", "Lost dog near the park", "Brown labrador, red collar, very friendly.", 0);
-  private final PostEvent couch = EndToEndTest.post("p-couch", "user-y", "Free couch", "Grey three-seat sofa, you collect this weekend.", 1);
+  private final PostEvent dog =
+      EndToEndTest.post(
+          "p-dog",
+          "user-x",
+          "Lost dog near the park",
+          "Brown labrador, red collar, very friendly.",
+          0);
+  private final PostEvent couch =
+      EndToEndTest.post(
+          "p-couch", "user-y", "Free couch", "Grey three-seat sofa, you collect this weekend.", 1);
 
   private ApicurioRegistry registry;
   private EmbeddedKafka kafka;
@@ -108,11 +116,18 @@ class SchemaRegistryTest {
   @Test
   @Order(1)
   void refusesToStartWhileASubjectIsMissing() throws Exception {
-    RuntimeException e = assertThrows(RuntimeException.class, () -> new KembedApp(new KembedConfig(settings), SharedEmbedder.unclosable()));
-    ConfluentWire.MissingSchemaException missing = cause(e, ConfluentWire.MissingSchemaException.class);
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () -> new KembedApp(new KembedConfig(settings), SharedEmbedder.unclosable()));
+    ConfluentWire.MissingSchemaException missing =
+        cause(e, ConfluentWire.MissingSchemaException.class);
     assertNotNull(missing, "the failure names the subject: " + e);
     assertTrue(missing.subject().startsWith("content-embeddings-"), missing.subject());
-    assertEquals("[]", send("GET", registry.ccompatUrl() + "/subjects", null).trim(), "nothing registered by a failed start");
+    assertEquals(
+        "[]",
+        send("GET", registry.ccompatUrl() + "/subjects", null).trim(),
+        "nothing registered by a failed start");
   }
 
   @Test
@@ -130,16 +145,28 @@ class SchemaRegistryTest {
     long t = KafkaTestSupport.T0.toEpochMilli();
     io.sendAvro("posts", "p-dog", dog, t);
     io.sendJson("posts", "p-couch", couch, t + 1000);
-    io.sendAvro("interactions", "user-a", EndToEndTest.interaction("user-a", "p-dog", InteractionType.CLICK, 60_000), t + 60_000);
-    io.sendAvro("interactions", "user-a", EndToEndTest.interaction("user-a", "p-couch", InteractionType.IMPRESSION, 120_000), t + 120_000);
+    io.sendAvro(
+        "interactions",
+        "user-a",
+        EndToEndTest.interaction("user-a", "p-dog", InteractionType.CLICK, 60_000),
+        t + 60_000);
+    io.sendAvro(
+        "interactions",
+        "user-a",
+        EndToEndTest.interaction("user-a", "p-couch", InteractionType.IMPRESSION, 120_000),
+        t + 120_000);
     io.sendAvro("search-queries", "user-a", search("lost labrador", 130_000), t + 130_000);
     io.sendAvro("search-queries", "user-b", search("lost labrador dog", 140_000), t + 140_000);
 
-    Map<String, float[]> texts = Map.of(
-        "p-dog", model.embed(List.of(cleaner.post(dog.getSubject(), dog.getBody())))[0],
-        "p-couch", model.embed(List.of(cleaner.post(couch.getSubject(), couch.getBody())))[0]);
+    Map<String, float[]> texts =
+        Map.of(
+            "p-dog", model.embed(List.of(cleaner.post(dog.getSubject(), dog.getBody())))[0],
+            "p-couch", model.embed(List.of(cleaner.post(couch.getSubject(), couch.getBody())))[0]);
     for (GenericRecord[] kv : decoded("content-embeddings", l -> l.size() >= 4)) {
-      assertEquals(kv[0].get("entity_id").toString(), kv[1].get("entity_id").toString(), "key struct = entity id");
+      assertEquals(
+          kv[0].get("entity_id").toString(),
+          kv[1].get("entity_id").toString(),
+          "key struct = entity id");
       float[] expected = texts.get(kv[0].get("entity_id").toString());
       if (expected != null) {
         assertTrue(cosine(expected, floats(kv[1].get("vector"))) >= 0.99999, "vector of " + kv[0]);
@@ -159,7 +186,10 @@ class SchemaRegistryTest {
     assertEquals("user-a", rows.get(0)[0].get("viewer_id").toString());
     assertEquals("p-couch", rows.get(0)[0].get("entity_id").toString());
     // Before the impression user-a's P7D engagement vector is the dog post alone (one click).
-    assertEquals(cosine(texts.get("p-dog"), texts.get("p-couch")), (Double) row.get("cos_viewer_post_p7d"), 1e-5);
+    assertEquals(
+        cosine(texts.get("p-dog"), texts.get("p-couch")),
+        (Double) row.get("cos_viewer_post_p7d"),
+        1e-5);
     assertNull(row.get("cos_intent_post_p7d"), "no search before the impression");
     for (GenericRecord[] kv : decoded("query-expansions", l -> l.size() >= 2)) {
       assertEquals(kv[1].get("query").toString(), kv[0].get("query").toString());
@@ -181,27 +211,49 @@ class SchemaRegistryTest {
   @Order(4)
   void theRegistryJudgesASchemaChange() {
     HttpSchemaRegistry client = new HttpSchemaRegistry(RegistrySettings.of(registry.ccompatUrl()));
-    Schema registered = client.byId(client.lookup("user-vectors-key", keySchema(false)).orElseThrow());
+    Schema registered =
+        client.byId(client.lookup("user-vectors-key", keySchema(false)).orElseThrow());
     assertEquals(keySchema(false), registered);
-    assertTrue(client.isCompatible("user-vectors-key", keySchema(true)), "adding an optional field is backward compatible");
-    Schema breaking = SchemaBuilder.record("UserVectorKey").namespace("dev.kembed.sink").fields()
-        .requiredString("user_id").requiredString("kind").requiredString("window").requiredString("tenant").endRecord();
-    assertFalse(client.isCompatible("user-vectors-key", breaking), "a new required field cannot read old keys");
+    assertTrue(
+        client.isCompatible("user-vectors-key", keySchema(true)),
+        "adding an optional field is backward compatible");
+    Schema breaking =
+        SchemaBuilder.record("UserVectorKey")
+            .namespace("dev.kembed.sink")
+            .fields()
+            .requiredString("user_id")
+            .requiredString("kind")
+            .requiredString("window")
+            .requiredString("tenant")
+            .endRecord();
+    assertFalse(
+        client.isCompatible("user-vectors-key", breaking),
+        "a new required field cannot read old keys");
   }
 
   private static Schema keySchema(boolean withOptional) {
-    var f = SchemaBuilder.record("UserVectorKey").namespace("dev.kembed.sink").fields()
-        .requiredString("user_id").requiredString("kind").requiredString("window");
+    var f =
+        SchemaBuilder.record("UserVectorKey")
+            .namespace("dev.kembed.sink")
+            .fields()
+            .requiredString("user_id")
+            .requiredString("kind")
+            .requiredString("window");
     return (withOptional ? f.optionalString("tenant") : f).endRecord();
   }
 
   /** Key and value of each record of {@code topic}, decoded the registry's way only. */
-  private List<GenericRecord[]> decoded(String topic, java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done) throws Exception {
+  private List<GenericRecord[]> decoded(
+      String topic, java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
+      throws Exception {
     var records = io.readRaw(topic, done, WAIT, Duration.ofMillis(500));
     assertFalse(records.isEmpty(), topic + " has records");
     List<GenericRecord[]> out = new ArrayList<>();
     for (var r : records) {
-      out.add(new GenericRecord[] {registryDecode(r.key()), r.value() == null ? null : registryDecode(r.value())});
+      out.add(
+          new GenericRecord[] {
+            registryDecode(r.key()), r.value() == null ? null : registryDecode(r.value())
+          });
     }
     return out;
   }
@@ -209,14 +261,25 @@ class SchemaRegistryTest {
   private GenericRecord registryDecode(byte[] bytes) throws Exception {
     assertEquals(0, bytes[0], "magic byte");
     int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-    String schema = JSON.readTree(send("GET", registry.ccompatUrl() + "/schemas/ids/" + id, null)).get("schema").asText();
+    String schema =
+        JSON.readTree(send("GET", registry.ccompatUrl() + "/schemas/ids/" + id, null))
+            .get("schema")
+            .asText();
     Schema writer = new Schema.Parser().parse(schema);
-    return (GenericRecord) new GenericDatumReader<>(writer).read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+    return (GenericRecord)
+        new GenericDatumReader<>(writer)
+            .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
   }
 
   private String send(String method, String url, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/vnd.schemaregistry.v1+json");
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/vnd.schemaregistry.v1+json");
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(2, r.statusCode() / 100, method + " " + url + ": " + r.body());
     return r.body();
@@ -226,7 +289,12 @@ class SchemaRegistryTest {
 
   private Cli cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--set", "schema.registry.url=" + registry.ccompatUrl()));
+    all.addAll(
+        List.of(
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--set",
+            "schema.registry.url=" + registry.ccompatUrl()));
     PrintStream saved = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
@@ -239,8 +307,12 @@ class SchemaRegistryTest {
   }
 
   private static SearchQueryEvent search(String q, long offsetMs) {
-    return SearchQueryEvent.newBuilder().setUserId(offsetMs < 135_000 ? "user-a" : "user-b").setQuery(q).setSessionId("s1")
-        .setEventTime(KafkaTestSupport.T0.plusMillis(offsetMs)).build();
+    return SearchQueryEvent.newBuilder()
+        .setUserId(offsetMs < 135_000 ? "user-a" : "user-b")
+        .setQuery(q)
+        .setSessionId("s1")
+        .setEventTime(KafkaTestSupport.T0.plusMillis(offsetMs))
+        .build();
   }
 
   private static float[] floats(Object list) {

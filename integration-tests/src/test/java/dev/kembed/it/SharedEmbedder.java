@@ -19,7 +19,10 @@ final class SharedEmbedder {
     return instance;
   }
 
-  /** A view of the shared embedder whose close() does nothing, for code that closes what it is given. */
+  /**
+   * A view of the shared embedder whose close() does nothing, for code that closes what it is
+   * given.
+   */
   static Embedder unclosable() {
     Embedder e = get();
     return new Embedder() {

@@ -3,8 +3,8 @@ package dev.kembed.state;
 /**
  * Dense-vector arithmetic shared by the aggregators, the feature formulas and the index. Plain
  * static functions over {@code float[]} (what travels on the wire) and {@code double[]} (what
- * accumulates in state, so long-lived sums do not drift). Nothing here allocates unless it
- * returns a new array.
+ * accumulates in state, so long-lived sums do not drift). Nothing here allocates unless it returns
+ * a new array.
  */
 public final class VectorMath {
   private VectorMath() {}

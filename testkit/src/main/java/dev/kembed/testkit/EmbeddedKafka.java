@@ -8,10 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker running inside this JVM in KRaft combined mode (one process is
- * both controller and broker), on a random local port and a temporary log directory that is
- * deleted on close. The demo and the integration tests use it so that nothing but Java is needed:
- * no download, no Docker. Settings are those of a one-node cluster: every internal topic
- * (offsets, transactions) has replication factor 1, so exactly-once works as on a real cluster.
+ * both controller and broker), on a random local port and a temporary log directory that is deleted
+ * on close. The demo and the integration tests use it so that nothing but Java is needed: no
+ * download, no Docker. Settings are those of a one-node cluster: every internal topic (offsets,
+ * transactions) has replication factor 1, so exactly-once works as on a real cluster.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -33,7 +33,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       KafkaClusterTestKit.Builder builder =
           new KafkaClusterTestKit.Builder(
-              new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
+              new TestKitNodes.Builder()
+                  .setCombined(true)
+                  .setNumBrokerNodes(1)
+                  .setNumControllerNodes(1)
+                  .build());
       // One node: every internal topic must fit on it, and a consumer group should not wait 3 s
       // for more members that will never come.
       builder.setConfigProp("offsets.topic.replication.factor", "1");
@@ -53,7 +57,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       cluster.startup();
       cluster.waitForReadyBrokers();
       EmbeddedKafka kafka = new EmbeddedKafka(cluster);
-      log.info("In-process Kafka broker (KRaft) ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+      log.info(
+          "In-process Kafka broker (KRaft) ready at {} in {} ms",
+          kafka.bootstrapServers(),
+          (System.nanoTime() - t0) / 1_000_000);
       return kafka;
     } catch (Exception e) {
       if (e instanceof InterruptedException) {

@@ -1,6 +1,5 @@
 package dev.kembed.topology;
 
-import dev.kembed.topology.internal.InternalSerdes;
 import static dev.kembed.topology.config.KembedConfig.*;
 
 import dev.kembed.inference.Embedder;
@@ -24,18 +23,22 @@ import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.content.ContentChange;
-import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.content.ContentOutputs;
 import dev.kembed.topology.content.ContentRequests;
 import dev.kembed.topology.content.EntityEvent;
+import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.content.Signals;
-import dev.kembed.topology.content.VectorEncodingSerdes;
 import dev.kembed.topology.content.UserVectorOut;
+import dev.kembed.topology.content.VectorEncodingSerdes;
+import dev.kembed.topology.errors.BadInputException;
 import dev.kembed.topology.errors.DeadLetter;
+import dev.kembed.topology.errors.DlqMetrics;
+import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.expansion.IndexService;
 import dev.kembed.topology.expansion.QueryExpansions;
 import dev.kembed.topology.features.InteractionWeights;
 import dev.kembed.topology.features.QueryNormalizer;
+import dev.kembed.topology.guard.InputGuard;
 import dev.kembed.topology.internal.EmbedRequest;
 import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
@@ -45,34 +48,30 @@ import dev.kembed.topology.processors.AuthorFeatureProcessor;
 import dev.kembed.topology.processors.DriftObserver;
 import dev.kembed.topology.processors.EmbedBatchProcessor;
 import dev.kembed.topology.processors.EntityJoinProcessor;
+import dev.kembed.topology.processors.EventTimeGate;
 import dev.kembed.topology.processors.QueryEmbedProcessor;
-import dev.kembed.topology.guard.InputGuard;
 import dev.kembed.topology.processors.ToEmbedRequestProcessor;
 import dev.kembed.topology.processors.UserVectorProcessor;
 import dev.kembed.topology.processors.ValidateInteractionProcessor;
 import dev.kembed.topology.processors.ValidateSearchProcessor;
-import dev.kembed.topology.processors.EventTimeGate;
 import dev.kembed.topology.processors.WatermarkForwarder;
 import dev.kembed.topology.processors.WatermarkReceiver;
-import dev.kembed.topology.errors.BadInputException;
-import dev.kembed.topology.errors.DlqMetrics;
-import dev.kembed.topology.errors.DlqReason;
-import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.text.TextCleaner;
 import dev.kembed.topology.time.MulticastPartitioner;
 import dev.kembed.topology.time.TaskClockStore;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import dev.kembed.topology.text.TextCleaner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -82,7 +81,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * The whole kembed topology, built in one place. Read top to bottom, it is the data flow:
@@ -106,13 +104,14 @@ import org.apache.kafka.common.utils.Utils;
  *                                                         └─► author-features ─► similarity-features
  * </pre>
  *
- * [brackets] are repartition topics ({@code <application.id>-<name>-repartition}), all with
- * {@code topics.partitions} partitions so that joins across keys (entity, user, author) go through
- * them rather than through global tables and state scales with partitions. Every store and
- * processor has a stable name, so internal topics keep their names across releases.
+ * [brackets] are repartition topics ({@code <application.id>-<name>-repartition}), all with {@code
+ * topics.partitions} partitions so that joins across keys (entity, user, author) go through them
+ * rather than through global tables and state scales with partitions. Every store and processor has
+ * a stable name, so internal topics keep their names across releases.
  */
 public final class KembedTopology {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KembedTopology.class);
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(KembedTopology.class);
   public static final String EMBED_BUFFER_STORE = "embed-buffer";
   public static final String EMBED_HASH_STORE = "embed-hashes";
   public static final String QUERY_BUFFER_STORE = "query-buffer";
@@ -145,7 +144,13 @@ public final class KembedTopology {
 
   /** The stores of the user-vector sub-topology, shared by its two processors. */
   public static final UserVectorProcessor.Stores USER_STORES =
-      new UserVectorProcessor.Stores(USER_TILE_STORE, USER_EMIT_STORE, USER_TIMELINE_STORE, USER_HELD_STORE, USER_RELEASED_STORE, CLOCK_USERS);
+      new UserVectorProcessor.Stores(
+          USER_TILE_STORE,
+          USER_EMIT_STORE,
+          USER_TIMELINE_STORE,
+          USER_HELD_STORE,
+          USER_RELEASED_STORE,
+          CLOCK_USERS);
 
   private KembedTopology() {}
 
@@ -154,30 +159,39 @@ public final class KembedTopology {
   }
 
   /**
-   * The topology with query expansion fed by {@code indexes}' queries index; with {@code null}
-   * (as the two-argument overload passes) no query-expansions are produced. Every input topic is
-   * taken to have {@code topics.partitions} partitions.
+   * The topology with query expansion fed by {@code indexes}' queries index; with {@code null} (as
+   * the two-argument overload passes) no query-expansions are produced. Every input topic is taken
+   * to have {@code topics.partitions} partitions.
    */
   public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes) {
     return build(config, embedder, indexes, InputPartitions.of(config), InferenceWorkers.inline());
   }
 
   /** The topology for input topics with these partition counts (inference inline). */
-  public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs) {
+  public static Topology build(
+      KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs) {
     return build(config, embedder, indexes, inputs, InferenceWorkers.inline());
   }
 
   /**
-   * As {@link #build(KembedConfig, Embedder, IndexService)}, with inference on {@code workers}
-   * (the overloads without it run inference inline on the stream thread, which keeps
-   * TopologyTestDriver tests deterministic). The caller owns and closes the workers.
+   * As {@link #build(KembedConfig, Embedder, IndexService)}, with inference on {@code workers} (the
+   * overloads without it run inference inline on the stream thread, which keeps TopologyTestDriver
+   * tests deterministic). The caller owns and closes the workers.
    */
-  public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes, InferenceWorkers workers) {
+  public static Topology build(
+      KembedConfig config, Embedder embedder, IndexService indexes, InferenceWorkers workers) {
     return build(config, embedder, indexes, InputPartitions.of(config), workers);
   }
 
-  /** The topology for input topics with these partition counts, with inference on {@code workers}. */
-  public static Topology build(KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs, InferenceWorkers workers) {
+  /**
+   * The topology for input topics with these partition counts, with inference on {@code workers}.
+   */
+  public static Topology build(
+      KembedConfig config,
+      Embedder embedder,
+      IndexService indexes,
+      InputPartitions inputs,
+      InferenceWorkers workers) {
     return new Wiring(config, embedder, indexes, inputs, workers).build();
   }
 
@@ -193,21 +207,31 @@ public final class KembedTopology {
     // Internal hops and stores: the vector as packed float32 bytes, not a boxed Avro array.
     private final Serde<ContentEmbedding> storedEmbeddingSerde = StoredEmbeddingSerde.create();
     private final VectorEncodingSerdes vectorEncoding;
-    private final Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
+    private final Serde<SimilarityFeatures> featureSerde =
+        KembedSerdes.of(SimilarityFeatures.class);
     private final int partitions;
     private final int contentTasks;
     private final long interval;
     private final long lateness;
     private final OutputSerdes outputs;
 
-    Wiring(KembedConfig config, Embedder embedder, IndexService indexes, InputPartitions inputs, InferenceWorkers workers) {
+    Wiring(
+        KembedConfig config,
+        Embedder embedder,
+        IndexService indexes,
+        InputPartitions inputs,
+        InferenceWorkers workers) {
       this.config = config;
       this.workers = workers;
       this.outputs = new OutputSerdes(config.outputSettings());
       this.vectorEncoding = new VectorEncodingSerdes(config.outputVectorEncoding());
-      if (outputs.settings().format() != OutputFormat.AVRO && config.outputVectorEncoding() != PackedVectors.Encoding.FLOAT32) {
-        log.warn("{}={} applies to output.format=avro only; {} sinks carry vectors as float arrays", OUTPUT_VECTOR_ENCODING,
-            config.getString(OUTPUT_VECTOR_ENCODING), outputs.settings().format().configName());
+      if (outputs.settings().format() != OutputFormat.AVRO
+          && config.outputVectorEncoding() != PackedVectors.Encoding.FLOAT32) {
+        log.warn(
+            "{}={} applies to output.format=avro only; {} sinks carry vectors as float arrays",
+            OUTPUT_VECTOR_ENCODING,
+            config.getString(OUTPUT_VECTOR_ENCODING),
+            outputs.settings().format().configName());
       }
       this.embedder = embedder;
       this.indexes = indexes;
@@ -224,23 +248,64 @@ public final class KembedTopology {
       addStores();
       KStream<String, ContentChange> content = contentChanges();
       KStream<String, Object> queries = searches();
-      KStream<String, ContentChange> changes = content.merge(only(queries, ContentChange.class, "query-changes"), Named.as("all-content-changes"));
+      KStream<String, ContentChange> changes =
+          content.merge(
+              only(queries, ContentChange.class, "query-changes"), Named.as("all-content-changes"));
 
-      KStream<String, ContentChange> embedded = changes.filter((id, c) -> c.kind() != ContentChange.Kind.FAILED, Named.as("embedded"));
-      toDeadLetters(changes.filter((id, c) -> c.kind() == ContentChange.Kind.FAILED, Named.as("embed-failed"))
-          .mapValues(ContentChange::request, Named.as("failed-request"))
-          .mapValues((id, r) -> new DeadLetter(id.getBytes(StandardCharsets.UTF_8), r.getSourceValue() == null ? null : Utils.toArray(r.getSourceValue())), Named.as("failed-to-dead-letter")), "embed");
+      KStream<String, ContentChange> embedded =
+          changes.filter((id, c) -> c.kind() != ContentChange.Kind.FAILED, Named.as("embedded"));
+      toDeadLetters(
+          changes
+              .filter((id, c) -> c.kind() == ContentChange.Kind.FAILED, Named.as("embed-failed"))
+              .mapValues(ContentChange::request, Named.as("failed-request"))
+              .mapValues(
+                  (id, r) ->
+                      new DeadLetter(
+                          id.getBytes(StandardCharsets.UTF_8),
+                          r.getSourceValue() == null ? null : Utils.toArray(r.getSourceValue())),
+                  Named.as("failed-to-dead-letter")),
+          "embed");
       contentOutputs(embedded);
-      if (indexes != null) QueryExpansions.attach(only(queries, UserSignal.class, "expansion-signals"), config, indexes.queries());
+      if (indexes != null)
+        QueryExpansions.attach(
+            only(queries, UserSignal.class, "expansion-signals"), config, indexes.queries());
 
       KStream<String, Object> joined = entityJoin(embedded);
       // Each path that moves user vectors keeps its own repartition topic, and each carries its
       // writers' watermarks, so the user-vector task knows when every signal before t has arrived.
       Serde<UserSignal> signalSerde = InternalSerdes.of(UserSignal.class);
       KStream<String, UserSignal> signals =
-          watermarked(only(joined, UserSignal.class, "interaction-signals"), signalSerde, INTERACTION_SIGNALS_BY_USER, CLOCK_JOIN, partitions, CLOCK_USERS, UserVectorProcessor.SIGNALS, null)
-              .merge(watermarked(authoredSignals(embedded), signalSerde, AUTHORED_SIGNALS_BY_USER, CLOCK_CONTENT, contentTasks, CLOCK_USERS, UserVectorProcessor.SIGNALS, null), Named.as("plus-authored"))
-              .merge(watermarked(only(queries, UserSignal.class, "search-signals"), signalSerde, SEARCH_SIGNALS_BY_USER, CLOCK_CONTENT, contentTasks, CLOCK_USERS, UserVectorProcessor.SIGNALS, null), Named.as("plus-searches"));
+          watermarked(
+                  only(joined, UserSignal.class, "interaction-signals"),
+                  signalSerde,
+                  INTERACTION_SIGNALS_BY_USER,
+                  CLOCK_JOIN,
+                  partitions,
+                  CLOCK_USERS,
+                  UserVectorProcessor.SIGNALS,
+                  null)
+              .merge(
+                  watermarked(
+                      authoredSignals(embedded),
+                      signalSerde,
+                      AUTHORED_SIGNALS_BY_USER,
+                      CLOCK_CONTENT,
+                      contentTasks,
+                      CLOCK_USERS,
+                      UserVectorProcessor.SIGNALS,
+                      null),
+                  Named.as("plus-authored"))
+              .merge(
+                  watermarked(
+                      only(queries, UserSignal.class, "search-signals"),
+                      signalSerde,
+                      SEARCH_SIGNALS_BY_USER,
+                      CLOCK_CONTENT,
+                      contentTasks,
+                      CLOCK_USERS,
+                      UserVectorProcessor.SIGNALS,
+                      null),
+                  Named.as("plus-searches"));
       userVectors(signals);
       return builder.build();
     }
@@ -264,17 +329,21 @@ public final class KembedTopology {
       persistent(INPUT_TIME_SEARCHES, Serdes.Long());
       long idle = config.getLong(WATERMARK_IDLE_MS);
       long outOfOrder = config.getLong(WATERMARK_OUT_OF_ORDERNESS_MS);
-      for (String clock : List.of(CLOCK_CONTENT, CLOCK_INTERACTIONS, CLOCK_SEARCHES, CLOCK_JOIN, CLOCK_USERS)) {
+      for (String clock :
+          List.of(CLOCK_CONTENT, CLOCK_INTERACTIONS, CLOCK_SEARCHES, CLOCK_JOIN, CLOCK_USERS)) {
         builder.addStateStore(TaskClockStore.builder(clock, idle, outOfOrder));
       }
     }
 
     private <V> void persistent(String name, Serde<V> values) {
-      builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), strings, values));
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), strings, values));
     }
 
     private void binary(String name) {
-      builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray()));
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray()));
     }
 
     /**
@@ -282,11 +351,29 @@ public final class KembedTopology {
      * sends markers to every partition (multicast), the downstream receiver takes them out into its
      * task's clock.
      */
-    private <V> KStream<String, V> watermarked(KStream<String, V> stream, Serde<V> serde, String topic, String fromClock, int producers, String toClock, String group, String published) {
+    private <V> KStream<String, V> watermarked(
+        KStream<String, V> stream,
+        Serde<V> serde,
+        String topic,
+        String fromClock,
+        int producers,
+        String toClock,
+        String group,
+        String published) {
       return stream
-          .process(() -> new WatermarkForwarder<V>(fromClock, topic, producers, interval, published), Named.as(topic + "-watermarks-out"), fromClock)
-          .repartition(Repartitioned.with(strings, serde).withName(topic).withNumberOfPartitions(partitions).withStreamPartitioner(new MulticastPartitioner<>()))
-          .process(() -> new WatermarkReceiver<V>(toClock, group, topic, producers), Named.as(topic + "-watermarks-in"), toClock);
+          .process(
+              () -> new WatermarkForwarder<V>(fromClock, topic, producers, interval, published),
+              Named.as(topic + "-watermarks-out"),
+              fromClock)
+          .repartition(
+              Repartitioned.with(strings, serde)
+                  .withName(topic)
+                  .withNumberOfPartitions(partitions)
+                  .withStreamPartitioner(new MulticastPartitioner<>()))
+          .process(
+              () -> new WatermarkReceiver<V>(toClock, group, topic, producers),
+              Named.as(topic + "-watermarks-in"),
+              toClock);
     }
 
     private Map<String, Integer> topics(String topicA, int a, String topicB, int b) {
@@ -304,33 +391,77 @@ public final class KembedTopology {
     private KStream<String, ContentChange> contentChanges() {
       Serde<PostEvent> postSerde = input(PostEvent.class);
       Serde<CommentEvent> commentSerde = input(CommentEvent.class);
-      ContentRequests requests = new ContentRequests(new TextCleaner(config.urlMode()), config.getInt(TEXT_MAX_CHARS), embedder.model().id());
+      ContentRequests requests =
+          new ContentRequests(
+              new TextCleaner(config.urlMode()),
+              config.getInt(TEXT_MAX_CHARS),
+              embedder.model().id());
       InputGuard guard = InputGuard.from(config);
-      Map<String, Integer> contentInputs = topics(TOPIC_POSTS, inputs.posts(), TOPIC_COMMENTS, inputs.comments());
+      Map<String, Integer> contentInputs =
+          topics(TOPIC_POSTS, inputs.posts(), TOPIC_COMMENTS, inputs.comments());
       KStream<String, EmbedRequest> posts =
-          builder.stream(config.topic(TOPIC_POSTS), Consumed.with(strings, postSerde).withName("posts"))
-              .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromPost, postSerde.serializer(), guard), Named.as("post-to-request"))
-              .processValues(() -> contentGate(contentInputs), Named.as("post-event-time"), CLOCK_CONTENT, INPUT_TIME_CONTENT);
+          builder.stream(
+                  config.topic(TOPIC_POSTS), Consumed.with(strings, postSerde).withName("posts"))
+              .processValues(
+                  () ->
+                      new ToEmbedRequestProcessor<>(
+                          requests::fromPost, postSerde.serializer(), guard),
+                  Named.as("post-to-request"))
+              .processValues(
+                  () -> contentGate(contentInputs),
+                  Named.as("post-event-time"),
+                  CLOCK_CONTENT,
+                  INPUT_TIME_CONTENT);
       KStream<String, EmbedRequest> comments =
-          builder.stream(config.topic(TOPIC_COMMENTS), Consumed.with(strings, commentSerde).withName("comments"))
-              .processValues(() -> new ToEmbedRequestProcessor<>(requests::fromComment, commentSerde.serializer(), guard), Named.as("comment-to-request"))
-              .processValues(() -> contentGate(contentInputs), Named.as("comment-event-time"), CLOCK_CONTENT, INPUT_TIME_CONTENT);
+          builder.stream(
+                  config.topic(TOPIC_COMMENTS),
+                  Consumed.with(strings, commentSerde).withName("comments"))
+              .processValues(
+                  () ->
+                      new ToEmbedRequestProcessor<>(
+                          requests::fromComment, commentSerde.serializer(), guard),
+                  Named.as("comment-to-request"))
+              .processValues(
+                  () -> contentGate(contentInputs),
+                  Named.as("comment-event-time"),
+                  CLOCK_CONTENT,
+                  INPUT_TIME_CONTENT);
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
       long minWait = config.getLong(EMBED_MAX_WAIT_MS);
-      return posts.merge(comments, Named.as("content-requests"))
-          .process(() -> new EmbedBatchProcessor(embedder, EMBED_BUFFER_STORE, EMBED_HASH_STORE, batchSize, minWait, workers, CLOCK_CONTENT), Named.as("embed-batch"), EMBED_BUFFER_STORE, EMBED_HASH_STORE, CLOCK_CONTENT);
+      return posts
+          .merge(comments, Named.as("content-requests"))
+          .process(
+              () ->
+                  new EmbedBatchProcessor(
+                      embedder,
+                      EMBED_BUFFER_STORE,
+                      EMBED_HASH_STORE,
+                      batchSize,
+                      minWait,
+                      workers,
+                      CLOCK_CONTENT),
+              Named.as("embed-batch"),
+              EMBED_BUFFER_STORE,
+              EMBED_HASH_STORE,
+              CLOCK_CONTENT);
     }
 
     // A late post or comment is still embedded (its vector does not depend on time) but moves no
     // user vector.
     private EventTimeGate<EmbedRequest> contentGate(Map<String, Integer> contentInputs) {
-      return new EventTimeGate<>(CLOCK_CONTENT, INPUT_TIME_CONTENT, contentInputs, EmbedRequest::getEventTime, lateness, (r, t, reason, dlq) -> {
-        if (!r.getDeleted()) {
-          dlq.dropped(DlqReason.LATE_EVENT);
-        }
-        r.setLate(true);
-        return r;
-      });
+      return new EventTimeGate<>(
+          CLOCK_CONTENT,
+          INPUT_TIME_CONTENT,
+          contentInputs,
+          EmbedRequest::getEventTime,
+          lateness,
+          (r, t, reason, dlq) -> {
+            if (!r.getDeleted()) {
+              dlq.dropped(DlqReason.LATE_EVENT);
+            }
+            r.setLate(true);
+            return r;
+          });
     }
 
     private static <V> V rejectLate(V value, long t, String reason, DlqMetrics dlq) {
@@ -345,53 +476,156 @@ public final class KembedTopology {
       long cacheTtl = config.getLong(SEARCH_QUERY_CACHE_TTL_MS);
       Map<String, Integer> searchInputs = topics(TOPIC_SEARCH_QUERIES, inputs.searches(), null, 0);
       KStream<String, SearchQueryEvent> byQuery =
-          builder.stream(config.topic(TOPIC_SEARCH_QUERIES), Consumed.with(strings, searchSerde).withName("search-queries"))
-              .processValues(() -> new ValidateSearchProcessor(InputGuard.from(config)), Named.as("validate-search"))
-              .processValues(() -> new EventTimeGate<SearchQueryEvent>(CLOCK_SEARCHES, INPUT_TIME_SEARCHES, searchInputs, q -> q.getEventTime().toEpochMilli(), lateness, KembedTopology.Wiring::rejectLate), Named.as("search-event-time"), CLOCK_SEARCHES, INPUT_TIME_SEARCHES)
-              .selectKey((user, q) -> QueryNormalizer.normalize(q.getQuery()), Named.as("key-by-query"));
-      return watermarked(byQuery, searchSerde, SEARCHES_BY_QUERY, CLOCK_SEARCHES, inputs.searches(), CLOCK_CONTENT, EventTimeGate.GROUP, null)
-          .process(() -> new QueryEmbedProcessor(embedder, QUERY_BUFFER_STORE, QUERY_CACHE_STORE, batchSize, minWait, searchSerde.serializer(), cacheTtl, workers, CLOCK_CONTENT), Named.as("query-embed"), QUERY_BUFFER_STORE, QUERY_CACHE_STORE, CLOCK_CONTENT);
+          builder.stream(
+                  config.topic(TOPIC_SEARCH_QUERIES),
+                  Consumed.with(strings, searchSerde).withName("search-queries"))
+              .processValues(
+                  () -> new ValidateSearchProcessor(InputGuard.from(config)),
+                  Named.as("validate-search"))
+              .processValues(
+                  () ->
+                      new EventTimeGate<SearchQueryEvent>(
+                          CLOCK_SEARCHES,
+                          INPUT_TIME_SEARCHES,
+                          searchInputs,
+                          q -> q.getEventTime().toEpochMilli(),
+                          lateness,
+                          KembedTopology.Wiring::rejectLate),
+                  Named.as("search-event-time"),
+                  CLOCK_SEARCHES,
+                  INPUT_TIME_SEARCHES)
+              .selectKey(
+                  (user, q) -> QueryNormalizer.normalize(q.getQuery()), Named.as("key-by-query"));
+      return watermarked(
+              byQuery,
+              searchSerde,
+              SEARCHES_BY_QUERY,
+              CLOCK_SEARCHES,
+              inputs.searches(),
+              CLOCK_CONTENT,
+              EventTimeGate.GROUP,
+              null)
+          .process(
+              () ->
+                  new QueryEmbedProcessor(
+                      embedder,
+                      QUERY_BUFFER_STORE,
+                      QUERY_CACHE_STORE,
+                      batchSize,
+                      minWait,
+                      searchSerde.serializer(),
+                      cacheTtl,
+                      workers,
+                      CLOCK_CONTENT),
+              Named.as("query-embed"),
+              QUERY_BUFFER_STORE,
+              QUERY_CACHE_STORE,
+              CLOCK_CONTENT);
     }
 
     // 3. Public content outputs: embeddings (tombstone on delete) and ANN index updates.
     private void contentOutputs(KStream<String, ContentChange> embedded) {
-      embedded.mapValues(ContentOutputs::embedding, Named.as("to-content-embedding"))
-          .to(config.topic(TOPIC_CONTENT_EMBEDDINGS), produced(ContentEmbedding.class, TOPIC_CONTENT_EMBEDDINGS).withName("content-embeddings"));
-      embedded.map((id, c) -> KeyValue.pair(ContentOutputs.indexKey(c), ContentOutputs.indexUpdate(c)), Named.as("to-index-update"))
-          .to(config.topic(TOPIC_INDEX_UPDATES), produced(IndexUpdate.class, TOPIC_INDEX_UPDATES).withName("index-updates"));
+      embedded
+          .mapValues(ContentOutputs::embedding, Named.as("to-content-embedding"))
+          .to(
+              config.topic(TOPIC_CONTENT_EMBEDDINGS),
+              produced(ContentEmbedding.class, TOPIC_CONTENT_EMBEDDINGS)
+                  .withName("content-embeddings"));
+      embedded
+          .map(
+              (id, c) -> KeyValue.pair(ContentOutputs.indexKey(c), ContentOutputs.indexUpdate(c)),
+              Named.as("to-index-update"))
+          .to(
+              config.topic(TOPIC_INDEX_UPDATES),
+              produced(IndexUpdate.class, TOPIC_INDEX_UPDATES).withName("index-updates"));
     }
 
     // 4. The join on entity id: embeddings (and comments, sent to their post's key) meet
     //    interactions (re-keyed by target).
     private KStream<String, Object> entityJoin(KStream<String, ContentChange> embedded) {
       KStream<String, ContentEmbedding> byEntity =
-          embedded.filter((id, c) -> !isQuery(c), Named.as("posts-and-comments"))
-              .flatMap((id, c) -> {
-                List<KeyValue<String, ContentEmbedding>> out = new ArrayList<>(2);
-                ContentEmbedding e = ContentOutputs.embedding(c);
-                out.add(KeyValue.pair(id, e));
-                if (e != null && e.getEntityType() == EntityType.COMMENT) {
-                  out.add(KeyValue.pair(e.getParentId(), e)); // waits on its post's key
-                }
-                return out;
-              }, Named.as("key-by-entity"));
-      KStream<String, ContentEmbedding> embeddings = watermarked(byEntity, storedEmbeddingSerde, EMBEDDINGS_BY_ENTITY, CLOCK_CONTENT, contentTasks, CLOCK_JOIN, EventTimeGate.GROUP, null);
+          embedded
+              .filter((id, c) -> !isQuery(c), Named.as("posts-and-comments"))
+              .flatMap(
+                  (id, c) -> {
+                    List<KeyValue<String, ContentEmbedding>> out = new ArrayList<>(2);
+                    ContentEmbedding e = ContentOutputs.embedding(c);
+                    out.add(KeyValue.pair(id, e));
+                    if (e != null && e.getEntityType() == EntityType.COMMENT) {
+                      out.add(KeyValue.pair(e.getParentId(), e)); // waits on its post's key
+                    }
+                    return out;
+                  },
+                  Named.as("key-by-entity"));
+      KStream<String, ContentEmbedding> embeddings =
+          watermarked(
+              byEntity,
+              storedEmbeddingSerde,
+              EMBEDDINGS_BY_ENTITY,
+              CLOCK_CONTENT,
+              contentTasks,
+              CLOCK_JOIN,
+              EventTimeGate.GROUP,
+              null);
       Serde<InteractionEvent> interactionSerde = input(InteractionEvent.class);
       InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
       Set<InteractionType> exposures = exposureTypes();
-      Map<String, Integer> interactionInputs = topics(TOPIC_INTERACTIONS, inputs.interactions(), null, 0);
+      Map<String, Integer> interactionInputs =
+          topics(TOPIC_INTERACTIONS, inputs.interactions(), null, 0);
       KStream<String, InteractionEvent> byTarget =
-          builder.stream(config.topic(TOPIC_INTERACTIONS), Consumed.with(strings, interactionSerde).withName("interactions"))
-              .processValues(() -> new ValidateInteractionProcessor(weights, exposures, InputGuard.from(config)), Named.as("validate-interaction"))
-              .processValues(() -> new EventTimeGate<InteractionEvent>(CLOCK_INTERACTIONS, INPUT_TIME_INTERACTIONS, interactionInputs, i -> i.getEventTime().toEpochMilli(), lateness, KembedTopology.Wiring::rejectLate), Named.as("interaction-event-time"), CLOCK_INTERACTIONS, INPUT_TIME_INTERACTIONS)
+          builder.stream(
+                  config.topic(TOPIC_INTERACTIONS),
+                  Consumed.with(strings, interactionSerde).withName("interactions"))
+              .processValues(
+                  () ->
+                      new ValidateInteractionProcessor(weights, exposures, InputGuard.from(config)),
+                  Named.as("validate-interaction"))
+              .processValues(
+                  () ->
+                      new EventTimeGate<InteractionEvent>(
+                          CLOCK_INTERACTIONS,
+                          INPUT_TIME_INTERACTIONS,
+                          interactionInputs,
+                          i -> i.getEventTime().toEpochMilli(),
+                          lateness,
+                          KembedTopology.Wiring::rejectLate),
+                  Named.as("interaction-event-time"),
+                  CLOCK_INTERACTIONS,
+                  INPUT_TIME_INTERACTIONS)
               .selectKey((user, i) -> i.getTargetId(), Named.as("key-by-target"));
-      KStream<String, InteractionEvent> interactions = watermarked(byTarget, interactionSerde, INTERACTIONS_BY_ENTITY, CLOCK_INTERACTIONS, inputs.interactions(), CLOCK_JOIN, EventTimeGate.GROUP, null);
-      var stores = new EntityJoinProcessor.Stores(ENTITY_VECTOR_STORE, DELETED_ENTITY_STORE, PENDING_INTERACTION_STORE, PENDING_COMMENT_STORE);
+      KStream<String, InteractionEvent> interactions =
+          watermarked(
+              byTarget,
+              interactionSerde,
+              INTERACTIONS_BY_ENTITY,
+              CLOCK_INTERACTIONS,
+              inputs.interactions(),
+              CLOCK_JOIN,
+              EventTimeGate.GROUP,
+              null);
+      var stores =
+          new EntityJoinProcessor.Stores(
+              ENTITY_VECTOR_STORE,
+              DELETED_ENTITY_STORE,
+              PENDING_INTERACTION_STORE,
+              PENDING_COMMENT_STORE);
       long grace = config.getLong(JOIN_GRACE_MS);
       KStream<String, Object> joined =
-          embeddings.mapValues(EntityEvent::fromEmbeddingTopic, Named.as("wrap-embedding"))
-              .merge(interactions.mapValues(EntityEvent::interaction, Named.as("wrap-interaction")), Named.as("entity-events"))
-              .process(() -> new EntityJoinProcessor(stores, CLOCK_JOIN, interval, grace, exposures, interactionSerde), Named.as("entity-join"), ENTITY_VECTOR_STORE, DELETED_ENTITY_STORE, PENDING_INTERACTION_STORE, PENDING_COMMENT_STORE, CLOCK_JOIN);
+          embeddings
+              .mapValues(EntityEvent::fromEmbeddingTopic, Named.as("wrap-embedding"))
+              .merge(
+                  interactions.mapValues(EntityEvent::interaction, Named.as("wrap-interaction")),
+                  Named.as("entity-events"))
+              .process(
+                  () ->
+                      new EntityJoinProcessor(
+                          stores, CLOCK_JOIN, interval, grace, exposures, interactionSerde),
+                  Named.as("entity-join"),
+                  ENTITY_VECTOR_STORE,
+                  DELETED_ENTITY_STORE,
+                  PENDING_INTERACTION_STORE,
+                  PENDING_COMMENT_STORE,
+                  CLOCK_JOIN);
       toFeatures(only(joined, SimilarityFeatures.class, "comment-post-rows"), "comment-post");
       toDeadLetters(only(joined, DeadLetter.class, "join-dead-letters"), "join");
       return joined;
@@ -400,55 +634,111 @@ public final class KembedTopology {
     // A user's own new post or comment counts as CREATE / COMMENT on it, once; not if it arrived
     // late (it is embedded all the same).
     private KStream<String, UserSignal> authoredSignals(KStream<String, ContentChange> embedded) {
-      return embedded.filter((id, c) -> c.kind() == ContentChange.Kind.UPSERT && c.firstVersion() && !isQuery(c) && c.request().getAuthorId() != null && !c.request().getLate(), Named.as("new-content"))
-          .map((id, c) -> KeyValue.pair(c.request().getAuthorId(), Signals.authored(c)), Named.as("authored-signal"));
+      return embedded
+          .filter(
+              (id, c) ->
+                  c.kind() == ContentChange.Kind.UPSERT
+                      && c.firstVersion()
+                      && !isQuery(c)
+                      && c.request().getAuthorId() != null
+                      && !c.request().getLate(),
+              Named.as("new-content"))
+          .map(
+              (id, c) -> KeyValue.pair(c.request().getAuthorId(), Signals.authored(c)),
+              Named.as("authored-signal"));
     }
 
     // 5. User vectors, keyed by user, released in event-time order; exposure rows finish on the
     //    author's partition, in the same order.
     private void userVectors(KStream<String, UserSignal> signals) {
-      WindowConfig windows = WindowConfig.of(config.getList(USER_VECTOR_WINDOWS), Resolution.defaults(), Duration.ofMillis(config.getLong(USER_VECTOR_LATENESS_MS)));
+      WindowConfig windows =
+          WindowConfig.of(
+              config.getList(USER_VECTOR_WINDOWS),
+              Resolution.defaults(),
+              Duration.ofMillis(config.getLong(USER_VECTOR_LATENESS_MS)));
       InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
       double searchWeight = config.getDouble(SEARCH_QUERY_WEIGHT);
       long emitInterval = config.getLong(USER_VECTOR_EMIT_INTERVAL_MS);
       KStream<String, Object> users =
-          signals.process(() -> new UserVectorProcessor(USER_STORES, windows, weights, searchWeight, emitInterval, interval, featureSerde), Named.as("user-vectors"), USER_STORES.all());
+          signals.process(
+              () ->
+                  new UserVectorProcessor(
+                      USER_STORES,
+                      windows,
+                      weights,
+                      searchWeight,
+                      emitInterval,
+                      interval,
+                      featureSerde),
+              Named.as("user-vectors"),
+              USER_STORES.all());
       only(users, UserVectorOut.class, "vector-updates")
           .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
-          .processValues(() -> new DriftObserver<UserVector>((drift, v) -> drift.forModel(v.getModelId()).userVector(RecordVectors.of(v))), Named.as("user-vector-drift"))
-          .to(config.topic(TOPIC_USER_VECTORS), produced(UserVector.class, TOPIC_USER_VECTORS).withName("user-vectors-sink"));
+          .processValues(
+              () ->
+                  new DriftObserver<UserVector>(
+                      (drift, v) -> drift.forModel(v.getModelId()).userVector(RecordVectors.of(v))),
+              Named.as("user-vector-drift"))
+          .to(
+              config.topic(TOPIC_USER_VECTORS),
+              produced(UserVector.class, TOPIC_USER_VECTORS).withName("user-vectors-sink"));
       toFeatures(only(users, SimilarityFeatures.class, "completed-rows"), "completed");
       toDeadLetters(only(users, DeadLetter.class, "user-dead-letters"), "user");
       KStream<String, SimilarityFeatures> rows =
-          watermarked(only(users, PartialFeatureRow.class, "viewer-rows"), InternalSerdes.of(PartialFeatureRow.class), ROWS_BY_AUTHOR, CLOCK_USERS, partitions, CLOCK_USERS, UserVectorProcessor.ROWS, UserVectorProcessor.VIEWER_RELEASED)
-              .process(() -> new AuthorFeatureProcessor(USER_STORES, windows, featureSerde), Named.as("author-features"), USER_STORES.all());
+          watermarked(
+                  only(users, PartialFeatureRow.class, "viewer-rows"),
+                  InternalSerdes.of(PartialFeatureRow.class),
+                  ROWS_BY_AUTHOR,
+                  CLOCK_USERS,
+                  partitions,
+                  CLOCK_USERS,
+                  UserVectorProcessor.ROWS,
+                  UserVectorProcessor.VIEWER_RELEASED)
+              .process(
+                  () -> new AuthorFeatureProcessor(USER_STORES, windows, featureSerde),
+                  Named.as("author-features"),
+                  USER_STORES.all());
       toFeatures(rows, "exposure");
     }
 
     private Set<InteractionType> exposureTypes() {
       Set<InteractionType> s = EnumSet.noneOf(InteractionType.class);
-      config.getList(FEATURES_EXPOSURE_TYPES).forEach(t -> s.add(InteractionType.valueOf(t.trim().toUpperCase(Locale.ROOT))));
+      config
+          .getList(FEATURES_EXPOSURE_TYPES)
+          .forEach(t -> s.add(InteractionType.valueOf(t.trim().toUpperCase(Locale.ROOT))));
       return s;
     }
 
     private void toFeatures(KStream<String, SimilarityFeatures> rows, String name) {
-      rows.processValues(() -> new DriftObserver<SimilarityFeatures>((drift, row) -> drift.forModel(row.getModelId()).features(row.getFeatures())), Named.as(name + "-features-drift"))
-          .to(config.topic(TOPIC_SIMILARITY_FEATURES), produced(SimilarityFeatures.class, TOPIC_SIMILARITY_FEATURES).withName(name + "-features-sink"));
+      rows.processValues(
+              () ->
+                  new DriftObserver<SimilarityFeatures>(
+                      (drift, row) -> drift.forModel(row.getModelId()).features(row.getFeatures())),
+              Named.as(name + "-features-drift"))
+          .to(
+              config.topic(TOPIC_SIMILARITY_FEATURES),
+              produced(SimilarityFeatures.class, TOPIC_SIMILARITY_FEATURES)
+                  .withName(name + "-features-sink"));
     }
 
     private void toDeadLetters(KStream<String, DeadLetter> letters, String name) {
-      letters.map((k, d) -> KeyValue.pair(d.key(), d.value()), Named.as(name + "-dead-letter-bytes"))
-          .to(config.topic(TOPIC_DLQ), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-dlq-sink"));
+      letters
+          .map((k, d) -> KeyValue.pair(d.key(), d.value()), Named.as(name + "-dead-letter-bytes"))
+          .to(
+              config.topic(TOPIC_DLQ),
+              Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-dlq-sink"));
     }
 
-    // Inputs are read in any format: single-object Avro, JSON, or registry Avro when a registry is set.
+    // Inputs are read in any format: single-object Avro, JSON, or registry Avro when a registry is
+    // set.
     private <V extends SpecificRecord> Serde<V> input(Class<V> type) {
       return new AvroSerde<>(type, outputs.settings().registry());
     }
 
     // Output topics are written in output.format (KembedSerdes' single-object Avro by default);
     // in avro, vectors are packed as output.vector.encoding says, in the serializer.
-    private <V extends SpecificRecord> Produced<String, V> produced(Class<V> type, String topicKey) {
+    private <V extends SpecificRecord> Produced<String, V> produced(
+        Class<V> type, String topicKey) {
       String topic = config.topic(topicKey);
       Serde<V> values = outputs.value(type, topic);
       if (outputs.settings().format() == OutputFormat.AVRO) {
@@ -458,8 +748,11 @@ public final class KembedTopology {
     }
 
     /** The records of one type from a processor that emits several. */
-    private static <T> KStream<String, T> only(KStream<String, Object> mixed, Class<T> type, String name) {
-      return mixed.filter((k, v) -> type.isInstance(v), Named.as(name + "-filter")).mapValues(type::cast, Named.as(name));
+    private static <T> KStream<String, T> only(
+        KStream<String, Object> mixed, Class<T> type, String name) {
+      return mixed
+          .filter((k, v) -> type.isInstance(v), Named.as(name + "-filter"))
+          .mapValues(type::cast, Named.as(name));
     }
 
     private static boolean isQuery(ContentChange c) {

@@ -28,7 +28,8 @@ public final class StoredEmbeddingSerde {
   public static Serde<ContentEmbedding> create() {
     Serde<StoredEmbedding> stored = InternalSerdes.of(StoredEmbedding.class);
     Deserializer<ContentEmbedding> legacy = KembedSerdes.of(ContentEmbedding.class).deserializer();
-    Serializer<ContentEmbedding> ser = (topic, e) -> e == null ? null : stored.serializer().serialize(topic, toStored(e));
+    Serializer<ContentEmbedding> ser =
+        (topic, e) -> e == null ? null : stored.serializer().serialize(topic, toStored(e));
     Deserializer<ContentEmbedding> de =
         (topic, bytes) -> {
           if (bytes == null) {
@@ -65,7 +66,8 @@ public final class StoredEmbeddingSerde {
         .setAuthorId(s.getAuthorId())
         .setParentId(s.getParentId())
         .setModelId(s.getModelId())
-        .setVector(Vectors.toList(PackedVectors.unpack(s.getVector(), PackedVectors.Encoding.FLOAT32)))
+        .setVector(
+            Vectors.toList(PackedVectors.unpack(s.getVector(), PackedVectors.Encoding.FLOAT32)))
         .setContentHash(s.getContentHash())
         .setEventTime(Instant.ofEpochMilli(s.getEventTime()))
         .build();

@@ -1,6 +1,5 @@
 package dev.kembed.topology;
 
-import dev.kembed.topology.internal.InternalSerdes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,11 +14,11 @@ import dev.kembed.schemas.PostEvent;
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.state.VectorMath;
-import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.content.Vectors;
 import dev.kembed.topology.errors.DlqHeaders;
 import dev.kembed.topology.errors.DlqReason;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.testing.RecordingEmbedder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,17 +64,28 @@ class KembedTopologyTest {
 
   @AfterEach
   void closeDrivers() {
-    drivers.forEach(d -> {
-      try {
-        d.close();
-      } catch (RuntimeException ignored) {
-        // a driver abandoned to simulate a crash may fail to close cleanly
-      }
-    });
+    drivers.forEach(
+        d -> {
+          try {
+            d.close();
+          } catch (RuntimeException ignored) {
+            // a driver abandoned to simulate a crash may fail to close cleanly
+          }
+        });
   }
 
   private void start(Map<String, Object> overrides, Path dir) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "32", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK, "topics.partitions", "1", "watermark.idle.ms", "0"));
+    Map<String, Object> props =
+        new HashMap<>(
+            Map.of(
+                "embed.batch.size",
+                "32",
+                "input.max.future.ms",
+                EVENTS_AHEAD_OF_WALL_CLOCK,
+                "topics.partitions",
+                "1",
+                "watermark.idle.ms",
+                "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();
@@ -83,13 +93,31 @@ class KembedTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-test");
     driver = new TopologyTestDriver(KembedTopology.build(config, embedder), p, T0);
     drivers.add(driver);
-    posts = driver.createInputTopic("posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer());
-    comments = driver.createInputTopic("comments", new StringSerializer(), KembedSerdes.of(CommentEvent.class).serializer());
+    posts =
+        driver.createInputTopic(
+            "posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer());
+    comments =
+        driver.createInputTopic(
+            "comments", new StringSerializer(), KembedSerdes.of(CommentEvent.class).serializer());
     rawPosts = driver.createInputTopic("posts", new StringSerializer(), new ByteArraySerializer());
-    embeddings = driver.createOutputTopic("content-embeddings", new StringDeserializer(), KembedSerdes.of(ContentEmbedding.class).deserializer());
-    indexUpdates = driver.createOutputTopic("index-updates", new StringDeserializer(), KembedSerdes.of(IndexUpdate.class).deserializer());
-    features = driver.createOutputTopic("similarity-features", new StringDeserializer(), KembedSerdes.of(SimilarityFeatures.class).deserializer());
-    dlq = driver.createOutputTopic("kembed-dlq", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    embeddings =
+        driver.createOutputTopic(
+            "content-embeddings",
+            new StringDeserializer(),
+            KembedSerdes.of(ContentEmbedding.class).deserializer());
+    indexUpdates =
+        driver.createOutputTopic(
+            "index-updates",
+            new StringDeserializer(),
+            KembedSerdes.of(IndexUpdate.class).deserializer());
+    features =
+        driver.createOutputTopic(
+            "similarity-features",
+            new StringDeserializer(),
+            KembedSerdes.of(SimilarityFeatures.class).deserializer());
+    dlq =
+        driver.createOutputTopic(
+            "kembed-dlq", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
   }
 
   private void start(Map<String, Object> overrides) {
@@ -97,11 +125,23 @@ class KembedTopologyTest {
   }
 
   private static PostEvent post(String id, String subject, String body, long minutes) {
-    return PostEvent.newBuilder().setPostId(id).setAuthorId("author-" + id).setSubject(subject).setBody(body).setEventTime(T0.plusSeconds(60 * minutes)).build();
+    return PostEvent.newBuilder()
+        .setPostId(id)
+        .setAuthorId("author-" + id)
+        .setSubject(subject)
+        .setBody(body)
+        .setEventTime(T0.plusSeconds(60 * minutes))
+        .build();
   }
 
   private static CommentEvent comment(String id, String postId, String text, long minutes) {
-    return CommentEvent.newBuilder().setCommentId(id).setPostId(postId).setAuthorId("commenter-" + id).setText(text).setEventTime(T0.plusSeconds(60 * minutes)).build();
+    return CommentEvent.newBuilder()
+        .setCommentId(id)
+        .setPostId(postId)
+        .setAuthorId("commenter-" + id)
+        .setText(text)
+        .setEventTime(T0.plusSeconds(60 * minutes))
+        .build();
   }
 
   private void flushByTime() {
@@ -165,7 +205,8 @@ class KembedTopologyTest {
     posts.pipeInput("p1", post("p1", "Free sofa", "Grey couch, must go", 0));
     flushByTime();
     assertEquals(1, embedder.textsEmbedded());
-    posts.pipeInput("p1", post("p1", "Free  sofa", "Grey couch, must go ", 5)); // same after cleaning
+    posts.pipeInput(
+        "p1", post("p1", "Free  sofa", "Grey couch, must go ", 5)); // same after cleaning
     flushByTime();
     assertEquals(1, embedder.textsEmbedded(), "same cleaned text is not embedded again");
     posts.pipeInput("p1", post("p1", "Free sofa", "Grey couch, picked up already", 6));
@@ -175,7 +216,10 @@ class KembedTopologyTest {
 
     List<TestRecord<String, ContentEmbedding>> out = embeddings.readRecordsToList();
     assertEquals(3, out.size());
-    assertCosineAtLeast(embedder.reference("Free sofa. Grey couch, picked up already"), out.get(1).value(), 0.99999);
+    assertCosineAtLeast(
+        embedder.reference("Free sofa. Grey couch, picked up already"),
+        out.get(1).value(),
+        0.99999);
     assertEquals("p1", out.get(2).key());
     assertNull(out.get(2).value(), "delete is a tombstone");
     List<TestRecord<String, IndexUpdate>> idx = indexUpdates.readRecordsToList();
@@ -191,7 +235,8 @@ class KembedTopologyTest {
     posts.pipeInput("p2", post("p2", "Lamp", "brass", 2));
     posts.pipeInput("p2", (PostEvent) null);
     flushByTime();
-    assertEquals(List.of("Couch. red"), embedder.texts, "only the latest text of p1 is embedded, p2 never");
+    assertEquals(
+        List.of("Couch. red"), embedder.texts, "only the latest text of p1 is embedded, p2 never");
     List<TestRecord<String, ContentEmbedding>> out = embeddings.readRecordsToList();
     assertEquals(List.of("p2", "p1"), out.stream().map(TestRecord::key).toList());
     assertNull(out.get(0).value());
@@ -202,7 +247,12 @@ class KembedTopologyTest {
     start(Map.of());
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      String body = "Neighbour post number " + i + (i % 3 == 0 ? " about a lost cat near the library and the school bus stop" : i % 3 == 1 ? " selling a bike" : " free firewood");
+      String body =
+          "Neighbour post number "
+              + i
+              + (i % 3 == 0
+                  ? " about a lost cat near the library and the school bus stop"
+                  : i % 3 == 1 ? " selling a bike" : " free firewood");
       texts.add("Post " + i + ". " + body);
       posts.pipeInput("p" + i, post("p" + i, "Post " + i, body, i));
     }
@@ -232,13 +282,25 @@ class KembedTopologyTest {
     // holds, and a restarted instance restores the buffer from it (EmbedBatchProcessorTest shows
     // the restored buffer is then embedded once, in order).
     TestOutputTopic<String, byte[]> changelog =
-        driver.createOutputTopic("kembed-test-" + KembedTopology.EMBED_BUFFER_STORE + "-changelog", new StringDeserializer(), Serdes.ByteArray().deserializer());
+        driver.createOutputTopic(
+            "kembed-test-" + KembedTopology.EMBED_BUFFER_STORE + "-changelog",
+            new StringDeserializer(),
+            Serdes.ByteArray().deserializer());
     Map<String, byte[]> restored = changelog.readKeyValuesToMap();
-    assertEquals(List.of("POST:p0", "POST:p1", "POST:p2", "POST:p3", "POST:p4"), restored.keySet().stream().sorted().toList());
-    assertEquals("Garage sale 3. tools and books", InternalSerdes.embedRequest().deserializer().deserialize("", restored.get("POST:p3")).getText());
+    assertEquals(
+        List.of("POST:p0", "POST:p1", "POST:p2", "POST:p3", "POST:p4"),
+        restored.keySet().stream().sorted().toList());
+    assertEquals(
+        "Garage sale 3. tools and books",
+        InternalSerdes.embedRequest()
+            .deserializer()
+            .deserialize("", restored.get("POST:p3"))
+            .getText());
     flushByTime();
     assertEquals(5, embeddings.getQueueSize());
-    assertTrue(changelog.readKeyValuesToMap().values().stream().allMatch(v -> v == null), "flushed entries are deleted from the changelog too");
+    assertTrue(
+        changelog.readKeyValuesToMap().values().stream().allMatch(v -> v == null),
+        "flushed entries are deleted from the changelog too");
   }
 
   @Test
@@ -249,14 +311,20 @@ class KembedTopologyTest {
     start(Map.of("processing.guarantee", "at_least_once"));
     posts.pipeInput("ok1", post("ok1", "Babysitter needed", "Friday evening", 0));
     rawPosts.pipeInput("garbage", new byte[] {1, 2, 3, 4});
-    rawPosts.pipeInput("nobody", "{\"post_id\":\"nobody\",\"author_id\":\"a\",\"event_time\":1}".getBytes(StandardCharsets.UTF_8));
+    rawPosts.pipeInput(
+        "nobody",
+        "{\"post_id\":\"nobody\",\"author_id\":\"a\",\"event_time\":1}"
+            .getBytes(StandardCharsets.UTF_8));
     posts.pipeInput("blank", post("blank", " \u200B ", "\t\n", 1));
     posts.pipeInput("other", post("mismatch", "Key", "differs", 1));
-    posts.pipeInput("poison", post("poison", "Plumber", "leaky pipe " + RecordingEmbedder.POISON, 2));
+    posts.pipeInput(
+        "poison", post("poison", "Plumber", "leaky pipe " + RecordingEmbedder.POISON, 2));
     posts.pipeInput("ok2", post("ok2", "Plumber recommendations", "who fixed your sink?", 3));
     flushByTime();
 
-    assertEquals(List.of("ok1", "ok2"), embeddings.readRecordsToList().stream().map(TestRecord::key).toList());
+    assertEquals(
+        List.of("ok1", "ok2"),
+        embeddings.readRecordsToList().stream().map(TestRecord::key).toList());
     List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
     Map<String, DlqReason> reasons = new HashMap<>();
     for (TestRecord<byte[], byte[]> r : dead) {
@@ -268,11 +336,32 @@ class KembedTopologyTest {
       assertNotNull(r.value(), key + " keeps its value");
     }
     assertEquals(
-        Map.of("garbage", DlqReason.UNDECODABLE, "nobody", DlqReason.UNDECODABLE, "blank", DlqReason.EMPTY_TEXT, "other", DlqReason.KEY_MISMATCH, "poison", DlqReason.MODEL_FAILURE),
+        Map.of(
+            "garbage",
+            DlqReason.UNDECODABLE,
+            "nobody",
+            DlqReason.UNDECODABLE,
+            "blank",
+            DlqReason.EMPTY_TEXT,
+            "other",
+            DlqReason.KEY_MISMATCH,
+            "poison",
+            DlqReason.MODEL_FAILURE),
         reasons);
-    TestRecord<byte[], byte[]> garbage = dead.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("garbage")).findFirst().orElseThrow();
-    assertEquals(List.of(1, 2, 3, 4), Stream.of(garbage.value()[0], garbage.value()[1], garbage.value()[2], garbage.value()[3]).map(Byte::intValue).toList(), "raw bytes as received");
-    assertTrue(DlqHeaders.read(dead.get(1).headers(), DlqHeaders.MESSAGE).contains("body"), "missing field is named");
+    TestRecord<byte[], byte[]> garbage =
+        dead.stream()
+            .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("garbage"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(
+        List.of(1, 2, 3, 4),
+        Stream.of(garbage.value()[0], garbage.value()[1], garbage.value()[2], garbage.value()[3])
+            .map(Byte::intValue)
+            .toList(),
+        "raw bytes as received");
+    assertTrue(
+        DlqHeaders.read(dead.get(1).headers(), DlqHeaders.MESSAGE).contains("body"),
+        "missing field is named");
   }
 
   @Test
@@ -287,13 +376,18 @@ class KembedTopologyTest {
     flushByTime();
 
     List<TestRecord<String, SimilarityFeatures>> rows = features.readRecordsToList();
-    assertEquals(List.of("commenter-c1|c1", "commenter-c2|c2"), rows.stream().map(TestRecord::key).toList());
+    assertEquals(
+        List.of("commenter-c1|c1", "commenter-c2|c2"), rows.stream().map(TestRecord::key).toList());
     float[] postVec = embedder.reference("Free sofa. grey couch, pick up today");
     double c1 = rows.get(0).value().getFeatures().get("cos_comment_post");
     double c2 = rows.get(1).value().getFeatures().get("cos_comment_post");
-    assertEquals(VectorMath.cosine(embedder.reference("Is the sofa still available?"), postVec), c1, 1e-5);
-    assertEquals(VectorMath.cosine(embedder.reference("Lost cat seen near the library"), postVec), c2, 1e-5);
-    assertTrue(c1 > c2, "a sofa question is closer to a sofa post than a lost-cat sighting: " + c1 + " vs " + c2);
+    assertEquals(
+        VectorMath.cosine(embedder.reference("Is the sofa still available?"), postVec), c1, 1e-5);
+    assertEquals(
+        VectorMath.cosine(embedder.reference("Lost cat seen near the library"), postVec), c2, 1e-5);
+    assertTrue(
+        c1 > c2,
+        "a sofa question is closer to a sofa post than a lost-cat sighting: " + c1 + " vs " + c2);
     assertEquals("author-p1", rows.get(0).value().getAuthorId());
   }
 
@@ -301,5 +395,4 @@ class KembedTopologyTest {
     double cos = VectorMath.cosine(expected, Vectors.toArray(actual.getVector()));
     assertTrue(cos >= min, "cosine " + cos + " < " + min + " for " + actual.getEntityId());
   }
-
 }

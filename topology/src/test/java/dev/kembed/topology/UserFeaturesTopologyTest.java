@@ -76,7 +76,19 @@ class UserFeaturesTopologyTest {
   }
 
   private void start(Map<String, Object> overrides) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "join.grace.ms", "3600000", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK, "topics.partitions", "1", "watermark.idle.ms", "0"));
+    Map<String, Object> props =
+        new HashMap<>(
+            Map.of(
+                "embed.batch.size",
+                "1",
+                "join.grace.ms",
+                "3600000",
+                "input.max.future.ms",
+                EVENTS_AHEAD_OF_WALL_CLOCK,
+                "topics.partitions",
+                "1",
+                "watermark.idle.ms",
+                "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();
@@ -84,18 +96,42 @@ class UserFeaturesTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-users");
     p.put(KembedMeters.REGISTRY_CONFIG, registry);
     driver = new TopologyTestDriver(KembedTopology.build(config, model), p, T0);
-    posts = driver.createInputTopic("posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer());
-    interactions = driver.createInputTopic("interactions", new StringSerializer(), KembedSerdes.of(InteractionEvent.class).serializer());
-    searches = driver.createInputTopic("search-queries", new StringSerializer(), KembedSerdes.of(SearchQueryEvent.class).serializer());
-    userVectors = driver.createOutputTopic("user-vectors", new StringDeserializer(), KembedSerdes.of(UserVector.class).deserializer());
-    features = driver.createOutputTopic("similarity-features", new StringDeserializer(), KembedSerdes.of(SimilarityFeatures.class).deserializer());
-    embeddings = driver.createOutputTopic("content-embeddings", new StringDeserializer(), KembedSerdes.of(ContentEmbedding.class).deserializer());
-    dlq = driver.createOutputTopic("kembed-dlq", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    posts =
+        driver.createInputTopic(
+            "posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer());
+    interactions =
+        driver.createInputTopic(
+            "interactions",
+            new StringSerializer(),
+            KembedSerdes.of(InteractionEvent.class).serializer());
+    searches =
+        driver.createInputTopic(
+            "search-queries",
+            new StringSerializer(),
+            KembedSerdes.of(SearchQueryEvent.class).serializer());
+    userVectors =
+        driver.createOutputTopic(
+            "user-vectors",
+            new StringDeserializer(),
+            KembedSerdes.of(UserVector.class).deserializer());
+    features =
+        driver.createOutputTopic(
+            "similarity-features",
+            new StringDeserializer(),
+            KembedSerdes.of(SimilarityFeatures.class).deserializer());
+    embeddings =
+        driver.createOutputTopic(
+            "content-embeddings",
+            new StringDeserializer(),
+            KembedSerdes.of(ContentEmbedding.class).deserializer());
+    dlq =
+        driver.createOutputTopic(
+            "kembed-dlq", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
   }
 
   /**
-   * Lets the watermarks catch up with what was piped: the driver processes every record at once,
-   * so a few wall-clock ticks let each task send its watermark and the user-vector task release.
+   * Lets the watermarks catch up with what was piped: the driver processes every record at once, so
+   * a few wall-clock ticks let each task send its watermark and the user-vector task release.
    */
   private <T> T settled(T outputTopic) {
     for (int i = 0; i < 100; i++) {
@@ -109,15 +145,41 @@ class UserFeaturesTopologyTest {
   }
 
   private void post(String id, String author, String keyword, double hours) {
-    posts.pipeInput(id, PostEvent.newBuilder().setPostId(id).setAuthorId(author).setSubject(keyword).setBody("post " + id).setEventTime(at(hours)).build(), at(hours));
+    posts.pipeInput(
+        id,
+        PostEvent.newBuilder()
+            .setPostId(id)
+            .setAuthorId(author)
+            .setSubject(keyword)
+            .setBody("post " + id)
+            .setEventTime(at(hours))
+            .build(),
+        at(hours));
   }
 
   private void interact(String user, String target, InteractionType type, double hours) {
-    interactions.pipeInput(user, InteractionEvent.newBuilder().setUserId(user).setTargetId(target).setTargetType(EntityType.POST).setInteractionType(type).setSurface(Surface.FEED).setEventTime(at(hours)).build(), at(hours));
+    interactions.pipeInput(
+        user,
+        InteractionEvent.newBuilder()
+            .setUserId(user)
+            .setTargetId(target)
+            .setTargetType(EntityType.POST)
+            .setInteractionType(type)
+            .setSurface(Surface.FEED)
+            .setEventTime(at(hours))
+            .build(),
+        at(hours));
   }
 
   private void search(String user, String query, double hours) {
-    searches.pipeInput(user, SearchQueryEvent.newBuilder().setUserId(user).setQuery(query).setEventTime(at(hours)).build(), at(hours));
+    searches.pipeInput(
+        user,
+        SearchQueryEvent.newBuilder()
+            .setUserId(user)
+            .setQuery(query)
+            .setEventTime(at(hours))
+            .build(),
+        at(hours));
   }
 
   private Map<String, UserVector> latestVectors() {
@@ -238,8 +300,14 @@ class UserFeaturesTopologyTest {
     assertEquals(1, dead.size());
     assertEquals("JOIN_TIMEOUT", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.REASON));
     assertEquals("interactions", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.TOPIC));
-    assertEquals("1", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.OFFSET), "the second record of the interactions topic");
-    InteractionEvent original = KembedSerdes.of(InteractionEvent.class).deserializer().deserialize("interactions", dead.get(0).value());
+    assertEquals(
+        "1",
+        DlqHeaders.read(dead.get(0).headers(), DlqHeaders.OFFSET),
+        "the second record of the interactions topic");
+    InteractionEvent original =
+        KembedSerdes.of(InteractionEvent.class)
+            .deserializer()
+            .deserialize("interactions", dead.get(0).value());
     assertEquals("pNever", original.getTargetId());
     assertEquals(before + 1, counted("kembed.dlq.records", DlqReason.JOIN_TIMEOUT));
   }
@@ -266,7 +334,10 @@ class UserFeaturesTopologyTest {
     List<TestRecord<byte[], byte[]>> dead = settled(dlq).readRecordsToList();
     assertEquals(1, dead.size());
     assertEquals("LATE_EVENT", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.REASON));
-    assertEquals("2", DlqHeaders.read(dead.get(0).headers(), DlqHeaders.OFFSET), "the third record of the interactions topic");
+    assertEquals(
+        "2",
+        DlqHeaders.read(dead.get(0).headers(), DlqHeaders.OFFSET),
+        "the third record of the interactions topic");
   }
 
   @Test
@@ -291,11 +362,18 @@ class UserFeaturesTopologyTest {
     search("u1", "gamma rays", 0); // embedded, last used day 0
     search("u1", "delta blues", 24 * 3); // embedded, last used day 3
     search("u2", "gamma rays", 24 * 5); // hit: last used day 5
-    search("u2", "delta blues", 24 * 12); // hit, 9 days after its last use (TTL 10): last used day 12
+    search(
+        "u2", "delta blues", 24 * 12); // hit, 9 days after its last use (TTL 10): last used day 12
     assertEquals(List.of("gamma rays", "delta blues"), model.texts, "both still cached");
-    search("u3", "delta blues", 24 * 16); // stream time day 16: gamma rays, last used day 5, is evicted
+    search(
+        "u3",
+        "delta blues",
+        24 * 16); // stream time day 16: gamma rays, last used day 5, is evicted
     search("u3", "gamma rays", 24 * 16.5);
-    assertEquals(List.of("gamma rays", "delta blues", "gamma rays"), model.texts, "only the evicted query is embedded again");
+    assertEquals(
+        List.of("gamma rays", "delta blues", "gamma rays"),
+        model.texts,
+        "only the evicted query is embedded again");
   }
 
   @Test
@@ -311,6 +389,10 @@ class UserFeaturesTopologyTest {
     assertEquals(2.0, first.get(0).value().getTotalWeight(), EPS);
     post("pB", "bob", "beta", 2.5); // stream time passes the interval
     Map<String, UserVector> v = latestVectors();
-    assertEquals(6.0, v.get("u|ENGAGEMENT|P7D").getTotalWeight(), EPS, "the throttled clicks are emitted once the interval has passed");
+    assertEquals(
+        6.0,
+        v.get("u|ENGAGEMENT|P7D").getTotalWeight(),
+        EPS,
+        "the throttled clicks are emitted once the interval has passed");
   }
 }

@@ -15,18 +15,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Watches two output topics with a read_committed consumer (what a downstream reader sees under
- * exactly-once) and records when each output first became visible: content-embeddings by entity
- * id, similarity-features by (viewer, entity, event time). Also counts arrivals per 250 ms bucket
- * for the throughput-over-time plot.
+ * exactly-once) and records when each output first became visible: content-embeddings by entity id,
+ * similarity-features by (viewer, entity, event time). Also counts arrivals per 250 ms bucket for
+ * the throughput-over-time plot.
  */
 final class Arrivals implements AutoCloseable {
   static final long BUCKET_MS = 250;
-  private static final Deserializer<SimilarityFeatures> FEATURES = KembedSerdes.similarityFeatures().deserializer();
+  private static final Deserializer<SimilarityFeatures> FEATURES =
+      KembedSerdes.similarityFeatures().deserializer();
 
   private final Map<String, Object> consumerProps;
   private final String embeddingsTopic;
@@ -65,10 +66,13 @@ final class Arrivals implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String t : List.of(embeddingsTopic, featuresTopic)) {
-        consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+        consumer
+            .partitionsFor(t)
+            .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
       }
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
@@ -93,7 +97,9 @@ final class Arrivals implements AutoCloseable {
             features.incrementAndGet();
             current[2]++;
             SimilarityFeatures f = FEATURES.deserialize(r.topic(), r.value());
-            featureAt.putIfAbsent(exposureKey(f.getViewerId(), f.getEntityId(), f.getEventTime().toEpochMilli()), now);
+            featureAt.putIfAbsent(
+                exposureKey(f.getViewerId(), f.getEntityId(), f.getEventTime().toEpochMilli()),
+                now);
           }
         }
       }
@@ -101,7 +107,8 @@ final class Arrivals implements AutoCloseable {
   }
 
   /** Waits until {@code condition} holds or {@code timeout} passes; true if it held. */
-  boolean await(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+  boolean await(java.util.function.BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (condition.getAsBoolean()) {

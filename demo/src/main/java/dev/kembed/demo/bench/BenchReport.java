@@ -14,24 +14,57 @@ public final class BenchReport {
   private BenchReport() {}
 
   public static void print(BenchRunner.Result r, String command, PrintStream out) {
-    out.printf(Locale.ROOT, "`%s` — model %s, Java %s, %d cores, load average at the end %.1f%n%n", command, r.modelId(), System.getProperty("java.version"),
-        Runtime.getRuntime().availableProcessors(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    out.printf(Locale.ROOT, "Embedder alone (same texts, batches of embed.batch.size): %,.0f texts/s before the stream runs, %,.0f after (mean %,.0f).%n%n",
-        r.aloneBefore(), r.aloneAfter(), r.alone());
-    out.println("| variant | in-stream texts/s | in-stream / alone | burst s | user path interactions/s |");
+    out.printf(
+        Locale.ROOT,
+        "`%s` — model %s, Java %s, %d cores, load average at the end %.1f%n%n",
+        command,
+        r.modelId(),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    out.printf(
+        Locale.ROOT,
+        "Embedder alone (same texts, batches of embed.batch.size): %,.0f texts/s before the stream"
+            + " runs, %,.0f after (mean %,.0f).%n%n",
+        r.aloneBefore(),
+        r.aloneAfter(),
+        r.alone());
+    out.println(
+        "| variant | in-stream texts/s | in-stream / alone | burst s | user path interactions/s |");
     out.println("|---|---:|---:|---:|---:|");
     for (BenchRunner.VariantResult v : r.variants()) {
-      out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.1f | %s |%n", describe(v.variant()), v.inStreamPerSecond(), v.inStreamPerSecond() / r.alone(), v.burstSeconds(),
-          Double.isNaN(v.userPerSecond()) ? "–" : String.format(Locale.ROOT, "%,.0f", v.userPerSecond()));
+      out.printf(
+          Locale.ROOT,
+          "| %s | %,.0f | %.2f | %.1f | %s |%n",
+          describe(v.variant()),
+          v.inStreamPerSecond(),
+          v.inStreamPerSecond() / r.alone(),
+          v.burstSeconds(),
+          Double.isNaN(v.userPerSecond())
+              ? "–"
+              : String.format(Locale.ROOT, "%,.0f", v.userPerSecond()));
     }
     out.println();
     BenchRunner.VariantResult first = r.variants().get(0);
     if (!first.sweep().isEmpty()) {
-      out.printf(Locale.ROOT, "Latency at fixed open-loop rates (%s; fractions of the capacities above; ms from the scheduled send to the record visible read_committed):%n%n", describe(first.variant()));
-      out.println("| load | posts/s | exposures/s | content-embeddings p50 / p95 / p99 ms | similarity-features p50 / p95 / p99 ms |");
+      out.printf(
+          Locale.ROOT,
+          "Latency at fixed open-loop rates (%s; fractions of the capacities above; ms from the"
+              + " scheduled send to the record visible read_committed):%n%n",
+          describe(first.variant()));
+      out.println(
+          "| load | posts/s | exposures/s | content-embeddings p50 / p95 / p99 ms |"
+              + " similarity-features p50 / p95 / p99 ms |");
       out.println("|---:|---:|---:|---:|---:|");
       for (BenchRunner.SweepPoint p : first.sweep()) {
-        out.printf(Locale.ROOT, "| %.0f %% | %,.0f | %,.0f | %s | %s |%n", p.fraction() * 100, p.postsPerSecond(), p.exposuresPerSecond(), pct(p.embedding()), pct(p.features()));
+        out.printf(
+            Locale.ROOT,
+            "| %.0f %% | %,.0f | %,.0f | %s | %s |%n",
+            p.fraction() * 100,
+            p.postsPerSecond(),
+            p.exposuresPerSecond(),
+            pct(p.embedding()),
+            pct(p.features()));
       }
       out.println();
     }
@@ -39,15 +72,35 @@ public final class BenchReport {
       BenchRunner.BackfillRate b = first.backfill();
       // The live side of the comparison: the same records (burst, warm-up, user path, sweep) took
       // at least the burst and the user-path bursts to process.
-      double liveSeconds = first.burstSeconds() + (Double.isNaN(first.userSeconds()) ? 0 : first.userSeconds());
-      long liveRecords = Math.round(first.inStreamPerSecond() * first.burstSeconds()) + Math.round(Double.isNaN(first.userPerSecond()) ? 0 : first.userPerSecond() * first.userSeconds());
-      out.printf(Locale.ROOT, "Backfill of %s's topics with the embedding cache (`kembed backfill`'s code path, start to caught up including its completion check): "
-          + "%,d records in %.1f s = %,.0f records/s, against %,.0f records/s live for the burst and user-path phases (%.1fx); %,d texts, cache hit rate %.0f %% "
-          + "(%,d reused, %,d embedded)%s.%n%n",
-          first.variant().name(), b.records(), b.seconds(), b.records() / b.seconds(), liveRecords / liveSeconds, (b.records() / b.seconds()) / (liveRecords / liveSeconds),
-          b.embedded() + b.reused(), b.hitRate() * 100, b.reused(), b.embedded(), b.caughtUp() ? "" : " — DID NOT CATCH UP");
+      double liveSeconds =
+          first.burstSeconds() + (Double.isNaN(first.userSeconds()) ? 0 : first.userSeconds());
+      long liveRecords =
+          Math.round(first.inStreamPerSecond() * first.burstSeconds())
+              + Math.round(
+                  Double.isNaN(first.userPerSecond())
+                      ? 0
+                      : first.userPerSecond() * first.userSeconds());
+      out.printf(
+          Locale.ROOT,
+          "Backfill of %s's topics with the embedding cache (`kembed backfill`'s code path, start"
+              + " to caught up including its completion check): %,d records in %.1f s = %,.0f"
+              + " records/s, against %,.0f records/s live for the burst and user-path phases"
+              + " (%.1fx); %,d texts, cache hit rate %.0f %% (%,d reused, %,d embedded)%s.%n%n",
+          first.variant().name(),
+          b.records(),
+          b.seconds(),
+          b.records() / b.seconds(),
+          liveRecords / liveSeconds,
+          (b.records() / b.seconds()) / (liveRecords / liveSeconds),
+          b.embedded() + b.reused(),
+          b.hitRate() * 100,
+          b.reused(),
+          b.embedded(),
+          b.caughtUp() ? "" : " — DID NOT CATCH UP");
     }
-    out.println("CPU seconds by thread role (ThreadMXBean; the broker runs in this JVM unless --bootstrap-servers):");
+    out.println(
+        "CPU seconds by thread role (ThreadMXBean; the broker runs in this JVM unless"
+            + " --bootstrap-servers):");
     out.println();
     List<String> roles = new ArrayList<>(first.cpu().keySet());
     out.println("| phase | " + String.join(" | ", roles) + " |");
@@ -63,11 +116,23 @@ public final class BenchReport {
   }
 
   static String describe(BenchRunner.Variant v) {
-    return String.format(Locale.ROOT, "%s (%s, %d stream thread%s, index %s)", v.name(), v.guarantee(), v.threads(), v.threads() == 1 ? "" : "s", v.index() ? "on" : "off");
+    return String.format(
+        Locale.ROOT,
+        "%s (%s, %d stream thread%s, index %s)",
+        v.name(),
+        v.guarantee(),
+        v.threads(),
+        v.threads() == 1 ? "" : "s",
+        v.index() ? "on" : "off");
   }
 
   private static String pct(dev.kembed.demo.Latencies l) {
-    return String.format(Locale.ROOT, "%s / %s / %s", ms(l.percentile(50)), ms(l.percentile(95)), ms(l.percentile(99)));
+    return String.format(
+        Locale.ROOT,
+        "%s / %s / %s",
+        ms(l.percentile(50)),
+        ms(l.percentile(95)),
+        ms(l.percentile(99)));
   }
 
   private static String ms(double v) {
@@ -82,28 +147,67 @@ public final class BenchReport {
     return b.toString();
   }
 
-  /** The plot: latency percentiles against offered load, and outputs per second during the burst. */
+  /**
+   * The plot: latency percentiles against offered load, and outputs per second during the burst.
+   */
   public static String svg(BenchRunner.Result r, String caption) {
     BenchRunner.VariantResult first = r.variants().get(0);
     List<SvgPlot.Series> latency = new ArrayList<>();
-    latency.add(series("content-embeddings p50", "#1f77b4", first.sweep(), p -> p.embedding().percentile(50)));
-    latency.add(series("content-embeddings p99", "#aec7e8", first.sweep(), p -> p.embedding().percentile(99)));
-    latency.add(series("similarity-features p50", "#d62728", first.sweep(), p -> p.features().percentile(50)));
-    latency.add(series("similarity-features p99", "#ff9896", first.sweep(), p -> p.features().percentile(99)));
+    latency.add(
+        series(
+            "content-embeddings p50", "#1f77b4", first.sweep(), p -> p.embedding().percentile(50)));
+    latency.add(
+        series(
+            "content-embeddings p99", "#aec7e8", first.sweep(), p -> p.embedding().percentile(99)));
+    latency.add(
+        series(
+            "similarity-features p50", "#d62728", first.sweep(), p -> p.features().percentile(50)));
+    latency.add(
+        series(
+            "similarity-features p99", "#ff9896", first.sweep(), p -> p.features().percentile(99)));
     String[] colours = {"#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
     List<SvgPlot.Series> throughput = new ArrayList<>();
     for (int i = 0; i < r.variants().size(); i++) {
       BenchRunner.VariantResult v = r.variants().get(i);
-      throughput.add(new SvgPlot.Series(v.variant().name() + " content-embeddings/s", colours[i % colours.length], v.throughput()));
+      throughput.add(
+          new SvgPlot.Series(
+              v.variant().name() + " content-embeddings/s",
+              colours[i % colours.length],
+              v.throughput()));
     }
-    throughput.add(new SvgPlot.Series(String.format(Locale.ROOT, "embedder alone (%,.0f/s)", r.alone()), "#000000",
-        List.of(new double[] {0, r.alone()}, new double[] {r.variants().stream().mapToDouble(BenchRunner.VariantResult::burstSeconds).max().orElse(1), r.alone()})));
-    return SvgPlot.render(caption, List.of(
-        new SvgPlot.Panel("Latency vs load (" + first.variant().name() + ")", "load, % of measured capacity", "ms (scheduled send → visible)", latency),
-        new SvgPlot.Panel("Throughput during the burst", "seconds since the burst was sent", "records/s (250 ms buckets)", throughput)));
+    throughput.add(
+        new SvgPlot.Series(
+            String.format(Locale.ROOT, "embedder alone (%,.0f/s)", r.alone()),
+            "#000000",
+            List.of(
+                new double[] {0, r.alone()},
+                new double[] {
+                  r.variants().stream()
+                      .mapToDouble(BenchRunner.VariantResult::burstSeconds)
+                      .max()
+                      .orElse(1),
+                  r.alone()
+                })));
+    return SvgPlot.render(
+        caption,
+        List.of(
+            new SvgPlot.Panel(
+                "Latency vs load (" + first.variant().name() + ")",
+                "load, % of measured capacity",
+                "ms (scheduled send → visible)",
+                latency),
+            new SvgPlot.Panel(
+                "Throughput during the burst",
+                "seconds since the burst was sent",
+                "records/s (250 ms buckets)",
+                throughput)));
   }
 
-  private static SvgPlot.Series series(String name, String colour, List<BenchRunner.SweepPoint> points, java.util.function.ToDoubleFunction<BenchRunner.SweepPoint> y) {
+  private static SvgPlot.Series series(
+      String name,
+      String colour,
+      List<BenchRunner.SweepPoint> points,
+      java.util.function.ToDoubleFunction<BenchRunner.SweepPoint> y) {
     List<double[]> pts = new ArrayList<>();
     for (BenchRunner.SweepPoint p : points) {
       pts.add(new double[] {p.fraction() * 100, y.applyAsDouble(p)});

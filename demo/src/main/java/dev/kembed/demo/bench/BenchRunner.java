@@ -2,6 +2,8 @@ package dev.kembed.demo.bench;
 
 import static dev.kembed.topology.config.KembedConfig.*;
 
+import dev.kembed.demo.DemoLogging;
+import dev.kembed.demo.Latencies;
 import dev.kembed.inference.Embedder;
 import dev.kembed.schemas.EntityType;
 import dev.kembed.schemas.InteractionEvent;
@@ -9,15 +11,13 @@ import dev.kembed.schemas.InteractionType;
 import dev.kembed.schemas.PostEvent;
 import dev.kembed.schemas.Surface;
 import dev.kembed.schemas.serde.KembedSerdes;
-import dev.kembed.topology.config.AdminProps;
+import dev.kembed.testkit.EmbeddedKafka;
 import dev.kembed.topology.cli.Backfill;
 import dev.kembed.topology.cli.EmbedderFactory;
 import dev.kembed.topology.cli.KembedApp;
 import dev.kembed.topology.cli.TopicCreator;
+import dev.kembed.topology.config.AdminProps;
 import dev.kembed.topology.config.KembedConfig;
-import dev.kembed.demo.DemoLogging;
-import dev.kembed.testkit.EmbeddedKafka;
-import dev.kembed.demo.Latencies;
 import dev.kembed.topology.expansion.IndexService;
 import dev.kembed.topology.text.TextCleaner;
 import java.io.IOException;
@@ -48,13 +48,14 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Runs {@code kembed bench}: measures the embedder alone on a set of generated posts (before and
  * after the stream runs, since the machine may be shared), then for each {@link Variant} starts
- * kembed on fresh topics against the same broker, warms it up with a few posts, sends the same posts in one burst and times the
- * last content-embeddings record visible to a read_committed consumer (closed loop: capacity).
- * On the first variant it also times the user path (a burst of IMPRESSIONs to their last
- * similarity-features row) and an open-loop sweep at fixed fractions of the measured capacity,
- * with latency percentiles per output topic, and a backfill of its topics with the embedding cache
- * (the replay rate against the live one). Each phase records where the process's CPU went
- * ({@link CpuSplit}). Prints a Markdown report and returns the data for the plot.
+ * kembed on fresh topics against the same broker, warms it up with a few posts, sends the same
+ * posts in one burst and times the last content-embeddings record visible to a read_committed
+ * consumer (closed loop: capacity). On the first variant it also times the user path (a burst of
+ * IMPRESSIONs to their last similarity-features row) and an open-loop sweep at fixed fractions of
+ * the measured capacity, with latency percentiles per output topic, and a backfill of its topics
+ * with the embedding cache (the replay rate against the live one). Each phase records where the
+ * process's CPU went ({@link CpuSplit}). Prints a Markdown report and returns the data for the
+ * plot.
  */
 public final class BenchRunner {
   /** One configuration of the app to measure. */
@@ -69,18 +70,47 @@ public final class BenchRunner {
   }
 
   /** What to run. */
-  public record Options(String bootstrapServers, int posts, int interactions, int users, List<Double> loads, Duration sweepStep, List<Variant> variants,
-      long seed, Map<String, String> overrides, boolean backfill) {}
+  public record Options(
+      String bootstrapServers,
+      int posts,
+      int interactions,
+      int users,
+      List<Double> loads,
+      Duration sweepStep,
+      List<Variant> variants,
+      long seed,
+      Map<String, String> overrides,
+      boolean backfill) {}
 
   /** One point of the open-loop sweep. */
-  public record SweepPoint(double fraction, double postsPerSecond, double exposuresPerSecond, Latencies embedding, Latencies features, int postsSent, int exposuresSent) {}
+  public record SweepPoint(
+      double fraction,
+      double postsPerSecond,
+      double exposuresPerSecond,
+      Latencies embedding,
+      Latencies features,
+      int postsSent,
+      int exposuresSent) {}
 
   /** What one variant measured. */
-  public record VariantResult(Variant variant, double inStreamPerSecond, double burstSeconds, Map<String, Double> cpu, List<double[]> throughput,
-      double userPerSecond, double userSeconds, Map<String, Double> userCpu, List<SweepPoint> sweep, BackfillRate backfill) {}
+  public record VariantResult(
+      Variant variant,
+      double inStreamPerSecond,
+      double burstSeconds,
+      Map<String, Double> cpu,
+      List<double[]> throughput,
+      double userPerSecond,
+      double userSeconds,
+      Map<String, Double> userCpu,
+      List<SweepPoint> sweep,
+      BackfillRate backfill) {}
 
-  /** A backfill of the variant's topics with the embedding cache: texts replayed per second and the cache's share. */
-  public record BackfillRate(long records, long embedded, long reused, double seconds, boolean caughtUp) {
+  /**
+   * A backfill of the variant's topics with the embedding cache: texts replayed per second and the
+   * cache's share.
+   */
+  public record BackfillRate(
+      long records, long embedded, long reused, double seconds, boolean caughtUp) {
     public double textsPerSecond() {
       return (embedded + reused) / seconds;
     }
@@ -91,7 +121,12 @@ public final class BenchRunner {
   }
 
   /** Everything measured. */
-  public record Result(String modelId, double aloneBefore, double aloneAfter, Map<String, Double> aloneCpu, List<VariantResult> variants) {
+  public record Result(
+      String modelId,
+      double aloneBefore,
+      double aloneAfter,
+      Map<String, Double> aloneCpu,
+      List<VariantResult> variants) {
     public double alone() {
       return (aloneBefore + aloneAfter) / 2;
     }
@@ -117,20 +152,30 @@ public final class BenchRunner {
         bootstrap = broker.bootstrapServers();
       }
       List<BenchTexts.Post> posts = BenchTexts.posts(options.seed(), options.posts());
-      KembedConfig base = new KembedConfig(settings(bootstrap, stateDir, "base", Variant.parse("eos")));
+      KembedConfig base =
+          new KembedConfig(settings(bootstrap, stateDir, "base", Variant.parse("eos")));
       TextCleaner cleaner = new TextCleaner(base.urlMode());
       List<String> texts = posts.stream().map(p -> cleaner.post(p.subject(), p.body())).toList();
       try (Embedder embedder = EmbedderFactory.create(base)) {
-        embedder.embed(texts.subList(0, Math.min(64, texts.size()))); // warm-up: JIT and ONNX Runtime
+        embedder.embed(
+            texts.subList(0, Math.min(64, texts.size()))); // warm-up: JIT and ONNX Runtime
         CpuSplit aloneCpu = CpuSplit.start();
         double before = alone(embedder, texts, base.getInt(EMBED_BATCH_SIZE));
         Map<String, Double> cpu = aloneCpu.stop();
-        out.printf(Locale.ROOT, "# embedder alone: %,.0f texts/s (%d texts)%n", before, texts.size());
+        out.printf(
+            Locale.ROOT, "# embedder alone: %,.0f texts/s (%d texts)%n", before, texts.size());
         // A throwaway run first, on its own topics: the first variant measured otherwise pays the
         // JIT compilation of the whole stream, client and broker code (7 of its 24 CPU-s in one
-        // full run, against 0.2-1.4 for the variants after it), which a running deployment does not.
+        // full run, against 0.2-1.4 for the variants after it), which a running deployment does
+        // not.
         out.println("# warm-up run (not reported) ...");
-        variant(bootstrap, stateDir, Variant.parse("eos-warmup"), embedder, posts.subList(0, Math.min(posts.size(), 1_000)), false);
+        variant(
+            bootstrap,
+            stateDir,
+            Variant.parse("eos-warmup"),
+            embedder,
+            posts.subList(0, Math.min(posts.size(), 1_000)),
+            false);
         List<VariantResult> results = new ArrayList<>();
         for (int i = 0; i < options.variants().size(); i++) {
           Variant v = options.variants().get(i);
@@ -157,7 +202,14 @@ public final class BenchRunner {
     return texts.size() / ((System.nanoTime() - t) / 1e9);
   }
 
-  private VariantResult variant(String bootstrap, Path stateDir, Variant v, Embedder embedder, List<BenchTexts.Post> posts, boolean full) throws Exception {
+  private VariantResult variant(
+      String bootstrap,
+      Path stateDir,
+      Variant v,
+      Embedder embedder,
+      List<BenchTexts.Post> posts,
+      boolean full)
+      throws Exception {
     KembedConfig config = new KembedConfig(settings(bootstrap, stateDir, v.name(), v));
     try (Admin admin = Admin.create(AdminProps.of(config))) {
       TopicCreator.ensure(admin, config, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
@@ -169,8 +221,13 @@ public final class BenchRunner {
     KembedApp app = new KembedApp(config, embedder, indexes);
     Map<String, Object> producerProps = new HashMap<>(AdminProps.producer(config));
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    try (Arrivals arrivals = new Arrivals(AdminProps.consumer(config), config.topic(TOPIC_CONTENT_EMBEDDINGS), config.topic(TOPIC_SIMILARITY_FEATURES));
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
+    try (Arrivals arrivals =
+            new Arrivals(
+                AdminProps.consumer(config),
+                config.topic(TOPIC_CONTENT_EMBEDDINGS),
+                config.topic(TOPIC_SIMILARITY_FEATURES));
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
       app.start();
       if (!app.awaitRunning(Duration.ofSeconds(120))) {
         throw new IllegalStateException("kembed did not reach RUNNING (state " + app.state() + ")");
@@ -193,12 +250,25 @@ public final class BenchRunner {
       }
       producer.flush();
       Duration timeout = Duration.ofSeconds(Math.max(120, posts.size() / 5));
-      boolean all = arrivals.await(() -> posts.stream().allMatch(p -> arrivals.embeddingAt.containsKey(p.id())), timeout);
-      long last = posts.stream().map(p -> arrivals.embeddingAt.getOrDefault(p.id(), System.nanoTime())).max(Comparator.naturalOrder()).orElse(t0);
+      boolean all =
+          arrivals.await(
+              () -> posts.stream().allMatch(p -> arrivals.embeddingAt.containsKey(p.id())),
+              timeout);
+      long last =
+          posts.stream()
+              .map(p -> arrivals.embeddingAt.getOrDefault(p.id(), System.nanoTime()))
+              .max(Comparator.naturalOrder())
+              .orElse(t0);
       Map<String, Double> burstCpu = cpu.stop();
       double burstSeconds = (last - t0) / 1e9;
       double inStream = (all ? posts.size() : arrivals.embeddingAt.size()) / burstSeconds;
-      out.printf(Locale.ROOT, "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s)%n", inStream, posts.size(), burstSeconds, all ? "" : ", TIMED OUT");
+      out.printf(
+          Locale.ROOT,
+          "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s)%n",
+          inStream,
+          posts.size(),
+          burstSeconds,
+          all ? "" : ", TIMED OUT");
       double from = arrivals.secondsSinceStart(t0);
       List<double[]> throughput = new ArrayList<>();
       for (long[] b : arrivals.buckets) {
@@ -213,23 +283,40 @@ public final class BenchRunner {
       Map<String, Double> userCpu = Map.of();
       List<SweepPoint> sweep = new ArrayList<>();
       if (full && options.interactions() > 0) {
-        // 2. User path: a burst of IMPRESSIONs on the embedded posts → last similarity-features row.
+        // 2. User path: a burst of IMPRESSIONs on the embedded posts → last similarity-features
+        // row.
         Random r = new Random(options.seed());
         long before = arrivals.features.get();
         CpuSplit ucpu = CpuSplit.start();
         long u0 = System.nanoTime();
         for (int i = 0; i < options.interactions(); i++) {
           String user = "user-" + r.nextInt(options.users());
-          sendImpression(producer, interactionTopic, user, posts.get(r.nextInt(posts.size())).id(), base + Duration.ofHours(1).toMillis() + r.nextInt((int) Duration.ofHours(12).toMillis()));
+          sendImpression(
+              producer,
+              interactionTopic,
+              user,
+              posts.get(r.nextInt(posts.size())).id(),
+              base
+                  + Duration.ofHours(1).toMillis()
+                  + r.nextInt((int) Duration.ofHours(12).toMillis()));
         }
         producer.flush();
         long target = before + options.interactions();
-        boolean done = arrivals.await(() -> arrivals.features.get() >= target, Duration.ofSeconds(Math.max(120, options.interactions() / 100)));
+        boolean done =
+            arrivals.await(
+                () -> arrivals.features.get() >= target,
+                Duration.ofSeconds(Math.max(120, options.interactions() / 100)));
         long uLast = System.nanoTime();
         userCpu = ucpu.stop();
         userSeconds = (uLast - u0) / 1e9;
         userRate = (arrivals.features.get() - before) / userSeconds;
-        out.printf(Locale.ROOT, "#   user path: %,.0f interactions/s (%d in %.1f s%s)%n", userRate, options.interactions(), userSeconds, done ? "" : ", TIMED OUT");
+        out.printf(
+            Locale.ROOT,
+            "#   user path: %,.0f interactions/s (%d in %.1f s%s)%n",
+            userRate,
+            options.interactions(),
+            userSeconds,
+            done ? "" : ", TIMED OUT");
 
         // 3. Open-loop sweep at fixed fractions of the measured capacities. Event time runs with
         //    the schedule for posts and exposures alike, after everything sent before, as a live
@@ -237,17 +324,38 @@ public final class BenchRunner {
         //    until its partition turned idle: the watermark is exact, not the bench's friend).
         long sweepClock = base + Duration.ofHours(13).toMillis() + Duration.ofMinutes(1).toMillis();
         for (double f : options.loads()) {
-          sweep.add(openLoop(producer, postTopic, interactionTopic, arrivals, posts, f, f * inStream, f * userRate, sweepClock));
+          sweep.add(
+              openLoop(
+                  producer,
+                  postTopic,
+                  interactionTopic,
+                  arrivals,
+                  posts,
+                  f,
+                  f * inStream,
+                  f * userRate,
+                  sweepClock));
           sweepClock += options.sweepStep().toMillis() + Duration.ofMinutes(1).toMillis();
         }
       }
       BackfillRate backfill = null;
       if (full && options.backfill()) {
-        // 4. Backfill of everything this variant consumed, with the live content-embeddings as cache.
+        // 4. Backfill of everything this variant consumed, with the live content-embeddings as
+        // cache.
         app.close(Duration.ofSeconds(30));
         backfill = backfill(config, embedder);
       }
-      return new VariantResult(v, inStream, burstSeconds, burstCpu, throughput, userRate, userSeconds, userCpu, sweep, backfill);
+      return new VariantResult(
+          v,
+          inStream,
+          burstSeconds,
+          burstCpu,
+          throughput,
+          userRate,
+          userSeconds,
+          userCpu,
+          sweep,
+          backfill);
     } finally {
       app.close(Duration.ofSeconds(30));
       if (indexes != null) {
@@ -258,7 +366,14 @@ public final class BenchRunner {
 
   // Posts, then IMPRESSIONs on them from a few hundred users, through to their feature rows; event
   // times before everything timed later, so the warm-up never holds a timed record back.
-  private void warmUp(KafkaProducer<String, byte[]> producer, String postTopic, String interactionTopic, Arrivals arrivals, List<BenchTexts.Post> posts, long base) throws InterruptedException {
+  private void warmUp(
+      KafkaProducer<String, byte[]> producer,
+      String postTopic,
+      String interactionTopic,
+      Arrivals arrivals,
+      List<BenchTexts.Post> posts,
+      long base)
+      throws InterruptedException {
     int warm = Math.min(100, Math.max(10, posts.size() / 6));
     long t = base - Duration.ofHours(1).toMillis();
     List<String> warmIds = new ArrayList<>();
@@ -266,47 +381,89 @@ public final class BenchRunner {
       BenchTexts.Post src = posts.get(i % posts.size());
       String id = "bench-warmup-" + i;
       warmIds.add(id);
-      sendPost(producer, postTopic, new BenchTexts.Post(id, src.author(), src.subject(), src.body() + " warm-up " + i, src.topic()), id, t + i);
+      sendPost(
+          producer,
+          postTopic,
+          new BenchTexts.Post(
+              id, src.author(), src.subject(), src.body() + " warm-up " + i, src.topic()),
+          id,
+          t + i);
     }
     producer.flush();
-    arrivals.await(() -> warmIds.stream().allMatch(arrivals.embeddingAt::containsKey), Duration.ofSeconds(120));
+    arrivals.await(
+        () -> warmIds.stream().allMatch(arrivals.embeddingAt::containsKey),
+        Duration.ofSeconds(120));
     int impressions = Math.min(2_000, Math.max(100, options.interactions() / 5));
     Random r = new Random(options.seed() - 1);
     long rowsBefore = arrivals.features.get();
     for (int i = 0; i < impressions; i++) {
-      sendImpression(producer, interactionTopic, "warmup-user-" + r.nextInt(200), warmIds.get(r.nextInt(warm)), t + warm + i);
+      sendImpression(
+          producer,
+          interactionTopic,
+          "warmup-user-" + r.nextInt(200),
+          warmIds.get(r.nextInt(warm)),
+          t + warm + i);
     }
     producer.flush();
-    arrivals.await(() -> arrivals.features.get() >= rowsBefore + impressions, Duration.ofSeconds(120));
+    arrivals.await(
+        () -> arrivals.features.get() >= rowsBefore + impressions, Duration.ofSeconds(120));
   }
 
   private BackfillRate backfill(KembedConfig live, Embedder embedder) throws Exception {
-    String id = live.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-backfill";
+    String id =
+        live.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-backfill";
     // The backfill closes the embedder it is given; the bench still needs this one.
-    Embedder shared = new Embedder() {
-      @Override
-      public dev.kembed.inference.ModelInfo model() {
-        return embedder.model();
-      }
+    Embedder shared =
+        new Embedder() {
+          @Override
+          public dev.kembed.inference.ModelInfo model() {
+            return embedder.model();
+          }
 
-      @Override
-      public float[][] embed(List<String> texts) {
-        return embedder.embed(texts);
-      }
+          @Override
+          public float[][] embed(List<String> texts) {
+            return embedder.embed(texts);
+          }
 
-      @Override
-      public void close() {}
-    };
-    var result = new Backfill(live, new Backfill.Options(id, "backfill.", null, true, Duration.ofSeconds(5), Duration.ofMinutes(10)), new PrintStream(java.io.OutputStream.nullOutputStream()))
-        .run(cfg -> shared);
-    BackfillRate rate = new BackfillRate(result.records(), result.embedded(), result.reused(), result.seconds(), result.caughtUp());
-    out.printf(Locale.ROOT, "#   backfill: %,d records in %.1f s, %,.0f texts/s, cache hit rate %.0f %%%s%n", rate.records(), rate.seconds(), rate.textsPerSecond(),
-        rate.hitRate() * 100, rate.caughtUp() ? "" : " (did not catch up)");
+          @Override
+          public void close() {}
+        };
+    var result =
+        new Backfill(
+                live,
+                new Backfill.Options(
+                    id, "backfill.", null, true, Duration.ofSeconds(5), Duration.ofMinutes(10)),
+                new PrintStream(java.io.OutputStream.nullOutputStream()))
+            .run(cfg -> shared);
+    BackfillRate rate =
+        new BackfillRate(
+            result.records(),
+            result.embedded(),
+            result.reused(),
+            result.seconds(),
+            result.caughtUp());
+    out.printf(
+        Locale.ROOT,
+        "#   backfill: %,d records in %.1f s, %,.0f texts/s, cache hit rate %.0f %%%s%n",
+        rate.records(),
+        rate.seconds(),
+        rate.textsPerSecond(),
+        rate.hitRate() * 100,
+        rate.caughtUp() ? "" : " (did not catch up)");
     return rate;
   }
 
-  private SweepPoint openLoop(KafkaProducer<String, byte[]> producer, String postTopic, String interactionTopic, Arrivals arrivals, List<BenchTexts.Post> posts,
-      double fraction, double postRate, double exposureRate, long eventBase) throws InterruptedException {
+  private SweepPoint openLoop(
+      KafkaProducer<String, byte[]> producer,
+      String postTopic,
+      String interactionTopic,
+      Arrivals arrivals,
+      List<BenchTexts.Post> posts,
+      double fraction,
+      double postRate,
+      double exposureRate,
+      long eventBase)
+      throws InterruptedException {
     long seconds = options.sweepStep().toSeconds();
     int nPosts = (int) Math.max(1, postRate * seconds);
     int nExposures = (int) Math.max(1, Math.min(exposureRate, 50_000) * seconds);
@@ -327,12 +484,19 @@ public final class BenchRunner {
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      // Latency counts from the scheduled send time (open loop: a slow send does not hide queueing).
+      // Latency counts from the scheduled send time (open loop: a slow send does not hide
+      // queueing).
       if (nextPost <= nextExposure) {
         BenchTexts.Post src = posts.get(p % posts.size());
         String id = src.id() + "-" + tag + "-" + p;
         postSent.put(id, due);
-        sendPost(producer, postTopic, new BenchTexts.Post(id, src.author(), src.subject(), src.body() + " " + tag + " " + p, src.topic()), id, eventBase + (due - t0) / 1_000_000);
+        sendPost(
+            producer,
+            postTopic,
+            new BenchTexts.Post(
+                id, src.author(), src.subject(), src.body() + " " + tag + " " + p, src.topic()),
+            id,
+            eventBase + (due - t0) / 1_000_000);
         p++;
       } else {
         String user = "user-" + r.nextInt(options.users());
@@ -344,14 +508,24 @@ public final class BenchRunner {
       }
     }
     producer.flush();
-    arrivals.await(() -> postSent.keySet().stream().allMatch(arrivals.embeddingAt::containsKey) && exposureSent.keySet().stream().allMatch(arrivals.featureAt::containsKey),
+    arrivals.await(
+        () ->
+            postSent.keySet().stream().allMatch(arrivals.embeddingAt::containsKey)
+                && exposureSent.keySet().stream().allMatch(arrivals.featureAt::containsKey),
         Duration.ofSeconds(60));
     Latencies emb = new Latencies();
     Latencies feat = new Latencies();
     postSent.forEach((k, sent) -> emb.add(latencyMs(arrivals.embeddingAt.get(k), sent)));
     exposureSent.forEach((k, sent) -> feat.add(latencyMs(arrivals.featureAt.get(k), sent)));
-    out.printf(Locale.ROOT, "#   %.0f%% load: %.0f posts/s + %.0f exposures/s: embedding p99 %.0f ms, features p99 %.0f ms%n",
-        fraction * 100, postRate, exposureRate, emb.percentile(99), feat.percentile(99));
+    out.printf(
+        Locale.ROOT,
+        "#   %.0f%% load: %.0f posts/s + %.0f exposures/s: embedding p99 %.0f ms, features p99 %.0f"
+            + " ms%n",
+        fraction * 100,
+        postRate,
+        exposureRate,
+        emb.percentile(99),
+        feat.percentile(99));
     return new SweepPoint(fraction, postRate, exposureRate, emb, feat, nPosts, nExposures);
   }
 
@@ -360,15 +534,47 @@ public final class BenchRunner {
     return arrived == null ? Double.POSITIVE_INFINITY : Math.max(0, (arrived - sent) / 1e6);
   }
 
-  private static void sendPost(KafkaProducer<String, byte[]> producer, String topic, BenchTexts.Post p, String id, long eventTime) {
-    PostEvent e = PostEvent.newBuilder().setPostId(id).setAuthorId(p.author()).setSubject(p.subject()).setBody(p.body()).setEventTime(Instant.ofEpochMilli(eventTime)).build();
-    producer.send(new ProducerRecord<>(topic, null, eventTime, id, KembedSerdes.postEvent().serializer().serialize(topic, e)));
+  private static void sendPost(
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      BenchTexts.Post p,
+      String id,
+      long eventTime) {
+    PostEvent e =
+        PostEvent.newBuilder()
+            .setPostId(id)
+            .setAuthorId(p.author())
+            .setSubject(p.subject())
+            .setBody(p.body())
+            .setEventTime(Instant.ofEpochMilli(eventTime))
+            .build();
+    producer.send(
+        new ProducerRecord<>(
+            topic, null, eventTime, id, KembedSerdes.postEvent().serializer().serialize(topic, e)));
   }
 
-  private static void sendImpression(KafkaProducer<String, byte[]> producer, String topic, String user, String post, long eventTime) {
-    InteractionEvent e = InteractionEvent.newBuilder().setUserId(user).setTargetId(post).setTargetType(EntityType.POST).setInteractionType(InteractionType.IMPRESSION)
-        .setSurface(Surface.FEED).setEventTime(Instant.ofEpochMilli(eventTime)).build();
-    producer.send(new ProducerRecord<>(topic, null, eventTime, user, KembedSerdes.interactionEvent().serializer().serialize(topic, e)));
+  private static void sendImpression(
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      String user,
+      String post,
+      long eventTime) {
+    InteractionEvent e =
+        InteractionEvent.newBuilder()
+            .setUserId(user)
+            .setTargetId(post)
+            .setTargetType(EntityType.POST)
+            .setInteractionType(InteractionType.IMPRESSION)
+            .setSurface(Surface.FEED)
+            .setEventTime(Instant.ofEpochMilli(eventTime))
+            .build();
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            null,
+            eventTime,
+            user,
+            KembedSerdes.interactionEvent().serializer().serialize(topic, e)));
   }
 
   private Map<String, Object> settings(String bootstrap, Path stateDir, String name, Variant v) {

@@ -11,13 +11,86 @@ import java.util.Random;
  */
 public final class BenchTexts {
   private static final String[][] TOPICS = {
-    {"lost", "dog", "cat", "found", "near", "park", "collar", "brown", "friendly", "missing", "please", "call", "reward", "vet", "leash", "garden"},
-    {"selling", "bike", "couch", "table", "free", "pickup", "cheap", "chairs", "lamp", "barely", "used", "offer", "garage", "sale", "tools", "books"},
-    {"school", "bus", "stop", "children", "crossing", "traffic", "speed", "road", "repair", "council", "meeting", "parking", "street", "lights", "safety", "morning"},
-    {"bakery", "corner", "opening", "hours", "bread", "coffee", "market", "saturday", "fresh", "vegetables", "cheese", "local", "farmers", "stall", "new", "menu"},
-    {"plumber", "recommend", "electrician", "roof", "leak", "builder", "quote", "garden", "fence", "painter", "reliable", "handyman", "heating", "boiler", "window", "cleaner"},
+    {
+      "lost",
+      "dog",
+      "cat",
+      "found",
+      "near",
+      "park",
+      "collar",
+      "brown",
+      "friendly",
+      "missing",
+      "please",
+      "call",
+      "reward",
+      "vet",
+      "leash",
+      "garden"
+    },
+    {
+      "selling", "bike", "couch", "table", "free", "pickup", "cheap", "chairs", "lamp", "barely",
+      "used", "offer", "garage", "sale", "tools", "books"
+    },
+    {
+      "school",
+      "bus",
+      "stop",
+      "children",
+      "crossing",
+      "traffic",
+      "speed",
+      "road",
+      "repair",
+      "council",
+      "meeting",
+      "parking",
+      "street",
+      "lights",
+      "safety",
+      "morning"
+    },
+    {
+      "bakery",
+      "corner",
+      "opening",
+      "hours",
+      "bread",
+      "coffee",
+      "market",
+      "saturday",
+      "fresh",
+      "vegetables",
+      "cheese",
+      "local",
+      "farmers",
+      "stall",
+      "new",
+      "menu"
+    },
+    {
+      "plumber",
+      "recommend",
+      "electrician",
+      "roof",
+      "leak",
+      "builder",
+      "quote",
+      "garden",
+      "fence",
+      "painter",
+      "reliable",
+      "handyman",
+      "heating",
+      "boiler",
+      "window",
+      "cleaner"
+    },
   };
-  private static final String[] GLUE = {"the", "a", "on", "at", "for", "and", "with", "in", "our", "this", "is", "near", "by", "to"};
+  private static final String[] GLUE = {
+    "the", "a", "on", "at", "for", "and", "with", "in", "our", "this", "is", "near", "by", "to"
+  };
 
   private BenchTexts() {}
 
@@ -29,7 +102,13 @@ public final class BenchTexts {
     List<Post> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       int topic = r.nextInt(TOPICS.length);
-      out.add(new Post("bench-post-" + i, "author-" + r.nextInt(200), words(r, topic, 2 + r.nextInt(4)), words(r, topic, 8 + r.nextInt(53)) + " #" + i, topic));
+      out.add(
+          new Post(
+              "bench-post-" + i,
+              "author-" + r.nextInt(200),
+              words(r, topic, 2 + r.nextInt(4)),
+              words(r, topic, 8 + r.nextInt(53)) + " #" + i,
+              topic));
     }
     return out;
   }
@@ -40,7 +119,10 @@ public final class BenchTexts {
       if (w > 0) {
         b.append(' ');
       }
-      b.append(r.nextInt(3) == 0 ? GLUE[r.nextInt(GLUE.length)] : TOPICS[topic][r.nextInt(TOPICS[topic].length)]);
+      b.append(
+          r.nextInt(3) == 0
+              ? GLUE[r.nextInt(GLUE.length)]
+              : TOPICS[topic][r.nextInt(TOPICS[topic].length)]);
     }
     return b.toString();
   }

@@ -8,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where this JVM's CPU time went during a phase, by thread role: stream threads, inference
- * workers (kembed's and the embedder's helpers), the index feeder, the in-process broker, and the
- * rest. {@link #start()} snapshots every live thread's CPU time; {@link #stop()} returns the
- * differences summed by role. The JVM's own threads (JIT compilers, GC workers) are not Java
- * threads, so on Linux their CPU is read from {@code /proc/self/task}; "unattributed" is process
- * CPU minus all of that (threads that ended, native ONNX Runtime and RocksDB threads).
+ * Where this JVM's CPU time went during a phase, by thread role: stream threads, inference workers
+ * (kembed's and the embedder's helpers), the index feeder, the in-process broker, and the rest.
+ * {@link #start()} snapshots every live thread's CPU time; {@link #stop()} returns the differences
+ * summed by role. The JVM's own threads (JIT compilers, GC workers) are not Java threads, so on
+ * Linux their CPU is read from {@code /proc/self/task}; "unattributed" is process CPU minus all of
+ * that (threads that ended, native ONNX Runtime and RocksDB threads).
  */
 final class CpuSplit {
   private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -42,10 +42,22 @@ final class CpuSplit {
     if (thread.startsWith("kembed-index")) {
       return "index feeder";
     }
-    if (thread.startsWith("data-plane") || thread.contains("request-handler") || thread.contains("kafka-network-thread") || thread.contains("raft")
-        || thread.contains("broker") || thread.contains("controller") || thread.contains("kafka-log") || thread.contains("ReplicaFetcher")
-        || thread.contains("LogDirFailure") || thread.contains("kafka-scheduler") || thread.contains("group-coordinator") || thread.contains("transaction")
-        || thread.startsWith("ExpirationReaper") || thread.contains("quorum") || thread.contains("event-handler") || thread.contains("executor-")) {
+    if (thread.startsWith("data-plane")
+        || thread.contains("request-handler")
+        || thread.contains("kafka-network-thread")
+        || thread.contains("raft")
+        || thread.contains("broker")
+        || thread.contains("controller")
+        || thread.contains("kafka-log")
+        || thread.contains("ReplicaFetcher")
+        || thread.contains("LogDirFailure")
+        || thread.contains("kafka-scheduler")
+        || thread.contains("group-coordinator")
+        || thread.contains("transaction")
+        || thread.startsWith("ExpirationReaper")
+        || thread.contains("quorum")
+        || thread.contains("event-handler")
+        || thread.contains("executor-")) {
       return "broker";
     }
     if (thread.startsWith("bench")) {
@@ -59,7 +71,15 @@ final class CpuSplit {
     Map<Long, Long> after = new HashMap<>();
     snapshot(after);
     Map<String, Double> byRole = new LinkedHashMap<>();
-    for (String r : new String[] {"inference", "stream threads", "index feeder", "broker", "bench driver", "other (clients, main)"}) {
+    for (String r :
+        new String[] {
+          "inference",
+          "stream threads",
+          "index feeder",
+          "broker",
+          "bench driver",
+          "other (clients, main)"
+        }) {
       byRole.put(r, 0.0);
     }
     double javaThreads = 0;
@@ -73,7 +93,9 @@ final class CpuSplit {
     double process = (processCpu() - processBefore) / 1e9;
     Map<String, Long> jvmAfter = jvmThreads();
     for (String r : new String[] {"JIT compiler", "GC"}) {
-      double seconds = Math.max(0, jvmAfter.getOrDefault(r, 0L) - jvmBefore.getOrDefault(r, 0L)) / TICKS_PER_SECOND;
+      double seconds =
+          Math.max(0, jvmAfter.getOrDefault(r, 0L) - jvmBefore.getOrDefault(r, 0L))
+              / TICKS_PER_SECOND;
       byRole.put(r, seconds);
       javaThreads += seconds;
     }
@@ -123,10 +145,13 @@ final class CpuSplit {
   }
 
   static String jvmRole(String nativeThreadName) {
-    if (nativeThreadName.startsWith("C1 CompilerThre") || nativeThreadName.startsWith("C2 CompilerThre")) {
+    if (nativeThreadName.startsWith("C1 CompilerThre")
+        || nativeThreadName.startsWith("C2 CompilerThre")) {
       return "JIT compiler";
     }
-    if (nativeThreadName.startsWith("GC Thread") || nativeThreadName.startsWith("G1 ") || nativeThreadName.startsWith("VM Thread")) {
+    if (nativeThreadName.startsWith("GC Thread")
+        || nativeThreadName.startsWith("G1 ")
+        || nativeThreadName.startsWith("VM Thread")) {
       return "GC";
     }
     return null;

@@ -19,7 +19,15 @@ class BenchCommandTest {
     assertTrue(plain.quick);
 
     BenchCommand c = new BenchCommand();
-    new CommandLine(c).parseArgs("--no-backfill", "--variants", "eos,eos-noindex", "--loads", "0.1,0.9", "--set", "embed.batch.size=64");
+    new CommandLine(c)
+        .parseArgs(
+            "--no-backfill",
+            "--variants",
+            "eos,eos-noindex",
+            "--loads",
+            "0.1,0.9",
+            "--set",
+            "embed.batch.size=64");
     assertTrue(c.noBackfill);
     assertEquals(List.of("eos", "eos-noindex"), c.variants);
     assertEquals(List.of(0.1, 0.9), c.loads);

@@ -14,9 +14,15 @@ class BenchPureTest {
 
   @Test
   void variantNamesSayGuaranteeThreadsAndIndex() {
-    assertEquals(new BenchRunner.Variant("eos", StreamsConfig.EXACTLY_ONCE_V2, 1, true), BenchRunner.Variant.parse("eos"));
-    assertEquals(new BenchRunner.Variant("alos-2t", StreamsConfig.AT_LEAST_ONCE, 2, true), BenchRunner.Variant.parse("alos-2t"));
-    assertEquals(new BenchRunner.Variant("eos-noindex", StreamsConfig.EXACTLY_ONCE_V2, 1, false), BenchRunner.Variant.parse("eos-noindex"));
+    assertEquals(
+        new BenchRunner.Variant("eos", StreamsConfig.EXACTLY_ONCE_V2, 1, true),
+        BenchRunner.Variant.parse("eos"));
+    assertEquals(
+        new BenchRunner.Variant("alos-2t", StreamsConfig.AT_LEAST_ONCE, 2, true),
+        BenchRunner.Variant.parse("alos-2t"));
+    assertEquals(
+        new BenchRunner.Variant("eos-noindex", StreamsConfig.EXACTLY_ONCE_V2, 1, false),
+        BenchRunner.Variant.parse("eos-noindex"));
     assertThrows(IllegalArgumentException.class, () -> BenchRunner.Variant.parse("fast"));
   }
 
@@ -36,7 +42,9 @@ class BenchPureTest {
   @Test
   void threadsAreSortedIntoRolesByName() {
     assertEquals("stream threads", CpuSplit.role("kembed-bench-1-eos-3f2a-StreamThread-1"));
-    assertEquals("stream threads", CpuSplit.role("kafka-producer-network-thread | kembed-bench-StreamThread-1-producer"));
+    assertEquals(
+        "stream threads",
+        CpuSplit.role("kafka-producer-network-thread | kembed-bench-StreamThread-1-producer"));
     assertEquals("inference", CpuSplit.role("kembed-inference-1"));
     assertEquals("inference", CpuSplit.role("kembed-embed-2"));
     assertEquals("index feeder", CpuSplit.role("kembed-index-feeder"));
@@ -65,9 +73,21 @@ class BenchPureTest {
     assertEquals(1000, SvgPlot.nice(501));
     // x 0..50 (max 50 → axis 50), y 0..80 (axis 100): the point (50, 80) is at the right edge,
     // 80 % of the way up a 245 px plot area that starts at y=30 and x=60 and is 385 px wide.
-    String svg = SvgPlot.render("c", List.of(new SvgPlot.Panel("t", "x", "y", List.of(new SvgPlot.Series("s", "#000", List.of(new double[] {0, 0}, new double[] {50, 80}))))));
+    String svg =
+        SvgPlot.render(
+            "c",
+            List.of(
+                new SvgPlot.Panel(
+                    "t",
+                    "x",
+                    "y",
+                    List.of(
+                        new SvgPlot.Series(
+                            "s", "#000", List.of(new double[] {0, 0}, new double[] {50, 80}))))));
     double x = 60 + 385;
     double y = 30 + 245 - 0.8 * 245;
-    assertTrue(svg.contains(String.format(java.util.Locale.ROOT, "points=\"60.0,275.0 %.1f,%.1f\"", x, y)), svg);
+    assertTrue(
+        svg.contains(String.format(java.util.Locale.ROOT, "points=\"60.0,275.0 %.1f,%.1f\"", x, y)),
+        svg);
   }
 }

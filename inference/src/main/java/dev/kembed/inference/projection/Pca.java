@@ -1,11 +1,11 @@
 package dev.kembed.inference.projection;
 
 /**
- * Fits a {@link Projection} by principal component analysis of a sample of unit vectors: the top
- * k eigenvectors of the sample's covariance (centred) or of its second-moment matrix (uncentred,
- * i.e. a truncated SVD, which keeps raw dot products best). Both are offered because sentence
- * embeddings share a large common direction: centring spends no dimension on it, not centring
- * keeps it in the cosine the full vectors have. {@code ProjectionStudy} measures both.
+ * Fits a {@link Projection} by principal component analysis of a sample of unit vectors: the top k
+ * eigenvectors of the sample's covariance (centred) or of its second-moment matrix (uncentred, i.e.
+ * a truncated SVD, which keeps raw dot products best). Both are offered because sentence embeddings
+ * share a large common direction: centring spends no dimension on it, not centring keeps it in the
+ * cosine the full vectors have. {@code ProjectionStudy} measures both.
  */
 public final class Pca {
   private Pca() {}
@@ -39,7 +39,8 @@ public final class Pca {
     double[] c = new double[dim];
     for (float[] x : sample) {
       if (x.length != dim) {
-        throw new IllegalArgumentException("sample vectors differ in dimension: " + x.length + " vs " + dim);
+        throw new IllegalArgumentException(
+            "sample vectors differ in dimension: " + x.length + " vs " + dim);
       }
       for (int j = 0; j < dim; j++) {
         c[j] = x[j] - mean[j];

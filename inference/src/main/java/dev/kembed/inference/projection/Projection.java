@@ -14,12 +14,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A fitted linear dimension reduction {@code y = normalise(W (x − mean))}, as a versioned
- * artifact file. The id ({@code pca<k>@<8 hex>}, the hash over the matrix, mean and the model it
- * was fitted for) joins the model id of every vector it makes, so reduced vectors are never
- * compared with full ones or with another projection's. File layout: magic {@code KPJ1}, format
- * version, the source model id, method, k, input dimension, the SHA-256 of the payload, then the
- * payload (mean and the k×dim matrix as float32). A file whose checksum does not match is refused.
+ * A fitted linear dimension reduction {@code y = normalise(W (x − mean))}, as a versioned artifact
+ * file. The id ({@code pca<k>@<8 hex>}, the hash over the matrix, mean and the model it was fitted
+ * for) joins the model id of every vector it makes, so reduced vectors are never compared with full
+ * ones or with another projection's. File layout: magic {@code KPJ1}, format version, the source
+ * model id, method, k, input dimension, the SHA-256 of the payload, then the payload (mean and the
+ * k×dim matrix as float32). A file whose checksum does not match is refused.
  */
 public final class Projection {
   private static final int MAGIC = 0x4b504a31; // "KPJ1"
@@ -39,7 +39,11 @@ public final class Projection {
     this.method = method;
     this.mean = mean.clone();
     this.components = components;
-    this.id = method + components.length + "@" + HexFormat.of().formatHex(sha256(payload())).substring(0, 8);
+    this.id =
+        method
+            + components.length
+            + "@"
+            + HexFormat.of().formatHex(sha256(payload())).substring(0, 8);
   }
 
   /** e.g. {@code pca32@1a2b3c4d}. */
@@ -65,7 +69,8 @@ public final class Projection {
   /** The projected vector, L2-normalised (a zero result stays zero). */
   public float[] apply(float[] x) {
     if (x.length != mean.length) {
-      throw new IllegalArgumentException("projection " + id + " takes " + mean.length + " dims, got " + x.length);
+      throw new IllegalArgumentException(
+          "projection " + id + " takes " + mean.length + " dims, got " + x.length);
     }
     float[] y = new float[components.length];
     double norm = 0;
@@ -136,7 +141,8 @@ public final class Projection {
   /**
    * Reads an artifact.
    *
-   * @throws IllegalArgumentException if it is not a projection file, of another format version, or corrupt
+   * @throws IllegalArgumentException if it is not a projection file, of another format version, or
+   *     corrupt
    */
   public static Projection read(Path file) throws IOException {
     try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
@@ -145,7 +151,8 @@ public final class Projection {
       }
       int version = in.readInt();
       if (version != FORMAT_VERSION) {
-        throw new IllegalArgumentException(file + " has projection format " + version + "; this kembed reads " + FORMAT_VERSION);
+        throw new IllegalArgumentException(
+            file + " has projection format " + version + "; this kembed reads " + FORMAT_VERSION);
       }
       String method = in.readUTF();
       int k = in.readInt();
@@ -153,7 +160,8 @@ public final class Projection {
       byte[] checksum = in.readNBytes(32);
       byte[] payload = in.readAllBytes();
       if (!Arrays.equals(checksum, sha256(payload))) {
-        throw new IllegalArgumentException(file + " is corrupt: its checksum does not match its contents");
+        throw new IllegalArgumentException(
+            file + " is corrupt: its checksum does not match its contents");
       }
       DataInputStream p = new DataInputStream(new java.io.ByteArrayInputStream(payload));
       String source = p.readUTF();

@@ -22,10 +22,18 @@ public final class GpuSmoke {
     int deviceId = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 2_048;
     List<String> texts = texts(n);
-    EmbedderOptions gpuOptions = EmbedderOptions.builder().device(EmbedderOptions.Device.CUDA).deviceId(deviceId).batchSize(256).build();
-    try (OnnxEmbedder cpu = OnnxEmbedder.create(EmbedderOptions.builder().model(gpuOptions.model()).build());
+    EmbedderOptions gpuOptions =
+        EmbedderOptions.builder()
+            .device(EmbedderOptions.Device.CUDA)
+            .deviceId(deviceId)
+            .batchSize(256)
+            .build();
+    try (OnnxEmbedder cpu =
+            OnnxEmbedder.create(EmbedderOptions.builder().model(gpuOptions.model()).build());
         OnnxEmbedder gpu = OnnxEmbedder.create(gpuOptions)) {
-      System.out.printf("CUDA model %s (device %d); CPU reference %s%n", gpu.model().id(), deviceId, cpu.model().id());
+      System.out.printf(
+          "CUDA model %s (device %d); CPU reference %s%n",
+          gpu.model().id(), deviceId, cpu.model().id());
       List<String> check = texts.subList(0, Math.min(512, n));
       float[][] a = cpu.embed(check);
       float[][] b = gpu.embed(check);
@@ -36,7 +44,13 @@ public final class GpuSmoke {
         min = Math.min(min, c);
         sum += c;
       }
-      System.out.printf(Locale.ROOT, "CPU vs CUDA fp32 over %d texts: mean cosine %.7f, min %.7f (need >= %.4f)%n", a.length, sum / a.length, min, MIN_COSINE);
+      System.out.printf(
+          Locale.ROOT,
+          "CPU vs CUDA fp32 over %d texts: mean cosine %.7f, min %.7f (need >= %.4f)%n",
+          a.length,
+          sum / a.length,
+          min,
+          MIN_COSINE);
       if (min < MIN_COSINE) {
         System.out.println("FAIL: CUDA vectors differ from CPU vectors");
         System.exit(1);
@@ -59,8 +73,11 @@ public final class GpuSmoke {
 
   /** Neighbourhood posts of 5 to 120 words, deterministic. */
   static List<String> texts(int n) {
-    String[] words = ("lost dog near the park please share found cat street plumber recommend couch free pick up today "
-        + "market saturday volunteers needed school car broken window police night neighbours help thanks garden").split(" ");
+    String[] words =
+        ("lost dog near the park please share found cat street plumber recommend couch free pick up"
+                + " today market saturday volunteers needed school car broken window police night"
+                + " neighbours help thanks garden")
+            .split(" ");
     Random r = new Random(1);
     List<String> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

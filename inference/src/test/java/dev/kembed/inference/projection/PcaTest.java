@@ -16,7 +16,10 @@ class PcaTest {
 
   @TempDir Path dir;
 
-  /** Points a·e1' + b·e2' in 6 dims, where e1', e2' are a rotated orthonormal pair; var(a) = 9 var(b). */
+  /**
+   * Points a·e1' + b·e2' in 6 dims, where e1', e2' are a rotated orthonormal pair; var(a) = 9
+   * var(b).
+   */
   private static float[][] planeData(int n, long seed) {
     Random r = new Random(seed);
     double s = Math.sqrt(0.5);
@@ -55,7 +58,8 @@ class PcaTest {
     assertEquals(0.0, first[1], 0.03);
     // Every cosine between points of the plane is kept exactly (up to float rounding).
     for (int i = 0; i < 50; i++) {
-      assertEquals(cosine(data[i], data[i + 1]), cosine(p.apply(data[i]), p.apply(data[i + 1])), 1e-5);
+      assertEquals(
+          cosine(data[i], data[i + 1]), cosine(p.apply(data[i]), p.apply(data[i + 1])), 1e-5);
     }
     // A direction outside the plane projects to nothing.
     assertArrayEquals(new float[] {0, 0}, p.apply(new float[] {0, 0, 0, 0, 1, 0}));
@@ -84,31 +88,38 @@ class PcaTest {
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length - 3] ^= 1;
     Files.write(file, bytes);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Projection.read(file));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Projection.read(file));
     assertTrue(e.getMessage().contains("checksum"), e.getMessage());
     assertNotEquals(p.id(), p.truncate(2).id());
-    assertNotEquals(p.id(), Pca.fit("m@2", planeData(500, 2), 3, true).id(), "the source model is part of the id");
+    assertNotEquals(
+        p.id(),
+        Pca.fit("m@2", planeData(500, 2), 3, true).id(),
+        "the source model is part of the id");
   }
 
   @Test
   void projectingEmbedderJoinsTheIdsAndRefusesAnotherModelsProjection() {
-    Embedder six = new Embedder() {
-      public ModelInfo model() {
-        return new ModelInfo("m@1", 6, 32, true);
-      }
+    Embedder six =
+        new Embedder() {
+          public ModelInfo model() {
+            return new ModelInfo("m@1", 6, 32, true);
+          }
 
-      public float[][] embed(List<String> texts) {
-        return planeData(texts.size(), 5);
-      }
+          public float[][] embed(List<String> texts) {
+            return planeData(texts.size(), 5);
+          }
 
-      public void close() {}
-    };
+          public void close() {}
+        };
     Projection p = Pca.fit("m@1", planeData(500, 3), 2, false);
     ProjectingEmbedder pe = new ProjectingEmbedder(six, p);
     assertEquals("m@1+" + p.id(), pe.model().id());
     assertEquals(2, pe.model().dimension());
     float[] v = pe.embed("x");
     assertEquals(1.0, Math.sqrt(v[0] * v[0] + v[1] * v[1]), 1e-6);
-    assertThrows(IllegalArgumentException.class, () -> new ProjectingEmbedder(six, Pca.fit("m@2", planeData(500, 3), 2, false)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ProjectingEmbedder(six, Pca.fit("m@2", planeData(500, 3), 2, false)));
   }
 }

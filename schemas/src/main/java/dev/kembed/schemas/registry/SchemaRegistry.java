@@ -12,15 +12,20 @@ import org.apache.avro.Schema;
  */
 public interface SchemaRegistry {
 
-    /** The id of {@code schema} if it is registered under {@code subject}; empty otherwise. */
-    OptionalInt lookup(String subject, Schema schema);
+  /** The id of {@code schema} if it is registered under {@code subject}; empty otherwise. */
+  OptionalInt lookup(String subject, Schema schema);
 
-    /** Registers {@code schema} under {@code subject} (a no-op if already there) and returns its id. */
-    int register(String subject, Schema schema);
+  /**
+   * Registers {@code schema} under {@code subject} (a no-op if already there) and returns its id.
+   */
+  int register(String subject, Schema schema);
 
-    /** The schema with this global id. */
-    Schema byId(int id);
+  /** The schema with this global id. */
+  Schema byId(int id);
 
-    /** Whether {@code schema} is compatible with the subject's latest version (true when the subject is new). */
-    boolean isCompatible(String subject, Schema schema);
+  /**
+   * Whether {@code schema} is compatible with the subject's latest version (true when the subject
+   * is new).
+   */
+  boolean isCompatible(String subject, Schema schema);
 }

@@ -22,121 +22,156 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Reads Avro single-object encoded records ({@code C3 01}, 8-byte little-endian CRC-64-AVRO
- * fingerprint of the writer schema, Avro binary) into the current version of one record type.
- * The writer schema is looked up by fingerprint among the current schema and every archived
- * version, and resolved against the current schema, so records from older (or registered newer)
- * producers decode with defaults filled in. The header and fingerprint are checked here before
- * Avro's {@link BinaryMessageDecoder} runs, so that failures carry a precise reason.
+ * fingerprint of the writer schema, Avro binary) into the current version of one record type. The
+ * writer schema is looked up by fingerprint among the current schema and every archived version,
+ * and resolved against the current schema, so records from older (or registered newer) producers
+ * decode with defaults filled in. The header and fingerprint are checked here before Avro's {@link
+ * BinaryMessageDecoder} runs, so that failures carry a precise reason.
  */
 final class SingleObjectReader<T extends SpecificRecord> {
 
-    static final byte MAGIC_0 = (byte) 0xC3;
-    static final byte MAGIC_1 = (byte) 0x01;
-    static final int HEADER_LENGTH = 10;
+  static final byte MAGIC_0 = (byte) 0xC3;
+  static final byte MAGIC_1 = (byte) 0x01;
+  static final int HEADER_LENGTH = 10;
 
-    private final BinaryMessageDecoder<T> decoder;
-    /** Fingerprint to schema, sorted so error messages list them in a stable order. */
-    private final Map<Long, Schema> known = new TreeMap<>(Long::compareUnsigned);
+  private final BinaryMessageDecoder<T> decoder;
 
-    SingleObjectReader(SpecificData model, Schema current, Collection<Schema> writerSchemas) {
-        SchemaStore.Cache store = new SchemaStore.Cache();
-        for (Schema schema : writerSchemas) {
-            store.addSchema(schema);
-            known.put(SchemaNormalization.parsingFingerprint64(schema), schema);
-        }
-        known.put(SchemaNormalization.parsingFingerprint64(current), current);
-        this.decoder = new BinaryMessageDecoder<>(model, current, store);
+  /** Fingerprint to schema, sorted so error messages list them in a stable order. */
+  private final Map<Long, Schema> known = new TreeMap<>(Long::compareUnsigned);
+
+  SingleObjectReader(SpecificData model, Schema current, Collection<Schema> writerSchemas) {
+    SchemaStore.Cache store = new SchemaStore.Cache();
+    for (Schema schema : writerSchemas) {
+      store.addSchema(schema);
+      known.put(SchemaNormalization.parsingFingerprint64(schema), schema);
     }
+    known.put(SchemaNormalization.parsingFingerprint64(current), current);
+    this.decoder = new BinaryMessageDecoder<>(model, current, store);
+  }
 
-    static boolean hasMagic(byte[] data) {
-        return data.length >= 2 && data[0] == MAGIC_0 && data[1] == MAGIC_1;
-    }
+  static boolean hasMagic(byte[] data) {
+    return data.length >= 2 && data[0] == MAGIC_0 && data[1] == MAGIC_1;
+  }
 
-    static String hex(long fingerprint) {
-        return String.format("0x%016x", fingerprint);
-    }
+  static String hex(long fingerprint) {
+    return String.format("0x%016x", fingerprint);
+  }
 
-    /** Fingerprints (CRC-64-AVRO of the Parsing Canonical Form) of every readable writer schema. */
-    Collection<Long> knownFingerprints() {
-        return known.keySet();
-    }
+  /** Fingerprints (CRC-64-AVRO of the Parsing Canonical Form) of every readable writer schema. */
+  Collection<Long> knownFingerprints() {
+    return known.keySet();
+  }
 
-    T read(byte[] data) {
-        if (data.length < HEADER_LENGTH) {
-            throw new DecodeFailure("truncated Avro payload: " + data.length
-                    + " bytes, the single-object header alone is " + HEADER_LENGTH);
-        }
-        long fingerprint = fingerprintOf(data);
-        if (!known.containsKey(fingerprint)) {
-            throw new DecodeFailure("unknown schema fingerprint " + hex(fingerprint) + " (known: "
-                    + known.keySet().stream().map(SingleObjectReader::hex).collect(Collectors.joining(", ")) + ")");
-        }
-        checkDeclaredLengths(data, known.get(fingerprint), fingerprint);
-        ByteArrayInputStream in = new ByteArrayInputStream(data);
-        T record;
-        try {
-            record = decoder.decode(in, null);
-        } catch (MissingSchemaException | BadHeaderException e) {
-            // Unreachable after the checks above, unless the store and map disagree; keep the cause.
-            throw new DecodeFailure("invalid single-object header: " + e.getMessage(), e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException e) {
-            // Avro signals a short buffer with an EOFException, wrapped or not depending on the path.
-            if (hasCause(e, EOFException.class)) {
-                throw new DecodeFailure("truncated Avro payload: " + data.length + " bytes end inside the record "
-                        + "(writer schema " + hex(fingerprint) + ")", e);
-            }
-            throw new DecodeFailure("malformed Avro payload for writer schema " + hex(fingerprint) + ": "
-                    + rootMessage(e), e);
-        }
-        // The decoder does not read ahead, so leftover bytes mean the writer used a different layout.
-        if (in.available() > 0) {
-            throw new DecodeFailure("malformed Avro payload: " + in.available()
-                    + " unexpected bytes after the record (writer schema " + hex(fingerprint) + ")");
-        }
-        return record;
+  T read(byte[] data) {
+    if (data.length < HEADER_LENGTH) {
+      throw new DecodeFailure(
+          "truncated Avro payload: "
+              + data.length
+              + " bytes, the single-object header alone is "
+              + HEADER_LENGTH);
     }
+    long fingerprint = fingerprintOf(data);
+    if (!known.containsKey(fingerprint)) {
+      throw new DecodeFailure(
+          "unknown schema fingerprint "
+              + hex(fingerprint)
+              + " (known: "
+              + known.keySet().stream()
+                  .map(SingleObjectReader::hex)
+                  .collect(Collectors.joining(", "))
+              + ")");
+    }
+    checkDeclaredLengths(data, known.get(fingerprint), fingerprint);
+    ByteArrayInputStream in = new ByteArrayInputStream(data);
+    T record;
+    try {
+      record = decoder.decode(in, null);
+    } catch (MissingSchemaException | BadHeaderException e) {
+      // Unreachable after the checks above, unless the store and map disagree; keep the cause.
+      throw new DecodeFailure("invalid single-object header: " + e.getMessage(), e);
+    } catch (IOException
+        | AvroRuntimeException
+        | IndexOutOfBoundsException
+        | ClassCastException e) {
+      // Avro signals a short buffer with an EOFException, wrapped or not depending on the path.
+      if (hasCause(e, EOFException.class)) {
+        throw new DecodeFailure(
+            "truncated Avro payload: "
+                + data.length
+                + " bytes end inside the record "
+                + "(writer schema "
+                + hex(fingerprint)
+                + ")",
+            e);
+      }
+      throw new DecodeFailure(
+          "malformed Avro payload for writer schema " + hex(fingerprint) + ": " + rootMessage(e),
+          e);
+    }
+    // The decoder does not read ahead, so leftover bytes mean the writer used a different layout.
+    if (in.available() > 0) {
+      throw new DecodeFailure(
+          "malformed Avro payload: "
+              + in.available()
+              + " unexpected bytes after the record (writer schema "
+              + hex(fingerprint)
+              + ")");
+    }
+    return record;
+  }
 
-    /**
-     * Walks the payload with the writer schema, skipping instead of reading: every string and
-     * bytes length is checked against the bytes actually there, and nothing is allocated. Avro's
-     * reader allocates a value's declared length before reading it, so an 18-byte record that
-     * declares a 2 GB string would otherwise cost 2 GB of heap (or an OutOfMemoryError) before
-     * failing; after this pass every declared length is known to fit inside {@code data}.
-     */
-    private static void checkDeclaredLengths(byte[] data, Schema writer, long fingerprint) {
-        try {
-            BinaryDecoder skipper = DecoderFactory.get().binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, null);
-            GenericDatumReader.skip(writer, skipper);
-        } catch (EOFException e) {
-            throw new DecodeFailure("truncated Avro payload: " + data.length + " bytes end inside the record, or a length "
-                    + "declared in it exceeds the payload (writer schema " + hex(fingerprint) + ")", e);
-        } catch (IOException | RuntimeException e) {
-            throw new DecodeFailure("malformed Avro payload for writer schema " + hex(fingerprint) + ": " + rootMessage(e), e);
-        }
+  /**
+   * Walks the payload with the writer schema, skipping instead of reading: every string and bytes
+   * length is checked against the bytes actually there, and nothing is allocated. Avro's reader
+   * allocates a value's declared length before reading it, so an 18-byte record that declares a 2
+   * GB string would otherwise cost 2 GB of heap (or an OutOfMemoryError) before failing; after this
+   * pass every declared length is known to fit inside {@code data}.
+   */
+  private static void checkDeclaredLengths(byte[] data, Schema writer, long fingerprint) {
+    try {
+      BinaryDecoder skipper =
+          DecoderFactory.get()
+              .binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, null);
+      GenericDatumReader.skip(writer, skipper);
+    } catch (EOFException e) {
+      throw new DecodeFailure(
+          "truncated Avro payload: "
+              + data.length
+              + " bytes end inside the record, or a length "
+              + "declared in it exceeds the payload (writer schema "
+              + hex(fingerprint)
+              + ")",
+          e);
+    } catch (IOException | RuntimeException e) {
+      throw new DecodeFailure(
+          "malformed Avro payload for writer schema " + hex(fingerprint) + ": " + rootMessage(e),
+          e);
     }
+  }
 
-    private static long fingerprintOf(byte[] data) {
-        long fingerprint = 0;
-        for (int i = HEADER_LENGTH - 1; i >= 2; i--) {
-            fingerprint = (fingerprint << 8) | (data[i] & 0xFFL);
-        }
-        return fingerprint;
+  private static long fingerprintOf(byte[] data) {
+    long fingerprint = 0;
+    for (int i = HEADER_LENGTH - 1; i >= 2; i--) {
+      fingerprint = (fingerprint << 8) | (data[i] & 0xFFL);
     }
+    return fingerprint;
+  }
 
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
     }
+    return false;
+  }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
     }
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
 }

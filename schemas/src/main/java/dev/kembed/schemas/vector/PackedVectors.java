@@ -7,8 +7,8 @@ import java.nio.ByteOrder;
  * Vectors as packed little-endian bytes instead of Avro {@code array<float>} (which boxes every
  * element on both ends). Three encodings: {@code float32} (4 bytes a dimension, exact), {@code
  * float16} (IEEE 754 half precision, 2 bytes, round to nearest even) and {@code int8} (a float32
- * scale then one signed byte a dimension: {@code x ≈ q × scale}, {@code scale = max|x| / 127}).
- * The length of a vector follows from the byte count, so only the encoding travels beside it.
+ * scale then one signed byte a dimension: {@code x ≈ q × scale}, {@code scale = max|x| / 127}). The
+ * length of a vector follows from the byte count, so only the encoding travels beside it.
  */
 public final class PackedVectors {
   private PackedVectors() {}

@@ -43,21 +43,33 @@ public final class RecordVectors {
     if (encoding == Encoding.FLOAT32 || e.getPackedVector() != null) {
       return e;
     }
-    return ContentEmbedding.newBuilder(e).setVector(List.of()).setPackedVector(pack(of(e), encoding)).setVectorEncoding(symbol(encoding)).build();
+    return ContentEmbedding.newBuilder(e)
+        .setVector(List.of())
+        .setPackedVector(pack(of(e), encoding))
+        .setVectorEncoding(symbol(encoding))
+        .build();
   }
 
   public static UserVector encode(UserVector v, Encoding encoding) {
     if (encoding == Encoding.FLOAT32 || v.getPackedVector() != null) {
       return v;
     }
-    return UserVector.newBuilder(v).setVector(List.of()).setPackedVector(pack(of(v), encoding)).setVectorEncoding(symbol(encoding)).build();
+    return UserVector.newBuilder(v)
+        .setVector(List.of())
+        .setPackedVector(pack(of(v), encoding))
+        .setVectorEncoding(symbol(encoding))
+        .build();
   }
 
   public static IndexUpdate encode(IndexUpdate u, Encoding encoding) {
     if (encoding == Encoding.FLOAT32 || u.getVector() == null) {
       return u;
     }
-    return IndexUpdate.newBuilder(u).setVector(null).setPackedVector(pack(of(u), encoding)).setVectorEncoding(symbol(encoding)).build();
+    return IndexUpdate.newBuilder(u)
+        .setVector(null)
+        .setPackedVector(pack(of(u), encoding))
+        .setVectorEncoding(symbol(encoding))
+        .build();
   }
 
   private static ByteBuffer pack(float[] v, Encoding encoding) {
@@ -71,7 +83,8 @@ public final class RecordVectors {
   static float[] decode(List<Float> vector, ByteBuffer packed, VectorEncoding encoding) {
     if (packed != null) {
       if (encoding == null || encoding == VectorEncoding.UNKNOWN) {
-        throw new IllegalArgumentException("packed_vector with unknown vector_encoding " + encoding);
+        throw new IllegalArgumentException(
+            "packed_vector with unknown vector_encoding " + encoding);
       }
       return PackedVectors.unpack(packed, Encoding.valueOf(encoding.name()));
     }

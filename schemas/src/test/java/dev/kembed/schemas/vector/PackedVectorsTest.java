@@ -40,7 +40,8 @@ class PackedVectorsTest {
     for (int i = 0; i < 100_000; i++) {
       float x = (float) (r.nextGaussian() * 0.1);
       float y = PackedVectors.fromHalf(PackedVectors.toHalf(x));
-      // Half has 11 significant bits: relative error at most 2^-11 for normal numbers (|x| >= 2^-14).
+      // Half has 11 significant bits: relative error at most 2^-11 for normal numbers (|x| >=
+      // 2^-14).
       if (Math.abs(x) >= 0x1p-14f) {
         assertTrue(Math.abs(x - y) <= Math.abs(x) * 0x1p-11, x + " -> " + y);
       } else {
@@ -61,7 +62,10 @@ class PackedVectorsTest {
     float[] back = PackedVectors.unpack(ByteBuffer.wrap(b), Encoding.INT8);
     assertEquals(0.5f, back[0], 1e-7);
     assertEquals(-0.3f, back[1], 0.5f / 127f / 2 + 1e-7);
-    assertArrayEquals(new float[] {0, 0}, PackedVectors.unpack(ByteBuffer.wrap(PackedVectors.pack(new float[] {0, 0}, Encoding.INT8)), Encoding.INT8));
+    assertArrayEquals(
+        new float[] {0, 0},
+        PackedVectors.unpack(
+            ByteBuffer.wrap(PackedVectors.pack(new float[] {0, 0}, Encoding.INT8)), Encoding.INT8));
   }
 
   @Test
@@ -72,7 +76,10 @@ class PackedVectorsTest {
     assertThrows(IllegalArgumentException.class, () -> Encoding.FLOAT32.dimension(7));
     assertThrows(IllegalArgumentException.class, () -> Encoding.INT8.dimension(3));
     // Doubles travel exactly (0.1 and 1/3 are not floats), 8 bytes each.
-    assertArrayEquals(new double[] {0.1, -1.0 / 3}, PackedVectors.unpackDoubles(ByteBuffer.wrap(PackedVectors.pack(new double[] {0.1, -1.0 / 3}))));
+    assertArrayEquals(
+        new double[] {0.1, -1.0 / 3},
+        PackedVectors.unpackDoubles(
+            ByteBuffer.wrap(PackedVectors.pack(new double[] {0.1, -1.0 / 3}))));
     assertEquals(16, PackedVectors.pack(new double[] {0.1, 0.2}).length);
   }
 }

@@ -46,9 +46,16 @@ class RecordVectorsTest {
     for (float x : v) {
       list.add(x);
     }
-    return ContentEmbedding.newBuilder().setEntityId("post-1").setEntityType(EntityType.POST).setAuthorId("u1").setParentId(null)
-        .setModelId("all-minilm-l6-v2-q@afdb6f1a0e45.2bf87815").setVector(list).setContentHash("0".repeat(64))
-        .setEventTime(Instant.ofEpochMilli(0)).build();
+    return ContentEmbedding.newBuilder()
+        .setEntityId("post-1")
+        .setEntityType(EntityType.POST)
+        .setAuthorId("u1")
+        .setParentId(null)
+        .setModelId("all-minilm-l6-v2-q@afdb6f1a0e45.2bf87815")
+        .setVector(list)
+        .setContentHash("0".repeat(64))
+        .setEventTime(Instant.ofEpochMilli(0))
+        .build();
   }
 
   @Test
@@ -56,21 +63,34 @@ class RecordVectorsTest {
     var serde = KembedSerdes.of(ContentEmbedding.class);
     Random r = new Random(3);
     float[] v = unit(r, 384);
-    int f32 = serde.serializer().serialize("t", RecordVectors.encode(embedding(v), Encoding.FLOAT32)).length;
-    byte[] f16Bytes = serde.serializer().serialize("t", RecordVectors.encode(embedding(v), Encoding.FLOAT16));
-    byte[] i8Bytes = serde.serializer().serialize("t", RecordVectors.encode(embedding(v), Encoding.INT8));
+    int f32 =
+        serde
+            .serializer()
+            .serialize("t", RecordVectors.encode(embedding(v), Encoding.FLOAT32))
+            .length;
+    byte[] f16Bytes =
+        serde.serializer().serialize("t", RecordVectors.encode(embedding(v), Encoding.FLOAT16));
+    byte[] i8Bytes =
+        serde.serializer().serialize("t", RecordVectors.encode(embedding(v), Encoding.INT8));
     // float32 vector part: array block count (2-byte varint) + 1536 + end of array (1) + two null
     // union indexes (1 + 1) = 1541. Packed: empty array (1) + union index (1) + length varint (2)
     // + payload + union index (1) + enum symbol (1).
     int f32VectorPart = 2 + 1536 + 1 + 1 + 1;
-    assertEquals(f32 - f32VectorPart + 1 + 1 + 2 + 768 + 1 + 1, f16Bytes.length, "float32 record is " + f32);
+    assertEquals(
+        f32 - f32VectorPart + 1 + 1 + 2 + 768 + 1 + 1, f16Bytes.length, "float32 record is " + f32);
     assertEquals(f32 - f32VectorPart + 1 + 1 + 2 + 388 + 1 + 1, i8Bytes.length);
     ContentEmbedding f16 = serde.deserializer().deserialize("t", f16Bytes);
     assertEquals(VectorEncoding.FLOAT16, f16.getVectorEncoding());
     assertTrue(f16.getVector().isEmpty());
     assertTrue(cosine(v, RecordVectors.of(f16)) >= 0.99999);
-    assertTrue(cosine(v, RecordVectors.of(serde.deserializer().deserialize("t", i8Bytes))) >= 0.999);
-    assertArrayEquals(v, RecordVectors.of(serde.deserializer().deserialize("t", serde.serializer().serialize("t", embedding(v)))));
+    assertTrue(
+        cosine(v, RecordVectors.of(serde.deserializer().deserialize("t", i8Bytes))) >= 0.999);
+    assertArrayEquals(
+        v,
+        RecordVectors.of(
+            serde
+                .deserializer()
+                .deserialize("t", serde.serializer().serialize("t", embedding(v)))));
   }
 
   @Test
@@ -79,8 +99,22 @@ class RecordVectorsTest {
     double worst16 = 1, worst8 = 1;
     for (int i = 0; i < 2_000; i++) {
       float[] v = unit(r, 384);
-      worst16 = Math.min(worst16, cosine(v, PackedVectors.unpack(java.nio.ByteBuffer.wrap(PackedVectors.pack(v, Encoding.FLOAT16)), Encoding.FLOAT16)));
-      worst8 = Math.min(worst8, cosine(v, PackedVectors.unpack(java.nio.ByteBuffer.wrap(PackedVectors.pack(v, Encoding.INT8)), Encoding.INT8)));
+      worst16 =
+          Math.min(
+              worst16,
+              cosine(
+                  v,
+                  PackedVectors.unpack(
+                      java.nio.ByteBuffer.wrap(PackedVectors.pack(v, Encoding.FLOAT16)),
+                      Encoding.FLOAT16)));
+      worst8 =
+          Math.min(
+              worst8,
+              cosine(
+                  v,
+                  PackedVectors.unpack(
+                      java.nio.ByteBuffer.wrap(PackedVectors.pack(v, Encoding.INT8)),
+                      Encoding.INT8)));
     }
     assertTrue(worst16 >= 0.99999, "float16 worst " + worst16);
     assertTrue(worst8 >= 0.999, "int8 worst " + worst8);
@@ -88,7 +122,15 @@ class RecordVectorsTest {
 
   @Test
   void indexDeletesStayNull() {
-    IndexUpdate delete = IndexUpdate.newBuilder().setIndex("posts").setEntityId("p").setOp(IndexOp.DELETE).setModelId("m").setVector(null).setEventTime(Instant.EPOCH).build();
+    IndexUpdate delete =
+        IndexUpdate.newBuilder()
+            .setIndex("posts")
+            .setEntityId("p")
+            .setOp(IndexOp.DELETE)
+            .setModelId("m")
+            .setVector(null)
+            .setEventTime(Instant.EPOCH)
+            .build();
     assertSame(delete, RecordVectors.encode(delete, Encoding.INT8));
     assertNull(RecordVectors.of(delete));
   }

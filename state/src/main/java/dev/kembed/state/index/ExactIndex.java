@@ -12,10 +12,10 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Brute-force {@link VectorIndex}: every query scores every item. It is the reference that
- * recall is measured against in tests and in the benchmark, and a fine index for a few thousand
- * items. Items live in two parallel lists (removal swaps the last item into the hole), so a scan
- * walks arrays instead of hash buckets; a read-write lock lets queries run in parallel.
+ * Brute-force {@link VectorIndex}: every query scores every item. It is the reference that recall
+ * is measured against in tests and in the benchmark, and a fine index for a few thousand items.
+ * Items live in two parallel lists (removal swaps the last item into the hole), so a scan walks
+ * arrays instead of hash buckets; a read-write lock lets queries run in parallel.
  */
 public final class ExactIndex implements VectorIndex {
   private static final Comparator<Neighbour> MOST_SIMILAR_FIRST =

@@ -15,8 +15,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * when enough of it is dead to be worth rebuilding. A {@link HnswVectorIndex} swaps whole
  * generations, never patches a visible one into shape.
  *
- * <p>Mutations come from one thread at a time (the owner's writer, or the rebuild thread before
- * the generation is published); searches may run concurrently with them.
+ * <p>Mutations come from one thread at a time (the owner's writer, or the rebuild thread before the
+ * generation is published); searches may run concurrently with them.
  */
 final class Generation {
   private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
@@ -25,9 +25,9 @@ final class Generation {
 
   /**
    * hnswlib's add and findNearest may run concurrently, but resize may not: it replaces the node
-   * array and the pool of visited-sets that a running search holds, so a search could follow a
-   * link to a node id past the end of its old arrays. Searches take the read side, resize the
-   * write side; adds need neither because only the writer thread resizes.
+   * array and the pool of visited-sets that a running search holds, so a search could follow a link
+   * to a node id past the end of its old arrays. Searches take the read side, resize the write
+   * side; adds need neither because only the writer thread resizes.
    */
   private final ReadWriteLock resizeLock = new ReentrantReadWriteLock();
 

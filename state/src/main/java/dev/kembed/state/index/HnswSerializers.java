@@ -7,10 +7,10 @@ import java.io.ObjectOutput;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Compact serializers hnswlib uses for ids and items when it saves its graph. The default
- * (Java serialization of every item object) is several times larger and slower for float
- * arrays, and would tie the snapshot to the layout of {@link IndexedVector}; these write plain
- * length-prefixed fields, so the snapshot's format version covers them.
+ * Compact serializers hnswlib uses for ids and items when it saves its graph. The default (Java
+ * serialization of every item object) is several times larger and slower for float arrays, and
+ * would tie the snapshot to the layout of {@link IndexedVector}; these write plain length-prefixed
+ * fields, so the snapshot's format version covers them.
  */
 final class HnswSerializers {
   private HnswSerializers() {}

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * item, so this class doubles the capacity before it runs out, and when dead slots exceed {@link
  * IndexOptions#maxDeletedFraction()} of it, rebuilds a fresh graph from the live items on a
  * background thread. Writes made during the rebuild go to the current graph and to a log that is
- * replayed onto the new graph before it is swapped in with one volatile write, so readers only
- * ever see a complete graph and no write is lost. Writes are serialised (one stream thread feeds
- * an index); queries run concurrently from any thread.
+ * replayed onto the new graph before it is swapped in with one volatile write, so readers only ever
+ * see a complete graph and no write is lost. Writes are serialised (one stream thread feeds an
+ * index); queries run concurrently from any thread.
  */
 public final class HnswVectorIndex implements VectorIndex {
   private static final Logger log = LoggerFactory.getLogger(HnswVectorIndex.class);
@@ -50,6 +50,7 @@ public final class HnswVectorIndex implements VectorIndex {
   private volatile Generation current;
   private volatile boolean closed;
   private volatile long rebuildCount;
+
   /** Mirrors {@code rebuildLog != null} for metric readers, who must not wait on a write. */
   private volatile boolean rebuilding;
 
@@ -59,18 +60,33 @@ public final class HnswVectorIndex implements VectorIndex {
 
   /** An empty index whose rebuilds run on a daemon thread it owns. */
   public HnswVectorIndex(String modelId, int dimension, IndexOptions options) {
-    this(modelId, dimension, options, Generation.create(dimension, options,
-        options.initialCapacity()), 0, null);
+    this(
+        modelId,
+        dimension,
+        options,
+        Generation.create(dimension, options, options.initialCapacity()),
+        0,
+        null);
   }
 
   /** For tests: rebuilds run on {@code rebuildExecutor}, which the caller owns. */
   HnswVectorIndex(String modelId, int dimension, IndexOptions options, Executor rebuildExecutor) {
-    this(modelId, dimension, options, Generation.create(dimension, options,
-        options.initialCapacity()), 0, rebuildExecutor);
+    this(
+        modelId,
+        dimension,
+        options,
+        Generation.create(dimension, options, options.initialCapacity()),
+        0,
+        rebuildExecutor);
   }
 
-  private HnswVectorIndex(String modelId, int dimension, IndexOptions options,
-      Generation generation, long nextVersion, Executor rebuildExecutor) {
+  private HnswVectorIndex(
+      String modelId,
+      int dimension,
+      IndexOptions options,
+      Generation generation,
+      long nextVersion,
+      Executor rebuildExecutor) {
     this.modelId = Objects.requireNonNull(modelId, "modelId");
     if (dimension < 1) {
       throw new IllegalArgumentException("dimension must be positive, was " + dimension);
@@ -80,11 +96,13 @@ public final class HnswVectorIndex implements VectorIndex {
     this.current = generation;
     this.nextVersion = nextVersion;
     if (rebuildExecutor == null) {
-      this.ownedExecutor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "kembed-index-rebuild-" + modelId);
-        t.setDaemon(true);
-        return t;
-      });
+      this.ownedExecutor =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "kembed-index-rebuild-" + modelId);
+                t.setDaemon(true);
+                return t;
+              });
       this.rebuildExecutor = ownedExecutor;
     } else {
       this.ownedExecutor = null;
@@ -93,8 +111,12 @@ public final class HnswVectorIndex implements VectorIndex {
   }
 
   /** An index around a graph restored from a snapshot. */
-  static HnswVectorIndex restore(String modelId, int dimension, IndexOptions options,
-      Generation generation, long nextVersion) {
+  static HnswVectorIndex restore(
+      String modelId,
+      int dimension,
+      IndexOptions options,
+      Generation generation,
+      long nextVersion) {
     return new HnswVectorIndex(modelId, dimension, options, generation, nextVersion, null);
   }
 
@@ -279,8 +301,12 @@ public final class HnswVectorIndex implements VectorIndex {
     // items() copies references under hnswlib's lock; items are immutable, so this is a
     // consistent cut: everything later goes to the log.
     List<IndexedVector> live = new ArrayList<>(generation.hnsw.items());
-    log.info("index {}: {} of {} slots are dead; rebuilding from {} live items in the background",
-        modelId, generation.deadSlots(), generation.capacity(), live.size());
+    log.info(
+        "index {}: {} of {} slots are dead; rebuilding from {} live items in the background",
+        modelId,
+        generation.deadSlots(),
+        generation.capacity(),
+        live.size());
     rebuildLog = new ArrayList<>();
     rebuilding = true;
     try {
@@ -288,8 +314,8 @@ public final class HnswVectorIndex implements VectorIndex {
     } catch (RejectedExecutionException e) {
       rebuildLog = null;
       rebuilding = false;
-      log.warn("index {}: rebuild rejected by its executor; will retry on a later write",
-          modelId, e);
+      log.warn(
+          "index {}: rebuild rejected by its executor; will retry on a later write", modelId, e);
     }
   }
 
@@ -321,8 +347,12 @@ public final class HnswVectorIndex implements VectorIndex {
             rebuilding = false;
             rebuildCount++;
             swapped = true;
-            log.info("index {}: rebuilt with {} live items ({} writes replayed), capacity {}",
-                modelId, fresh.size(), replayed + pending.size(), fresh.capacity());
+            log.info(
+                "index {}: rebuilt with {} live items ({} writes replayed), capacity {}",
+                modelId,
+                fresh.size(),
+                replayed + pending.size(),
+                fresh.capacity());
             return;
           }
         } finally {

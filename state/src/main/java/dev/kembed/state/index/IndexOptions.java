@@ -1,14 +1,14 @@
 package dev.kembed.state.index;
 
 /**
- * Tuning of an {@link HnswVectorIndex}. {@code m} is the number of graph links per node (memory
- * and recall grow with it), {@code efConstruction} the breadth of the search that places a new
- * node (build time and graph quality), {@code ef} the breadth of a query (latency and recall; the
- * query always uses at least k). {@code initialCapacity} is the first hnswlib node-array size;
- * the index doubles it before it runs out. {@code maxDeletedFraction} is the share of that
- * capacity which may be held by removed or superseded nodes (hnswlib only marks them deleted)
- * before the index rebuilds itself from its live items. Defaults are justified by the benchmark
- * in {@code docs/index.md}.
+ * Tuning of an {@link HnswVectorIndex}. {@code m} is the number of graph links per node (memory and
+ * recall grow with it), {@code efConstruction} the breadth of the search that places a new node
+ * (build time and graph quality), {@code ef} the breadth of a query (latency and recall; the query
+ * always uses at least k). {@code initialCapacity} is the first hnswlib node-array size; the index
+ * doubles it before it runs out. {@code maxDeletedFraction} is the share of that capacity which may
+ * be held by removed or superseded nodes (hnswlib only marks them deleted) before the index
+ * rebuilds itself from its live items. Defaults are justified by the benchmark in {@code
+ * docs/index.md}.
  */
 public record IndexOptions(
     int m, int efConstruction, int ef, int initialCapacity, double maxDeletedFraction) {
@@ -18,7 +18,8 @@ public record IndexOptions(
   // M=32 bought recall only on adversarial random data, at 3-4x the build time.
   public static final int DEFAULT_M = 16;
   // efC=100 built 1.6x faster than 200 (docs/index.md); on clustered 20k it still reached recall@10
-  // 1.0 at ef 32. Every post is inserted on the hot path of an indexing instance, so insert cost wins.
+  // 1.0 at ef 32. Every post is inserted on the hot path of an indexing instance, so insert cost
+  // wins.
   public static final int DEFAULT_EF_CONSTRUCTION = 100;
   public static final int DEFAULT_EF = 100;
   public static final int DEFAULT_INITIAL_CAPACITY = 1024;
@@ -36,7 +37,8 @@ public record IndexOptions(
       throw new IllegalArgumentException("ef must be at least 1, was " + ef);
     }
     if (initialCapacity < 1) {
-      throw new IllegalArgumentException("initialCapacity must be positive, was " + initialCapacity);
+      throw new IllegalArgumentException(
+          "initialCapacity must be positive, was " + initialCapacity);
     }
     if (!(maxDeletedFraction > 0 && maxDeletedFraction < 1)) {
       throw new IllegalArgumentException(
@@ -45,13 +47,17 @@ public record IndexOptions(
   }
 
   public static IndexOptions defaults() {
-    return new IndexOptions(DEFAULT_M, DEFAULT_EF_CONSTRUCTION, DEFAULT_EF,
-        DEFAULT_INITIAL_CAPACITY, DEFAULT_MAX_DELETED_FRACTION);
+    return new IndexOptions(
+        DEFAULT_M,
+        DEFAULT_EF_CONSTRUCTION,
+        DEFAULT_EF,
+        DEFAULT_INITIAL_CAPACITY,
+        DEFAULT_MAX_DELETED_FRACTION);
   }
 
   public IndexOptions withM(int value) {
-    return new IndexOptions(value, Math.max(efConstruction, value), ef, initialCapacity,
-        maxDeletedFraction);
+    return new IndexOptions(
+        value, Math.max(efConstruction, value), ef, initialCapacity, maxDeletedFraction);
   }
 
   public IndexOptions withEfConstruction(int value) {

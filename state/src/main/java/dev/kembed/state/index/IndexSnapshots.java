@@ -30,14 +30,14 @@ import org.slf4j.LoggerFactory;
  * Saves an {@link HnswVectorIndex} with the input offsets it covers, and loads it back, so a
  * restarted instance resumes from the snapshot instead of re-reading the whole topic. The file
  * starts with a fixed prefix (magic, format version, body length, CRC32 of the body) and a body
- * holding the header fields (model id, dimension, options, counts, offsets) and hnswlib's own
- * graph serialization. Anything unusable (missing, truncated, corrupt, another format version,
- * another model) loads as empty with the reason logged, and the caller rebuilds from the topic.
- * Writes go to a temporary file that is synced and atomically renamed over the old snapshot.
+ * holding the header fields (model id, dimension, options, counts, offsets) and hnswlib's own graph
+ * serialization. Anything unusable (missing, truncated, corrupt, another format version, another
+ * model) loads as empty with the reason logged, and the caller rebuilds from the topic. Writes go
+ * to a temporary file that is synced and atomically renamed over the old snapshot.
  *
- * <p>hnswlib's graph is written with Java serialization, so a snapshot must be trusted local
- * state (like a RocksDB directory), never a file from elsewhere; the checksum catches damage,
- * not tampering.
+ * <p>hnswlib's graph is written with Java serialization, so a snapshot must be trusted local state
+ * (like a RocksDB directory), never a file from elsewhere; the checksum catches damage, not
+ * tampering.
  */
 public final class IndexSnapshots {
   private static final Logger log = LoggerFactory.getLogger(IndexSnapshots.class);
@@ -49,8 +49,8 @@ public final class IndexSnapshots {
   static final long MAGIC = 0x4B454D42484E5357L;
 
   /**
-   * Bump whenever the header or the payload layout changes (including the hnswlib version or
-   * {@link HnswSerializers}); an old file is then reported as unusable, not misread.
+   * Bump whenever the header or the payload layout changes (including the hnswlib version or {@link
+   * HnswSerializers}); an old file is then reported as unusable, not misread.
    */
   // 2: the graph's distance function became UnrolledInnerProduct (it is serialized with the graph).
   static final int FORMAT_VERSION = 2;
@@ -61,8 +61,8 @@ public final class IndexSnapshots {
   private IndexSnapshots() {}
 
   /**
-   * Writes a snapshot of {@code index} covering {@code offsets} (partition to offset) into
-   * {@code dir}, replacing any previous one atomically. Writes to the index wait until it is done.
+   * Writes a snapshot of {@code index} covering {@code offsets} (partition to offset) into {@code
+   * dir}, replacing any previous one atomically. Writes to the index wait until it is done.
    */
   public static void save(HnswVectorIndex index, Path dir, Map<Integer, Long> offsets)
       throws IOException {
@@ -73,32 +73,34 @@ public final class IndexSnapshots {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         channel.write(ByteBuffer.allocate(PREFIX_BYTES)); // placeholder, filled in below
         CRC32 crc = new CRC32();
-        OutputStream body = new BufferedOutputStream(
-            new CheckedOutputStream(Channels.newOutputStream(channel), crc), 1 << 16);
-        index.withWritesPaused((generation, nextVersion) -> {
-          DataOutputStream header = new DataOutputStream(body);
-          header.writeUTF(index.modelId());
-          header.writeInt(index.dimension());
-          IndexOptions o = index.options();
-          header.writeInt(o.m());
-          header.writeInt(o.efConstruction());
-          header.writeInt(o.ef());
-          header.writeInt(o.initialCapacity());
-          header.writeDouble(o.maxDeletedFraction());
-          header.writeInt(generation.size());
-          header.writeInt(generation.slotsUsed());
-          header.writeLong(nextVersion);
-          Map<Integer, Long> sorted = new TreeMap<>(offsets);
-          header.writeInt(sorted.size());
-          for (Map.Entry<Integer, Long> e : sorted.entrySet()) {
-            header.writeInt(e.getKey());
-            header.writeLong(e.getValue());
-          }
-          header.flush();
-          // hnswlib closes the stream it is given; keep the channel open for the prefix.
-          generation.hnsw.save(new UnclosableOutputStream(body));
-          body.flush();
-        });
+        OutputStream body =
+            new BufferedOutputStream(
+                new CheckedOutputStream(Channels.newOutputStream(channel), crc), 1 << 16);
+        index.withWritesPaused(
+            (generation, nextVersion) -> {
+              DataOutputStream header = new DataOutputStream(body);
+              header.writeUTF(index.modelId());
+              header.writeInt(index.dimension());
+              IndexOptions o = index.options();
+              header.writeInt(o.m());
+              header.writeInt(o.efConstruction());
+              header.writeInt(o.ef());
+              header.writeInt(o.initialCapacity());
+              header.writeDouble(o.maxDeletedFraction());
+              header.writeInt(generation.size());
+              header.writeInt(generation.slotsUsed());
+              header.writeLong(nextVersion);
+              Map<Integer, Long> sorted = new TreeMap<>(offsets);
+              header.writeInt(sorted.size());
+              for (Map.Entry<Integer, Long> e : sorted.entrySet()) {
+                header.writeInt(e.getKey());
+                header.writeLong(e.getValue());
+              }
+              header.flush();
+              // hnswlib closes the stream it is given; keep the channel open for the prefix.
+              generation.hnsw.save(new UnclosableOutputStream(body));
+              body.flush();
+            });
         long bodyLength = channel.position() - PREFIX_BYTES;
         ByteBuffer prefix = ByteBuffer.allocate(PREFIX_BYTES);
         prefix.putLong(MAGIC).putInt(FORMAT_VERSION).putLong(bodyLength).putLong(crc.getValue());
@@ -107,8 +109,8 @@ public final class IndexSnapshots {
         channel.force(true);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -129,8 +131,10 @@ public final class IndexSnapshots {
   public static Optional<LoadedSnapshot> load(Path dir, String expectedModelId) {
     Attempt attempt = attempt(dir, expectedModelId);
     if (attempt.snapshot() == null) {
-      log.warn("index snapshot {} not used ({}); the index will be rebuilt from the topic",
-          dir.resolve(FILE_NAME), attempt.reason());
+      log.warn(
+          "index snapshot {} not used ({}); the index will be rebuilt from the topic",
+          dir.resolve(FILE_NAME),
+          attempt.reason());
     }
     return Optional.ofNullable(attempt.snapshot());
   }
@@ -155,7 +159,8 @@ public final class IndexSnapshots {
   private static LoadedSnapshot read(Path file, String expectedModelId) throws IOException {
     long fileSize = Files.size(file);
     if (fileSize < PREFIX_BYTES) {
-      throw new UnusableSnapshotException("truncated: " + fileSize + " bytes, shorter than the prefix");
+      throw new UnusableSnapshotException(
+          "truncated: " + fileSize + " bytes, shorter than the prefix");
     }
     long bodyLength;
     long expectedCrc;
@@ -172,8 +177,11 @@ public final class IndexSnapshots {
       expectedCrc = in.readLong();
     }
     if (PREFIX_BYTES + bodyLength != fileSize) {
-      throw new UnusableSnapshotException("truncated or padded: header announces "
-          + (PREFIX_BYTES + bodyLength) + " bytes, file has " + fileSize);
+      throw new UnusableSnapshotException(
+          "truncated or padded: header announces "
+              + (PREFIX_BYTES + bodyLength)
+              + " bytes, file has "
+              + fileSize);
     }
     // Verify before parsing: a corrupt length inside the graph could otherwise ask for gigabytes.
     long actualCrc = crcOfBody(file);
@@ -189,8 +197,8 @@ public final class IndexSnapshots {
             "snapshot is of model '" + modelId + "', expected '" + expectedModelId + "'");
       }
       int dimension = in.readInt();
-      IndexOptions options = new IndexOptions(
-          in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readDouble());
+      IndexOptions options =
+          new IndexOptions(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readDouble());
       int itemCount = in.readInt();
       int slotsUsed = in.readInt();
       long nextVersion = in.readLong();
@@ -202,14 +210,25 @@ public final class IndexSnapshots {
       HnswIndex<String, float[], IndexedVector, Float> hnsw =
           HnswIndex.load(in, IndexSnapshots.class.getClassLoader());
       if (hnsw.getDimensions() != dimension || hnsw.size() != itemCount) {
-        throw new UnusableSnapshotException("graph disagrees with header: dimension "
-            + hnsw.getDimensions() + " vs " + dimension + ", items " + hnsw.size() + " vs "
-            + itemCount);
+        throw new UnusableSnapshotException(
+            "graph disagrees with header: dimension "
+                + hnsw.getDimensions()
+                + " vs "
+                + dimension
+                + ", items "
+                + hnsw.size()
+                + " vs "
+                + itemCount);
       }
-      HnswVectorIndex index = HnswVectorIndex.restore(
-          modelId, dimension, options, Generation.restore(hnsw, slotsUsed), nextVersion);
-      log.info("loaded index snapshot {}: model {}, {} items, {} partitions", file, modelId,
-          itemCount, offsets.size());
+      HnswVectorIndex index =
+          HnswVectorIndex.restore(
+              modelId, dimension, options, Generation.restore(hnsw, slotsUsed), nextVersion);
+      log.info(
+          "loaded index snapshot {}: model {}, {} items, {} partitions",
+          file,
+          modelId,
+          itemCount,
+          offsets.size());
       return new LoadedSnapshot(index, offsets);
     }
   }

@@ -8,7 +8,11 @@ public final class ModelMismatchException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
   public ModelMismatchException(String indexModelId, String offeredModelId) {
-    super("index holds vectors of model '" + indexModelId + "', not '" + offeredModelId
-        + "'; start a new index for the new model");
+    super(
+        "index holds vectors of model '"
+            + indexModelId
+            + "', not '"
+            + offeredModelId
+            + "'; start a new index for the new model");
   }
 }

@@ -5,10 +5,10 @@ import com.github.jelmerk.hnswlib.core.DistanceFunction;
 /**
  * Inner-product distance ({@code 1 - u·v}, cosine distance on unit vectors) with eight independent
  * accumulators. hnswlib's own {@code FLOAT_INNER_PRODUCT} sums into one variable, so every
- * multiply-add waits for the previous one (Java may not reorder float additions); eight chains
- * keep the CPU's floating-point units busy and the JIT can vectorise the loop body. HNSW inserts
- * spend almost all their time here. The sum is rounded in a different order than a plain loop, so
- * it can differ from it in the last bits; neighbour order at that scale is noise anyway.
+ * multiply-add waits for the previous one (Java may not reorder float additions); eight chains keep
+ * the CPU's floating-point units busy and the JIT can vectorise the loop body. HNSW inserts spend
+ * almost all their time here. The sum is rounded in a different order than a plain loop, so it can
+ * differ from it in the last bits; neighbour order at that scale is noise anyway.
  */
 public final class UnrolledInnerProduct implements DistanceFunction<float[], Float> {
   private static final long serialVersionUID = 1L;

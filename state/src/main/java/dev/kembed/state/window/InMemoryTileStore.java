@@ -8,9 +8,9 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * A {@link TileStore} in plain Java maps, for tests, benchmarks and in-process backfills. It
- * copies values on the way in and out so that code which forgets to {@code put} a mutated value
- * fails here the same way it would against a serialised store. Not thread-safe.
+ * A {@link TileStore} in plain Java maps, for tests, benchmarks and in-process backfills. It copies
+ * values on the way in and out so that code which forgets to {@code put} a mutated value fails here
+ * the same way it would against a serialised store. Not thread-safe.
  */
 public final class InMemoryTileStore implements TileStore {
   private record Owner(String user, String kind) {}
@@ -62,13 +62,15 @@ public final class InMemoryTileStore implements TileStore {
   }
 
   @Override
-  public List<Tile> tiles(String user, String kind, long tileMs, long fromInclusive, long toExclusive) {
+  public List<Tile> tiles(
+      String user, String kind, long tileMs, long fromInclusive, long toExclusive) {
     List<Tile> out = new ArrayList<>();
     NavigableMap<Long, VectorSum> tiles = existingTiles(user, kind, tileMs);
     if (tiles == null || fromInclusive >= toExclusive) {
       return out;
     }
-    for (Map.Entry<Long, VectorSum> e : tiles.subMap(fromInclusive, true, toExclusive, false).entrySet()) {
+    for (Map.Entry<Long, VectorSum> e :
+        tiles.subMap(fromInclusive, true, toExclusive, false).entrySet()) {
       out.add(new Tile(e.getKey(), e.getValue().copy()));
     }
     return out;

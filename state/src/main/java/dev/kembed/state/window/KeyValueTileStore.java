@@ -10,9 +10,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * A {@link TileStore} over one Kafka Streams {@code KeyValueStore<Bytes, byte[]>} (RocksDB in
- * production, changelogged so state survives a crash under exactly-once). Keys come from
- * {@link StateKeyCodec}, which keeps a user's tiles contiguous and ordered by start so that finding
- * the tiles that leave a window is one range scan; values from {@link StateValueCodec}. {@link
+ * production, changelogged so state survives a crash under exactly-once). Keys come from {@link
+ * StateKeyCodec}, which keeps a user's tiles contiguous and ordered by start so that finding the
+ * tiles that leave a window is one range scan; values from {@link StateValueCodec}. {@link
  * #readOnly} gives the same reads over an interactive-query view, where every write throws: state
  * owned by a stream thread must never be changed from a query thread.
  */
@@ -50,7 +50,10 @@ public final class KeyValueTileStore implements TileStore {
 
   @Override
   public void putTile(String user, String kind, long tileMs, long tileStart, VectorSum tile) {
-    writable().put(Bytes.wrap(StateKeyCodec.tileKey(user, kind, tileMs, tileStart)), StateValueCodec.encodeSum(tile));
+    writable()
+        .put(
+            Bytes.wrap(StateKeyCodec.tileKey(user, kind, tileMs, tileStart)),
+            StateValueCodec.encodeSum(tile));
   }
 
   @Override
@@ -59,7 +62,8 @@ public final class KeyValueTileStore implements TileStore {
   }
 
   @Override
-  public List<Tile> tiles(String user, String kind, long tileMs, long fromInclusive, long toExclusive) {
+  public List<Tile> tiles(
+      String user, String kind, long tileMs, long fromInclusive, long toExclusive) {
     List<Tile> out = new ArrayList<>();
     if (fromInclusive >= toExclusive) {
       return out;
@@ -70,7 +74,8 @@ public final class KeyValueTileStore implements TileStore {
     try (KeyValueIterator<Bytes, byte[]> it = reads.range(from, to)) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
-        out.add(new Tile(StateKeyCodec.tileStartOf(kv.key.get()), StateValueCodec.decodeSum(kv.value)));
+        out.add(
+            new Tile(StateKeyCodec.tileStartOf(kv.key.get()), StateValueCodec.decodeSum(kv.value)));
       }
     }
     return out;
@@ -84,7 +89,10 @@ public final class KeyValueTileStore implements TileStore {
 
   @Override
   public void putWindowSum(String user, String kind, long windowMs, VectorSum sum) {
-    writable().put(Bytes.wrap(StateKeyCodec.windowSumKey(user, kind, windowMs)), StateValueCodec.encodeSum(sum));
+    writable()
+        .put(
+            Bytes.wrap(StateKeyCodec.windowSumKey(user, kind, windowMs)),
+            StateValueCodec.encodeSum(sum));
   }
 
   @Override

@@ -12,10 +12,10 @@ import java.nio.charset.StandardCharsets;
  *   type 0 = meta (no longs), 1 = window sum (size = window ms), 2 = tile (size = tile ms, start)
  * </pre>
  *
- * Length prefixes make every (user, kind) a contiguous key range with no prefix ambiguity
- * ({@code "u1"} never interleaves with {@code "u10"}), and within it a tile size's tiles sort by
- * start, so a range scan finds the tiles leaving a window. Longs have their sign bit flipped so
- * unsigned byte order equals signed numeric order (tile starts before 1970 still sort right).
+ * Length prefixes make every (user, kind) a contiguous key range with no prefix ambiguity ({@code
+ * "u1"} never interleaves with {@code "u10"}), and within it a tile size's tiles sort by start, so
+ * a range scan finds the tiles leaving a window. Longs have their sign bit flipped so unsigned byte
+ * order equals signed numeric order (tile starts before 1970 still sort right).
  */
 public final class StateKeyCodec {
   static final byte META = 0;

@@ -5,9 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * Binary values for tiles, window sums and meta. A {@link VectorSum} is {@code f64 weight, i64
  * count, i64 weightedCount, f64[dim] sum} (24 + 8·dim bytes; the dimension is implied by the
- * length); a meta record
- * is {@code i64 asOf, i32 dim} (12 bytes). Big-endian, no version byte: the store is private
- * state, rebuilt from its changelog by the same code.
+ * length); a meta record is {@code i64 asOf, i32 dim} (12 bytes). Big-endian, no version byte: the
+ * store is private state, rebuilt from its changelog by the same code.
  */
 public final class StateValueCodec {
   private static final int SUM_HEADER = 24;

@@ -6,8 +6,8 @@ import java.util.List;
  * The state the aggregator needs, per (user, kind): tiles by (tile size, tile start), one running
  * sum per window, and a small meta record. Values are copied in and out (a get returns an object
  * the caller may mutate and must {@code put} back), so an in-memory map and a serialised
- * RocksDB-backed store behave identically. Implementations: {@link InMemoryTileStore} for tests
- * and backfills, {@link KeyValueTileStore} over a Kafka Streams store.
+ * RocksDB-backed store behave identically. Implementations: {@link InMemoryTileStore} for tests and
+ * backfills, {@link KeyValueTileStore} over a Kafka Streams store.
  */
 public interface TileStore {
 

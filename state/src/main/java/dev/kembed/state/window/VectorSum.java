@@ -4,8 +4,8 @@ import dev.kembed.state.VectorMath;
 import java.util.Arrays;
 
 /**
- * A weighted sum of embeddings with its total weight and event count: the value of a tile and of
- * a window's running sum. Accumulates in double so that months of additions and subtractions stay
+ * A weighted sum of embeddings with its total weight and event count: the value of a tile and of a
+ * window's running sum. Accumulates in double so that months of additions and subtractions stay
  * within float noise of a fresh sum. It also counts the events with positive weight: when that
  * count returns to zero the sum and weight are reset to exact zeros, so rounding residue from
  * subtraction never outlives the events that caused it (a window left with only zero-weight events

@@ -17,6 +17,7 @@ import java.util.Set;
 public final class WindowConfig {
   /** Default windows: weekly, monthly, quarterly. */
   public static final List<String> DEFAULT_WINDOWS = List.of("P7D", "P30D", "P90D");
+
   /** Default allowed lateness: a day behind the user's latest event. */
   public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofDays(1);
 
@@ -51,7 +52,8 @@ public final class WindowConfig {
   }
 
   /** Windows parsed from ISO durations and tiled by {@code resolution}. */
-  public static WindowConfig of(List<String> isoWindows, Resolution resolution, Duration allowedLateness) {
+  public static WindowConfig of(
+      List<String> isoWindows, Resolution resolution, Duration allowedLateness) {
     List<WindowSpec> specs = new ArrayList<>();
     for (String iso : isoWindows) {
       specs.add(WindowSpec.parse(iso, resolution));

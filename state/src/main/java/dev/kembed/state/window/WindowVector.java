@@ -16,7 +16,8 @@ import dev.kembed.state.VectorMath;
  * @param count the number of events
  * @param asOf the as-of time the window was evaluated at ({@link Long#MIN_VALUE} if never seen)
  */
-public record WindowVector(String window, long windowMs, double[] sum, double totalWeight, long count, long asOf) {
+public record WindowVector(
+    String window, long windowMs, double[] sum, double totalWeight, long count, long asOf) {
 
   /** The unit-length weighted mean direction, or null when the window is empty or sums to zero. */
   public float[] normalized() {

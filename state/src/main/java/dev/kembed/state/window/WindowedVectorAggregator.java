@@ -7,14 +7,14 @@ import java.util.Objects;
 
 /**
  * Keeps each (user, kind)'s windowed vectors incrementally: per window a running weighted sum of
- * embeddings, per tile size a set of tiles, so that an event costs O(dim) for all windows
- * together and a window's expiry subtracts whole tiles (amortised O(dim) per tile) instead of
- * re-scanning history. The as-of time of a (user, kind) is the latest event time applied to it or
- * the latest {@link #advanceTo} time, whichever is later; it never moves back. Windows are defined
- * at tile granularity as documented on {@link WindowSpec}, and the incremental state equals a
- * from-scratch recomputation over the applied events under that definition (see the property
- * test). Engine-free: Kafka Streams only appears behind {@link TileStore}. Not thread-safe; one
- * instance per stream task, like the store it wraps.
+ * embeddings, per tile size a set of tiles, so that an event costs O(dim) for all windows together
+ * and a window's expiry subtracts whole tiles (amortised O(dim) per tile) instead of re-scanning
+ * history. The as-of time of a (user, kind) is the latest event time applied to it or the latest
+ * {@link #advanceTo} time, whichever is later; it never moves back. Windows are defined at tile
+ * granularity as documented on {@link WindowSpec}, and the incremental state equals a from-scratch
+ * recomputation over the applied events under that definition (see the property test). Engine-free:
+ * Kafka Streams only appears behind {@link TileStore}. Not thread-safe; one instance per stream
+ * task, like the store it wraps.
  *
  * <p>An event older than as-of by at most the allowed lateness is added to its (older) tile and to
  * every window still covering it; an older one is {@link AddResult.Status#LATE}, and one inside the
@@ -42,7 +42,8 @@ public final class WindowedVectorAggregator {
    * @param weight interaction weight, finite and {@code >= 0}
    * @param embedding the content's embedding; its dimension must match earlier events of this kind
    */
-  public AddResult add(String user, String kind, long eventTimeMs, double weight, float[] embedding) {
+  public AddResult add(
+      String user, String kind, long eventTimeMs, double weight, float[] embedding) {
     TileStore.Meta meta = store.getMeta(user, kind);
     long prevAsOf = meta == null ? Long.MIN_VALUE : meta.asOf();
     String invalid = validate(weight, embedding, meta);
@@ -50,8 +51,13 @@ public final class WindowedVectorAggregator {
       return AddResult.rejected(AddResult.Status.INVALID, invalid, prevAsOf);
     }
     if (meta != null && eventTimeMs < prevAsOf - config.allowedLatenessMs()) {
-      return AddResult.rejected(AddResult.Status.LATE,
-          "event " + (prevAsOf - eventTimeMs) + " ms behind as-of, allowed " + config.allowedLatenessMs(), prevAsOf);
+      return AddResult.rejected(
+          AddResult.Status.LATE,
+          "event "
+              + (prevAsOf - eventTimeMs)
+              + " ms behind as-of, allowed "
+              + config.allowedLatenessMs(),
+          prevAsOf);
     }
     long asOf = meta == null ? eventTimeMs : Math.max(prevAsOf, eventTimeMs);
 
@@ -64,7 +70,8 @@ public final class WindowedVectorAggregator {
       anyCovered |= covered[i];
     }
     if (!anyCovered) {
-      return AddResult.rejected(AddResult.Status.EXPIRED, "event outside every window at as-of " + asOf, prevAsOf);
+      return AddResult.rejected(
+          AddResult.Status.EXPIRED, "event outside every window at as-of " + asOf, prevAsOf);
     }
 
     int dim = embedding.length;
@@ -120,9 +127,9 @@ public final class WindowedVectorAggregator {
   /**
    * Every window's vector as it would be at {@code asOfMs}, without changing state: the read for
    * "the user's vector just before t" when called with t before {@code add(..., t, ...)}. A time
-   * before the stored as-of cannot be rewound and reads the stored as-of (the result's
-   * {@code asOf} says which). A (user, kind) never seen reads as empty windows with dimension 0
-   * and as-of {@link Long#MIN_VALUE}.
+   * before the stored as-of cannot be rewound and reads the stored as-of (the result's {@code asOf}
+   * says which). A (user, kind) never seen reads as empty windows with dimension 0 and as-of {@link
+   * Long#MIN_VALUE}.
    */
   public List<WindowVector> snapshotAt(String user, String kind, long asOfMs) {
     TileStore.Meta meta = store.getMeta(user, kind);
@@ -147,7 +154,9 @@ public final class WindowedVectorAggregator {
     return out;
   }
 
-  /** Subtracts tiles leaving each window between the two as-of times; deletes fully expired tiles. */
+  /**
+   * Subtracts tiles leaving each window between the two as-of times; deletes fully expired tiles.
+   */
   private void expire(Pending pending, long fromAsOf, long toAsOf) {
     List<TileStore.Tile> toDelete = new ArrayList<>();
     List<Long> toDeleteSize = new ArrayList<>();
@@ -176,7 +185,8 @@ public final class WindowedVectorAggregator {
     }
   }
 
-  private List<TileStore.Tile> leaving(String user, String kind, WindowSpec w, long fromAsOf, long toAsOf) {
+  private List<TileStore.Tile> leaving(
+      String user, String kind, WindowSpec w, long fromAsOf, long toAsOf) {
     long lo = w.firstTileStart(fromAsOf);
     long hi = w.firstTileStart(toAsOf);
     return hi > lo ? store.tiles(user, kind, w.tileMs(), lo, hi) : List.of();

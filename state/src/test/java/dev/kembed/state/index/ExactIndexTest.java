@@ -19,8 +19,8 @@ class ExactIndexTest {
       List<Neighbour> top = index.nearest(new float[] {1, 0.1f}, 3);
       assertEquals(List.of("east", "north-east", "north"), HnswVectorIndexTest.ids(top));
       assertEquals(Math.cos(Math.atan(0.1)), top.get(0).similarity(), 1e-6);
-      assertEquals(List.of("north-east", "north"),
-          HnswVectorIndexTest.ids(index.nearest("east", 2)));
+      assertEquals(
+          List.of("north-east", "north"), HnswVectorIndexTest.ids(index.nearest("east", 2)));
     }
   }
 

@@ -19,8 +19,11 @@ class HnswConcurrencyTest {
   @Test
   void readersDuringWritesGrowthAndRebuildsSeeConsistentResults() throws Exception {
     // Small capacity and heavy churn force several resizes and background rebuilds.
-    IndexOptions options = IndexOptions.defaults()
-        .withEfConstruction(64).withInitialCapacity(64).withMaxDeletedFraction(0.2);
+    IndexOptions options =
+        IndexOptions.defaults()
+            .withEfConstruction(64)
+            .withInitialCapacity(64)
+            .withMaxDeletedFraction(0.2);
     int anchors = 200;
     float[][] anchorVectors = TestVectors.randomUnits(21, anchors, DIM);
     try (HnswVectorIndex index = new HnswVectorIndex("m", DIM, options)) {
@@ -35,22 +38,24 @@ class HnswConcurrencyTest {
       List<Thread> readers = new ArrayList<>();
       for (int r = 0; r < 2; r++) {
         Random random = new Random(100 + r);
-        Thread reader = new Thread(() -> {
-          try {
-            while (writing.get()) {
-              int a = random.nextInt(anchors);
-              List<Neighbour> byVector = index.nearest(anchorVectors[a], 5);
-              checkWellFormed(byVector, null);
-              if (!byVector.isEmpty() && byVector.get(0).id().equals("anchor" + a)) {
-                anchorHits.incrementAndGet();
-              }
-              checkWellFormed(index.nearest("anchor" + a, 5), "anchor" + a);
-              queries.incrementAndGet();
-            }
-          } catch (Throwable t) {
-            failures.add(t);
-          }
-        });
+        Thread reader =
+            new Thread(
+                () -> {
+                  try {
+                    while (writing.get()) {
+                      int a = random.nextInt(anchors);
+                      List<Neighbour> byVector = index.nearest(anchorVectors[a], 5);
+                      checkWellFormed(byVector, null);
+                      if (!byVector.isEmpty() && byVector.get(0).id().equals("anchor" + a)) {
+                        anchorHits.incrementAndGet();
+                      }
+                      checkWellFormed(index.nearest("anchor" + a, 5), "anchor" + a);
+                      queries.incrementAndGet();
+                    }
+                  } catch (Throwable t) {
+                    failures.add(t);
+                  }
+                });
         reader.start();
         readers.add(reader);
       }
@@ -81,8 +86,8 @@ class HnswConcurrencyTest {
       assertEquals(anchors + live.size(), index.size());
       assertTrue(queries.get() > 100, "readers ran " + queries.get() + " queries");
       // An anchor's own vector must find the anchor; allow the rare miss of an approximate search.
-      assertTrue(anchorHits.get() >= 0.99 * queries.get(),
-          anchorHits.get() + " of " + queries.get());
+      assertTrue(
+          anchorHits.get() >= 0.99 * queries.get(), anchorHits.get() + " of " + queries.get());
     }
   }
 

@@ -15,8 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class HnswRebuildTest {
   private static final int DIM = 32;
-  private static final IndexOptions OPTIONS = IndexOptions.defaults()
-      .withEfConstruction(64).withInitialCapacity(256).withMaxDeletedFraction(0.25);
+  private static final IndexOptions OPTIONS =
+      IndexOptions.defaults()
+          .withEfConstruction(64)
+          .withInitialCapacity(256)
+          .withMaxDeletedFraction(0.25);
 
   /** Runs rebuild tasks only when the test says so, so writes can land mid-rebuild. */
   private static final class ManualExecutor implements Executor {
@@ -100,8 +103,8 @@ class HnswRebuildTest {
     }
   }
 
-  private static void write(HnswVectorIndex index, Map<String, float[]> expected, String id,
-      float[] vector) {
+  private static void write(
+      HnswVectorIndex index, Map<String, float[]> expected, String id, float[] vector) {
     index.upsert(id, vector);
     expected.put(id, vector);
   }

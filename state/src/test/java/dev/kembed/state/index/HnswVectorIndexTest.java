@@ -55,8 +55,10 @@ class HnswVectorIndexTest {
       for (int i = 1; i < result.size(); i++) {
         assertTrue(result.get(i - 1).similarity() >= result.get(i).similarity());
         int id = Integer.parseInt(result.get(i).id().substring(1));
-        assertEquals(dev.kembed.state.VectorMath.cosine(data[7], data[id]),
-            result.get(i).similarity(), 1e-5);
+        assertEquals(
+            dev.kembed.state.VectorMath.cosine(data[7], data[id]),
+            result.get(i).similarity(),
+            1e-5);
       }
     }
   }
@@ -125,16 +127,19 @@ class HnswVectorIndexTest {
   @Test
   void rejectsVectorsThatCannotBeCompared() {
     try (HnswVectorIndex index = new HnswVectorIndex(MODEL, 4, IndexOptions.defaults())) {
-      assertThrows(IllegalArgumentException.class,
+      assertThrows(
+          IllegalArgumentException.class,
           () -> index.upsert("a", new float[] {1, Float.NaN, 0, 0}));
-      assertThrows(IllegalArgumentException.class,
+      assertThrows(
+          IllegalArgumentException.class,
           () -> index.upsert("a", new float[] {1, Float.POSITIVE_INFINITY, 0, 0}));
       assertThrows(IllegalArgumentException.class, () -> index.upsert("a", new float[] {1, 0, 0}));
       assertThrows(IllegalArgumentException.class, () -> index.upsert("a", new float[4]));
       assertThrows(IllegalArgumentException.class, () -> index.upsert("a", null));
-      assertThrows(IllegalArgumentException.class,
-          () -> index.nearest(new float[] {1, 0, Float.NaN, 0}, 3));
-      assertThrows(IllegalArgumentException.class, () -> index.nearest(new float[] {1, 0, 0, 0}, 0));
+      assertThrows(
+          IllegalArgumentException.class, () -> index.nearest(new float[] {1, 0, Float.NaN, 0}, 3));
+      assertThrows(
+          IllegalArgumentException.class, () -> index.nearest(new float[] {1, 0, 0, 0}, 0));
       assertEquals(0, index.size());
       assertTrue(index.nearest(new float[] {1, 0, 0, 0}, 3).isEmpty());
     }
@@ -144,7 +149,8 @@ class HnswVectorIndexTest {
   void rejectsVectorsOfAnotherModel() {
     try (HnswVectorIndex index = new HnswVectorIndex(MODEL, 4, IndexOptions.defaults())) {
       index.upsert("a", new float[] {1, 0, 0, 0}, MODEL);
-      assertThrows(ModelMismatchException.class,
+      assertThrows(
+          ModelMismatchException.class,
           () -> index.upsert("b", new float[] {0, 1, 0, 0}, "e5-small-v2"));
       assertEquals(1, index.size());
       assertEquals(MODEL, index.modelId());
@@ -178,11 +184,11 @@ class HnswVectorIndexTest {
   @Test
   void optionsAreValidated() {
     assertThrows(IllegalArgumentException.class, () -> IndexOptions.defaults().withM(1));
-    assertThrows(IllegalArgumentException.class,
-        () -> IndexOptions.defaults().withEfConstruction(8));
+    assertThrows(
+        IllegalArgumentException.class, () -> IndexOptions.defaults().withEfConstruction(8));
     assertThrows(IllegalArgumentException.class, () -> IndexOptions.defaults().withEf(0));
-    assertThrows(IllegalArgumentException.class,
-        () -> IndexOptions.defaults().withMaxDeletedFraction(1.0));
+    assertThrows(
+        IllegalArgumentException.class, () -> IndexOptions.defaults().withMaxDeletedFraction(1.0));
   }
 
   static List<String> ids(List<Neighbour> neighbours) {

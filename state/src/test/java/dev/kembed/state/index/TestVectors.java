@@ -27,9 +27,10 @@ final class TestVectors {
 
   /** Fraction of the exact top-k ids that the approximate top-k also returned. */
   static double recall(List<Neighbour> approximate, List<Neighbour> exact) {
-    long hits = exact.stream()
-        .filter(e -> approximate.stream().anyMatch(a -> a.id().equals(e.id())))
-        .count();
+    long hits =
+        exact.stream()
+            .filter(e -> approximate.stream().anyMatch(a -> a.id().equals(e.id())))
+            .count();
     return (double) hits / exact.size();
   }
 }

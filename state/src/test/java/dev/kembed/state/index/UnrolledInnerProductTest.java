@@ -20,8 +20,13 @@ class UnrolledInnerProductTest {
         v[i] = (float) r.nextGaussian();
         expected += (double) u[i] * v[i];
       }
-      assertEquals(expected, UnrolledInnerProduct.dot(u, v), 1e-4 * Math.max(1, Math.sqrt(n)), "n=" + n);
-      assertEquals(1 - expected, UnrolledInnerProduct.INSTANCE.distance(u, v), 1e-4 * Math.max(1, Math.sqrt(n)), "n=" + n);
+      assertEquals(
+          expected, UnrolledInnerProduct.dot(u, v), 1e-4 * Math.max(1, Math.sqrt(n)), "n=" + n);
+      assertEquals(
+          1 - expected,
+          UnrolledInnerProduct.INSTANCE.distance(u, v),
+          1e-4 * Math.max(1, Math.sqrt(n)),
+          "n=" + n);
     }
   }
 

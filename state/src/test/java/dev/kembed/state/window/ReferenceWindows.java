@@ -25,9 +25,13 @@ public final class ReferenceWindows {
     this.latenessMs = config.allowedLatenessMs();
   }
 
-  /** Whether {@code eventMs} counts in a window of {@code lengthMs} tiled by {@code tileMs} at {@code asOfMs}. */
+  /**
+   * Whether {@code eventMs} counts in a window of {@code lengthMs} tiled by {@code tileMs} at
+   * {@code asOfMs}.
+   */
   public static boolean inWindow(long eventMs, long asOfMs, long lengthMs, long tileMs) {
-    return Math.floorDiv(eventMs, tileMs) * tileMs > Math.floorDiv(asOfMs, tileMs) * tileMs - lengthMs;
+    return Math.floorDiv(eventMs, tileMs) * tileMs
+        > Math.floorDiv(asOfMs, tileMs) * tileMs - lengthMs;
   }
 
   /** Decides an event as the aggregator should (ignoring INVALID), and records it when applied. */

@@ -23,10 +23,12 @@ class ResolutionTest {
 
   @Test
   void tiersAreConfigurable() {
-    Resolution r = new Resolution(
-        List.of(new Resolution.Tier(Duration.ofHours(12), Duration.ofMinutes(5)),
-            new Resolution.Tier(Duration.ofDays(12), Duration.ofHours(1))),
-        Duration.ofDays(1));
+    Resolution r =
+        new Resolution(
+            List.of(
+                new Resolution.Tier(Duration.ofHours(12), Duration.ofMinutes(5)),
+                new Resolution.Tier(Duration.ofDays(12), Duration.ofHours(1))),
+            Duration.ofDays(1));
     assertEquals(5 * 60_000L, r.tileMsFor(6 * HOUR));
     assertEquals(HOUR, r.tileMsFor(DAY));
     assertEquals(DAY, r.tileMsFor(30 * DAY));
@@ -37,7 +39,8 @@ class ResolutionTest {
     assertEquals(-HOUR, Resolution.tileStart(-1, HOUR));
     assertEquals(0, Resolution.tileStart(HOUR - 1, HOUR));
     long t = Instant.parse("2024-01-08T10:30:00Z").toEpochMilli();
-    assertEquals(Instant.parse("2024-01-08T00:00:00Z").toEpochMilli(), Resolution.tileStart(t, DAY));
+    assertEquals(
+        Instant.parse("2024-01-08T00:00:00Z").toEpochMilli(), Resolution.tileStart(t, DAY));
   }
 
   @Test
@@ -53,16 +56,24 @@ class ResolutionTest {
 
   @Test
   void windowMustBeAWholeNumberOfTiles() {
-    assertThrows(IllegalArgumentException.class, () -> WindowSpec.parse("PT90M", Resolution.defaults()));
-    assertThrows(IllegalArgumentException.class, () -> WindowSpec.parse("P13D", new Resolution(List.of(), Duration.ofDays(2))));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> WindowSpec.parse("PT90M", Resolution.defaults()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> WindowSpec.parse("P13D", new Resolution(List.of(), Duration.ofDays(2))));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> WindowConfig.of(List.of("P7D", "PT168H"), Resolution.defaults(), Duration.ZERO));
   }
 
   @Test
   void retentionIsTheLongestWindowPerTileSize() {
-    WindowConfig c = WindowConfig.of(List.of("P90D", "PT3H", "P7D", "P30D"), Resolution.defaults(), Duration.ofHours(1));
-    assertEquals(List.of("PT3H", "P7D", "P30D", "P90D"), c.windows().stream().map(WindowSpec::name).toList());
+    WindowConfig c =
+        WindowConfig.of(
+            List.of("P90D", "PT3H", "P7D", "P30D"), Resolution.defaults(), Duration.ofHours(1));
+    assertEquals(
+        List.of("PT3H", "P7D", "P30D", "P90D"),
+        c.windows().stream().map(WindowSpec::name).toList());
     assertEquals("P7D", c.retentionByTile().get(HOUR).name());
     assertEquals("P90D", c.retentionByTile().get(DAY).name());
   }

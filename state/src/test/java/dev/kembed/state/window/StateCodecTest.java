@@ -97,8 +97,11 @@ class StateCodecTest {
     assertEquals(1.0, got.get(0).sum().weight(), 0);
     assertTrue(store.tiles("u1", "ENGAGEMENT", HOUR, HOUR, HOUR).isEmpty());
     store.deleteTile("u1", "ENGAGEMENT", HOUR, HOUR);
-    assertEquals(List.of(0L, 2 * HOUR, 3 * HOUR),
-        store.tiles("u1", "ENGAGEMENT", HOUR, Long.MIN_VALUE, Long.MAX_VALUE).stream().map(TileStore.Tile::start).toList());
+    assertEquals(
+        List.of(0L, 2 * HOUR, 3 * HOUR),
+        store.tiles("u1", "ENGAGEMENT", HOUR, Long.MIN_VALUE, Long.MAX_VALUE).stream()
+            .map(TileStore.Tile::start)
+            .toList());
   }
 
   private static VectorSum sumOf(long w) {

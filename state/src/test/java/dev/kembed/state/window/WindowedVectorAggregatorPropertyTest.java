@@ -29,14 +29,19 @@ class WindowedVectorAggregatorPropertyTest {
   private static final String[] KINDS = {"ENGAGEMENT", "SEARCH_INTENT"};
   private static final double[] WEIGHTS = {0.1, 5.0, 1.0, 0.0, 2.5};
 
-  private static final List<WindowConfig> CONFIGS = List.of(
-      WindowConfig.defaults(),
-      // Two hourly windows and a daily one, lateness beyond the longest: EXPIRED happens.
-      WindowConfig.of(List.of("PT3H", "P1D", "P13D"), Resolution.defaults(), Duration.ofDays(20)),
-      // Daily tiles from two days up, a six-hour window in hourly tiles, short lateness.
-      WindowConfig.of(List.of("PT6H", "P7D", "P30D"),
-          new Resolution(List.of(new Resolution.Tier(Duration.ofDays(2), Duration.ofHours(1))), Duration.ofDays(1)),
-          Duration.ofHours(2)));
+  private static final List<WindowConfig> CONFIGS =
+      List.of(
+          WindowConfig.defaults(),
+          // Two hourly windows and a daily one, lateness beyond the longest: EXPIRED happens.
+          WindowConfig.of(
+              List.of("PT3H", "P1D", "P13D"), Resolution.defaults(), Duration.ofDays(20)),
+          // Daily tiles from two days up, a six-hour window in hourly tiles, short lateness.
+          WindowConfig.of(
+              List.of("PT6H", "P7D", "P30D"),
+              new Resolution(
+                  List.of(new Resolution.Tier(Duration.ofDays(2), Duration.ofHours(1))),
+                  Duration.ofDays(1)),
+              Duration.ofHours(2)));
 
   private double minCosine = 1;
   private double maxWeightError = 0;
@@ -51,8 +56,9 @@ class WindowedVectorAggregatorPropertyTest {
       WindowConfig config = CONFIGS.get(seq % CONFIGS.size());
       int dim = 8 + rnd.nextInt(25);
       WindowedVectorAggregator mem = new WindowedVectorAggregator(new InMemoryTileStore(), config);
-      WindowedVectorAggregator kv = new WindowedVectorAggregator(
-          new KeyValueTileStore(Stores.inMemoryKeyValueStore("prop-" + seq).get()), config);
+      WindowedVectorAggregator kv =
+          new WindowedVectorAggregator(
+              new KeyValueTileStore(Stores.inMemoryKeyValueStore("prop-" + seq).get()), config);
       ReferenceWindows[][] refs = new ReferenceWindows[USERS.length][KINDS.length];
       ReferenceWindows.Event[][] last = new ReferenceWindows.Event[USERS.length][KINDS.length];
       for (int u = 0; u < USERS.length; u++) {
@@ -79,9 +85,12 @@ class WindowedVectorAggregatorPropertyTest {
           if (op < 0.12 && last[u][k] != null) {
             e = last[u][k]; // duplicate, applied again
           } else {
-            e = new ReferenceWindows.Event(eventTime(rnd, base, config.allowedLatenessMs()),
-                WEIGHTS[rnd.nextInt(WEIGHTS.length)] * (rnd.nextBoolean() ? 1 : rnd.nextDouble()),
-                gaussian(rnd, dim));
+            e =
+                new ReferenceWindows.Event(
+                    eventTime(rnd, base, config.allowedLatenessMs()),
+                    WEIGHTS[rnd.nextInt(WEIGHTS.length)]
+                        * (rnd.nextBoolean() ? 1 : rnd.nextDouble()),
+                    gaussian(rnd, dim));
           }
           last[u][k] = e;
           Status want = ref.offer(e.timeMs(), e.weight(), e.embedding());
@@ -105,18 +114,35 @@ class WindowedVectorAggregatorPropertyTest {
         if (step % 10 == 9) {
           // Read-only look-ahead, then the stored state must be unchanged.
           long ahead = base + (long) (rnd.nextDouble() * 40 * DAY);
-          compare(ctx + " snapshotAt", ref, mem.snapshotAt(USERS[u], KINDS[k], ahead), Math.max(ahead, ref.asOf()), dim);
-          compare(ctx + " kv snapshotAt", ref, kv.snapshotAt(USERS[u], KINDS[k], ahead), Math.max(ahead, ref.asOf()), dim);
+          compare(
+              ctx + " snapshotAt",
+              ref,
+              mem.snapshotAt(USERS[u], KINDS[k], ahead),
+              Math.max(ahead, ref.asOf()),
+              dim);
+          compare(
+              ctx + " kv snapshotAt",
+              ref,
+              kv.snapshotAt(USERS[u], KINDS[k], ahead),
+              Math.max(ahead, ref.asOf()),
+              dim);
           for (int uu = 0; uu < USERS.length; uu++) {
             for (int kk = 0; kk < KINDS.length; kk++) {
-              compare(ctx + " all", refs[uu][kk], kv.snapshot(USERS[uu], KINDS[kk]), refs[uu][kk].asOf(), dim);
+              compare(
+                  ctx + " all",
+                  refs[uu][kk],
+                  kv.snapshot(USERS[uu], KINDS[kk]),
+                  refs[uu][kk].asOf(),
+                  dim);
             }
           }
         }
       }
     }
-    System.out.printf("window property test: %d sequences, %d events %s, %d window checks, "
-        + "min cosine %.12f, max relative weight error %.3e%n", SEQUENCES, events, statuses, checks, minCosine, maxWeightError);
+    System.out.printf(
+        "window property test: %d sequences, %d events %s, %d window checks, "
+            + "min cosine %.12f, max relative weight error %.3e%n",
+        SEQUENCES, events, statuses, checks, minCosine, maxWeightError);
     assertTrue(statuses.getOrDefault(Status.LATE, 0) > 100, "LATE exercised: " + statuses);
     assertTrue(statuses.getOrDefault(Status.EXPIRED, 0) > 100, "EXPIRED exercised: " + statuses);
   }
@@ -154,7 +180,8 @@ class WindowedVectorAggregatorPropertyTest {
     throw new AssertionError("unknown window " + name);
   }
 
-  private void compare(String ctx, ReferenceWindows ref, List<WindowVector> got, long asOf, int dim) {
+  private void compare(
+      String ctx, ReferenceWindows ref, List<WindowVector> got, long asOf, int dim) {
     if (ref.asOf() == Long.MIN_VALUE) {
       for (WindowVector v : got) {
         assertEquals(0, v.count(), ctx);
@@ -187,7 +214,11 @@ class WindowedVectorAggregatorPropertyTest {
     }
     if (want.weight() == 0) {
       // No positive-weight event in the window: no residue may fake a direction.
-      assertEquals(0.0, VectorMath.norm(got.sum()), 0.0, ctx + " weightless window must sum to exactly zero");
+      assertEquals(
+          0.0,
+          VectorMath.norm(got.sum()),
+          0.0,
+          ctx + " weightless window must sum to exactly zero");
       assertEquals(0.0, got.totalWeight(), 0.0, ctx + " weightless window must weigh exactly zero");
       assertEquals(null, got.normalized(), ctx);
     } else if (wantNorm > 0) {

@@ -44,7 +44,8 @@ class WindowedVectorAggregatorTest {
     AddResult r = agg.add(U, ENG, t("2024-01-08T10:01:00Z"), 3.0, new float[] {0, 1});
     assertEquals(Status.APPLIED, r.status());
     assertEquals(t("2024-01-08T10:01:00Z"), r.asOf());
-    assertEquals(List.of("P7D", "P30D", "P90D"), r.changed().stream().map(WindowVector::window).toList());
+    assertEquals(
+        List.of("P7D", "P30D", "P90D"), r.changed().stream().map(WindowVector::window).toList());
     for (WindowVector v : agg.snapshot(U, ENG)) {
       assertWindow(v, 4.0, 2, 1, 3);
       // weighted mean direction (1, 3) / sqrt(10)
@@ -59,7 +60,12 @@ class WindowedVectorAggregatorTest {
   @Test
   void windowBoundaryJustInsideAndJustOutsideThenExpiry() {
     WindowedVectorAggregator agg = aggregator(Duration.ofDays(1));
-    agg.add(U, ENG, t("2023-12-09T23:59:59.999Z"), 4.0, new float[] {0, 0, 1}); // D: out of P30D at the end
+    agg.add(
+        U,
+        ENG,
+        t("2023-12-09T23:59:59.999Z"),
+        4.0,
+        new float[] {0, 0, 1}); // D: out of P30D at the end
     agg.add(U, ENG, t("2023-12-10T00:00:00Z"), 0.5, new float[] {0, 0, 1}); // E: first P30D tile
     agg.add(U, ENG, t("2024-01-01T10:59:59.999Z"), 2.0, new float[] {1, 0, 0}); // A: out of P7D
     agg.add(U, ENG, t("2024-01-01T11:00:00Z"), 1.0, new float[] {0, 1, 0}); // B: first P7D tile
@@ -73,7 +79,8 @@ class WindowedVectorAggregatorTest {
     // The add's own output agrees with the snapshot.
     assertWindow(window(r.changed(), "P30D"), 4.5, 4, 3, 2, 0.5);
 
-    // A week later C's hour (10:00) is one tile older than the P7D edge (11:00); E's day leaves P30D.
+    // A week later C's hour (10:00) is one tile older than the P7D edge (11:00); E's day leaves
+    // P30D.
     List<WindowVector> changed = agg.advanceTo(U, ENG, t("2024-01-15T10:30:00Z"));
     assertEquals(List.of("P7D", "P30D"), changed.stream().map(WindowVector::window).toList());
     s = agg.snapshot(U, ENG);
@@ -82,7 +89,8 @@ class WindowedVectorAggregatorTest {
     assertWindow(window(s, "P30D"), 4.0, 3, 3, 2, 0);
     assertWindow(window(s, "P90D"), 8.5, 5, 3, 2, 4.5);
     assertEquals(t("2024-01-15T10:30:00Z"), window(s, "P90D").asOf());
-    // No hourly tile is inside P7D any more; daily tiles 12-09, 12-10, 01-01, 01-08 remain for P90D.
+    // No hourly tile is inside P7D any more; daily tiles 12-09, 12-10, 01-01, 01-08 remain for
+    // P90D.
     assertEquals(4, store.tileCount(U, ENG));
 
     agg.advanceTo(U, ENG, t("2024-07-01T00:00:00Z"));
@@ -135,8 +143,12 @@ class WindowedVectorAggregatorTest {
     assertEquals(List.of(), r.changed());
     assertWindow(window(agg.snapshot(U, ENG), "P1D"), 1.0, 1, 1, 0);
     // P1D at 12:xx starts at 13:00 the day before: 2024-01-09T12:59 is out, 13:00 is in.
-    assertEquals(Status.EXPIRED, agg.add(U, ENG, t("2024-01-09T12:59:59.999Z"), 1.0, new float[] {0, 1}).status());
-    assertEquals(Status.APPLIED, agg.add(U, ENG, t("2024-01-09T13:00:00Z"), 1.0, new float[] {0, 1}).status());
+    assertEquals(
+        Status.EXPIRED,
+        agg.add(U, ENG, t("2024-01-09T12:59:59.999Z"), 1.0, new float[] {0, 1}).status());
+    assertEquals(
+        Status.APPLIED,
+        agg.add(U, ENG, t("2024-01-09T13:00:00Z"), 1.0, new float[] {0, 1}).status());
     assertWindow(window(agg.snapshot(U, ENG), "P1D"), 2.0, 2, 1, 1);
     assertWindow(window(agg.snapshot(U, ENG), "PT3H"), 1.0, 1, 1, 0);
   }
@@ -164,7 +176,9 @@ class WindowedVectorAggregatorTest {
     WindowedVectorAggregator agg = aggregator(Duration.ofHours(1));
     agg.add(U, ENG, t("2024-03-01T00:00:00Z"), 1.0, new float[] {1, 0});
     // A search a month older than the engagement as-of is not late for its own kind.
-    assertEquals(Status.APPLIED, agg.add(U, SEARCH, t("2024-02-01T00:00:00Z"), 1.0, new float[] {0, 1, 0}).status());
+    assertEquals(
+        Status.APPLIED,
+        agg.add(U, SEARCH, t("2024-02-01T00:00:00Z"), 1.0, new float[] {0, 1, 0}).status());
     assertWindow(window(agg.snapshot(U, ENG), "P7D"), 1.0, 1, 1, 0);
     assertWindow(window(agg.snapshot(U, SEARCH), "P7D"), 1.0, 1, 0, 1, 0);
     WindowVector unknown = window(agg.snapshot("bob", ENG), "P7D");
@@ -179,7 +193,9 @@ class WindowedVectorAggregatorTest {
     agg.add(U, ENG, now, 1.0, new float[] {1, 0});
     assertEquals(Status.INVALID, agg.add(U, ENG, now, 1.0, new float[] {Float.NaN, 0}).status());
     assertEquals(Status.INVALID, agg.add(U, ENG, now, -1.0, new float[] {1, 0}).status());
-    assertEquals(Status.INVALID, agg.add(U, ENG, now, Double.POSITIVE_INFINITY, new float[] {1, 0}).status());
+    assertEquals(
+        Status.INVALID,
+        agg.add(U, ENG, now, Double.POSITIVE_INFINITY, new float[] {1, 0}).status());
     assertEquals(Status.INVALID, agg.add(U, ENG, now, 1.0, new float[] {1, 0, 0}).status());
     assertEquals(Status.INVALID, agg.add(U, ENG, now, 1.0, new float[0]).status());
     assertWindow(window(agg.snapshot(U, ENG), "P90D"), 1.0, 1, 1, 0);

@@ -6,8 +6,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * How far a replay has come: for each input partition, where it started, the end offset seen at
- * start (the target) and the committed offset now. Pure arithmetic, so the ETA and the "caught
- * up" rule are tested without a broker.
+ * start (the target) and the committed offset now. Pure arithmetic, so the ETA and the "caught up"
+ * rule are tested without a broker.
  */
 public final class BackfillProgress {
   private final Map<TopicPartition, Long> start;
@@ -27,7 +27,9 @@ public final class BackfillProgress {
     return t;
   }
 
-  /** Records consumed (committed) towards the targets; commits past a target count as the target. */
+  /**
+   * Records consumed (committed) towards the targets; commits past a target count as the target.
+   */
   public long consumed(Map<TopicPartition, Long> committed) {
     long c = 0;
     for (var e : target.entrySet()) {
@@ -60,11 +62,20 @@ public final class BackfillProgress {
     long total = total();
     double rate = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
     String eta = rate > 0 ? formatSeconds((total - done) / rate) : "?";
-    return String.format(Locale.ROOT, "backfill %,d / %,d records (%.1f%%) %,.0f records/s, ETA %s", done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, eta);
+    return String.format(
+        Locale.ROOT,
+        "backfill %,d / %,d records (%.1f%%) %,.0f records/s, ETA %s",
+        done,
+        total,
+        total == 0 ? 100.0 : 100.0 * done / total,
+        rate,
+        eta);
   }
 
   static String formatSeconds(double s) {
     long r = Math.round(s);
-    return r >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", r / 3600, r % 3600 / 60) : r >= 60 ? String.format(Locale.ROOT, "%dm%02ds", r / 60, r % 60) : r + "s";
+    return r >= 3600
+        ? String.format(Locale.ROOT, "%dh%02dm", r / 3600, r % 3600 / 60)
+        : r >= 60 ? String.format(Locale.ROOT, "%dm%02ds", r / 60, r % 60) : r + "s";
   }
 }

@@ -20,7 +20,8 @@ import java.util.Properties;
 public final class ConfigLoader {
   private ConfigLoader() {}
 
-  public static KembedConfig load(Path file, Map<String, String> overrides, Map<String, String> env) {
+  public static KembedConfig load(
+      Path file, Map<String, String> overrides, Map<String, String> env) {
     Properties props = file == null ? new Properties() : read(file);
     Map<String, Object> merged = EnvOverrides.apply(props, env, KembedConfig.CONFIG.names());
     merged.putAll(overrides);

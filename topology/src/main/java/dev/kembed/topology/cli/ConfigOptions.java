@@ -12,13 +12,26 @@ import picocli.CommandLine.Option;
  * every invocation needs.
  */
 public final class ConfigOptions {
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file: kembed keys (see docs) and any Kafka Streams, consumer or producer key.")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "Properties file: kembed keys (see docs) and any Kafka Streams, consumer or producer"
+              + " key.")
   Path file;
 
-  @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Overrides one config key (repeatable); wins over the file and KEMBED_* environment variables.")
+  @Option(
+      names = {"-s", "--set"},
+      paramLabel = "KEY=VALUE",
+      description =
+          "Overrides one config key (repeatable); wins over the file and KEMBED_* environment"
+              + " variables.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
-  @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT,...", description = "Kafka cluster to use (same as --set bootstrap.servers=...).")
+  @Option(
+      names = {"-b", "--bootstrap-servers"},
+      paramLabel = "HOST:PORT,...",
+      description = "Kafka cluster to use (same as --set bootstrap.servers=...).")
   String bootstrapServers;
 
   /** The overrides given on the command line, {@code --bootstrap-servers} included. */

@@ -1,8 +1,8 @@
 package dev.kembed.topology.cli;
 
-import dev.kembed.topology.config.AdminProps;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kembed.schemas.serde.AnyFormatJson;
+import dev.kembed.topology.config.AdminProps;
 import dev.kembed.topology.config.KembedConfig;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -23,27 +23,52 @@ import picocli.CommandLine.Option;
  * offset, timestamp, key, headers, value), decoding kembed's three formats ({@link AnyFormatJson}).
  * Reads read_committed without a consumer group, so it never disturbs a deployment.
  */
-@Command(name = "consume", mixinStandardHelpOptions = true,
-    description = "Print a topic's records as JSON lines (key, timestamp, headers, value), in any of kembed's formats (avro, confluent, json).")
+@Command(
+    name = "consume",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print a topic's records as JSON lines (key, timestamp, headers, value), in any of kembed's"
+            + " formats (avro, confluent, json).")
 public final class ConsumeCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
-  @Option(names = {"-t", "--topic"}, required = true, paramLabel = "TOPIC", description = "Topic to read.")
+  @Option(
+      names = {"-t", "--topic"},
+      required = true,
+      paramLabel = "TOPIC",
+      description = "Topic to read.")
   String topic;
 
-  @Option(names = "--from-beginning", description = "Start at the earliest offset (default: the latest, i.e. only new records).")
+  @Option(
+      names = "--from-beginning",
+      description = "Start at the earliest offset (default: the latest, i.e. only new records).")
   boolean fromBeginning;
 
   @Option(names = "--max", paramLabel = "N", description = "Stop after N printed records.")
   Long max;
 
-  @Option(names = "--follow", description = "Keep waiting for new records (default: stop at the end of the topic as it was at start, or after --idle-ms without records when not reading from the beginning).")
+  @Option(
+      names = "--follow",
+      description =
+          "Keep waiting for new records (default: stop at the end of the topic as it was at start,"
+              + " or after --idle-ms without records when not reading from the beginning).")
   boolean follow;
 
-  @Option(names = "--key", paramLabel = "K", description = "Print only records with this key (a string key, or a struct key whose parts joined by '|' equal K).")
+  @Option(
+      names = "--key",
+      paramLabel = "K",
+      description =
+          "Print only records with this key (a string key, or a struct key whose parts joined by"
+              + " '|' equal K).")
   String key;
 
-  @Option(names = "--idle-ms", defaultValue = "10000", paramLabel = "MS", description = "Without --follow or --from-beginning: stop after this long without a record. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--idle-ms",
+      defaultValue = "10000",
+      paramLabel = "MS",
+      description =
+          "Without --follow or --from-beginning: stop after this long without a record. Default:"
+              + " ${DEFAULT-VALUE}.")
   long idleMs;
 
   @Override
@@ -54,13 +79,15 @@ public final class ConsumeCommand implements Callable<Integer> {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     AnyFormatJson decoder = new AnyFormatJson(cfg.schemaRegistry());
-    try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
       if (infos == null || infos.isEmpty()) {
         System.err.println("kembed consume: topic '" + topic + "' does not exist");
         return 2;
       }
-      List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> parts =
+          infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       consumer.assign(parts);
       if (fromBeginning) {
         consumer.seekToBeginning(parts);
@@ -72,8 +99,12 @@ public final class ConsumeCommand implements Callable<Integer> {
     }
   }
 
-  private int print(KafkaConsumer<byte[], byte[]> consumer, AnyFormatJson decoder, List<TopicPartition> parts,
-      Map<TopicPartition, Long> end, PrintStream out) {
+  private int print(
+      KafkaConsumer<byte[], byte[]> consumer,
+      AnyFormatJson decoder,
+      List<TopicPartition> parts,
+      Map<TopicPartition, Long> end,
+      PrintStream out) {
     long printed = 0;
     long lastRecord = System.nanoTime();
     while (true) {

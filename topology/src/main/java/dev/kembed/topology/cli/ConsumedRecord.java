@@ -16,31 +16,38 @@ import org.apache.kafka.common.header.Header;
  */
 final class ConsumedRecord {
 
-    private ConsumedRecord() {
-    }
+  private ConsumedRecord() {}
 
-    static String line(ConsumerRecord<byte[], byte[]> r, JsonNode key, JsonNode value, AnyFormatJson decoder) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset()).put("timestamp", r.timestamp());
-        out.set("key", key);
-        ObjectNode headers = out.putObject("headers");
-        for (Header h : r.headers()) {
-            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
-        }
-        out.set("value", value);
-        return out.toString();
+  static String line(
+      ConsumerRecord<byte[], byte[]> r, JsonNode key, JsonNode value, AnyFormatJson decoder) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.put("topic", r.topic())
+        .put("partition", r.partition())
+        .put("offset", r.offset())
+        .put("timestamp", r.timestamp());
+    out.set("key", key);
+    ObjectNode headers = out.putObject("headers");
+    for (Header h : r.headers()) {
+      headers.put(
+          h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
     }
+    out.set("value", value);
+    return out.toString();
+  }
 
-    /** The key as text: a string key itself, a struct key's field values joined by '|' (kembed's string form). */
-    static String keyText(JsonNode key) {
-        if (key == null || key.isNull()) {
-            return null;
-        }
-        if (key.isObject()) {
-            List<String> parts = new ArrayList<>();
-            key.forEach(v -> parts.add(v.asText()));
-            return String.join("|", parts);
-        }
-        return key.asText();
+  /**
+   * The key as text: a string key itself, a struct key's field values joined by '|' (kembed's
+   * string form).
+   */
+  static String keyText(JsonNode key) {
+    if (key == null || key.isNull()) {
+      return null;
     }
+    if (key.isObject()) {
+      List<String> parts = new ArrayList<>();
+      key.forEach(v -> parts.add(v.asText()));
+      return String.join("|", parts);
+    }
+    return key.asText();
+  }
 }

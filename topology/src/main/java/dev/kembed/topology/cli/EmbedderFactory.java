@@ -11,9 +11,9 @@ import dev.kembed.inference.OnnxEmbedder;
 import dev.kembed.inference.ProbeCheck;
 import dev.kembed.inference.projection.ProjectingEmbedder;
 import dev.kembed.inference.projection.Projection;
+import dev.kembed.topology.config.KembedConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import dev.kembed.topology.config.KembedConfig;
 import java.nio.file.Path;
 
 /**
@@ -66,6 +66,8 @@ public final class EmbedderFactory {
 
   static ProbeCheck probeCheck(KembedConfig config, Path dir) {
     return new ProbeCheck(
-        new DirectoryProbeStore(dir), config.getDouble(INFERENCE_PROBE_MIN_COSINE), config.getBoolean(INFERENCE_PROBE_ACCEPT_MISMATCH));
+        new DirectoryProbeStore(dir),
+        config.getDouble(INFERENCE_PROBE_MIN_COSINE),
+        config.getBoolean(INFERENCE_PROBE_ACCEPT_MISMATCH));
   }
 }

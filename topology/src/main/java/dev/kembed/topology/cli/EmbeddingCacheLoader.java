@@ -18,34 +18,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a {@code content-embeddings} topic once, up to the end offsets it finds at start, into a map
- * from content hash to vector, keeping only vectors of the given model (a model upgrade must
- * re-embed everything). The topic is compacted, so this is one vector per live entity: about
- * {@code 4 × dimension} bytes each (1.5 KB for MiniLM), which bounds what a backfill can cache in
- * memory.
+ * Reads a {@code content-embeddings} topic once, up to the end offsets it finds at start, into a
+ * map from content hash to vector, keeping only vectors of the given model (a model upgrade must
+ * re-embed everything). The topic is compacted, so this is one vector per live entity: about {@code
+ * 4 × dimension} bytes each (1.5 KB for MiniLM), which bounds what a backfill can cache in memory.
  */
 public final class EmbeddingCacheLoader {
   private static final Logger log = LoggerFactory.getLogger(EmbeddingCacheLoader.class);
 
   private EmbeddingCacheLoader() {}
 
-  public static Map<String, float[]> load(Map<String, Object> consumerProps, String topic, String modelId) {
+  public static Map<String, float[]> load(
+      Map<String, Object> consumerProps, String topic, String modelId) {
     return load(consumerProps, topic, modelId, null);
   }
 
-  /** As {@link #load(Map, String, String)}, also reading registry-encoded embeddings (output.format=confluent). */
-  public static Map<String, float[]> load(Map<String, Object> consumerProps, String topic, String modelId, SchemaRegistry registry) {
+  /**
+   * As {@link #load(Map, String, String)}, also reading registry-encoded embeddings
+   * (output.format=confluent).
+   */
+  public static Map<String, float[]> load(
+      Map<String, Object> consumerProps, String topic, String modelId, SchemaRegistry registry) {
     Map<String, Object> props = new HashMap<>(consumerProps);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    Deserializer<ContentEmbedding> values = new AvroSerde<>(ContentEmbedding.class, registry).deserializer();
+    Deserializer<ContentEmbedding> values =
+        new AvroSerde<>(ContentEmbedding.class, registry).deserializer();
     Map<String, float[]> byHash = new HashMap<>();
     long t0 = System.nanoTime();
     long read = 0, otherModel = 0;
-    try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
-      consumer.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -70,14 +78,21 @@ public final class EmbeddingCacheLoader {
             otherModel++;
             continue;
           }
-          if (e.getPackedVector() != null && e.getVectorEncoding() != dev.kembed.schemas.VectorEncoding.FLOAT32) {
+          if (e.getPackedVector() != null
+              && e.getVectorEncoding() != dev.kembed.schemas.VectorEncoding.FLOAT32) {
             continue; // a lossy (float16/int8) output vector must not stand in for the model's own
           }
           byHash.put(e.getContentHash(), dev.kembed.schemas.vector.RecordVectors.of(e));
         }
       }
     }
-    log.info("Embedding cache: {} vectors of {} from {} ({} records read, {} of other models) in {} ms", byHash.size(), modelId, topic, read, otherModel,
+    log.info(
+        "Embedding cache: {} vectors of {} from {} ({} records read, {} of other models) in {} ms",
+        byHash.size(),
+        modelId,
+        topic,
+        read,
+        otherModel,
         (System.nanoTime() - t0) / 1_000_000);
     return byHash;
   }

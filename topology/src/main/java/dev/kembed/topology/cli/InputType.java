@@ -11,8 +11,8 @@ import java.util.Locale;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The four input record types, with the config key of their topic and the field whose value is
- * the record key (the partitioning rule of the topic contract: posts and comments by their own id,
+ * The four input record types, with the config key of their topic and the field whose value is the
+ * record key (the partitioning rule of the topic contract: posts and comments by their own id,
  * interactions and queries by user id).
  */
 public enum InputType {

@@ -20,16 +20,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Publishes JSON lines as records of one input type. Each line is either a record in natural JSON
- * (the key is taken from the type's key field, e.g. {@code post_id}), or an envelope {@code
- * {"key": ..., "value": {...} | null}} for an explicit key or a tombstone. In {@code AVRO} format
- * the line is decoded with the project's serde (so it is validated exactly as kembed will read it)
- * and written in Avro single-object encoding; {@code JSON} validates the same way and sends the
- * JSON itself; {@code RAW} sends the line's bytes unchecked, which is how to try the DLQ. The
- * record timestamp is the event's {@code event_time}, so broker time and event time agree.
+ * (the key is taken from the type's key field, e.g. {@code post_id}), or an envelope {@code {"key":
+ * ..., "value": {...} | null}} for an explicit key or a tombstone. In {@code AVRO} format the line
+ * is decoded with the project's serde (so it is validated exactly as kembed will read it) and
+ * written in Avro single-object encoding; {@code JSON} validates the same way and sends the JSON
+ * itself; {@code RAW} sends the line's bytes unchecked, which is how to try the DLQ. The record
+ * timestamp is the event's {@code event_time}, so broker time and event time agree.
  */
 public final class JsonLinesProducer {
   /** How a line goes on the wire. */
-  public enum Format { AVRO, JSON, RAW }
+  public enum Format {
+    AVRO,
+    JSON,
+    RAW
+  }
 
   /** Counts of one run; {@code skippedLines} are the numbers of the invalid lines left out. */
   public record Result(long sent, long skipped, long lines, List<Long> skippedLines) {}
@@ -48,7 +52,13 @@ public final class JsonLinesProducer {
   private final boolean skipInvalid;
   private final AvroSerde<? extends SpecificRecord> serde;
 
-  public JsonLinesProducer(Producer<String, byte[]> producer, String topic, InputType type, Format format, String keyField, boolean skipInvalid) {
+  public JsonLinesProducer(
+      Producer<String, byte[]> producer,
+      String topic,
+      InputType type,
+      Format format,
+      String keyField,
+      boolean skipInvalid) {
     this.producer = producer;
     this.topic = topic;
     this.type = type;
@@ -59,14 +69,15 @@ public final class JsonLinesProducer {
   }
 
   /**
-   * Validates every non-blank line of {@code in} first; then, if all are valid (or invalid ones
-   * are to be skipped), sends them and waits until each is acknowledged. Nothing is sent when a
-   * line is invalid and skipping is off, so a file is published whole or not at all.
+   * Validates every non-blank line of {@code in} first; then, if all are valid (or invalid ones are
+   * to be skipped), sends them and waits until each is acknowledged. Nothing is sent when a line is
+   * invalid and skipping is off, so a file is published whole or not at all.
    *
    * @throws IllegalArgumentException listing the invalid lines by number, when not skipping
    * @throws IOException saying how many records were acknowledged before a send failed
    */
-  public Result send(BufferedReader in, java.util.function.LongConsumer progress) throws IOException {
+  public Result send(BufferedReader in, java.util.function.LongConsumer progress)
+      throws IOException {
     long lines = 0;
     List<ProducerRecord<String, byte[]>> valid = new ArrayList<>();
     List<Long> badLines = new ArrayList<>();
@@ -87,16 +98,25 @@ public final class JsonLinesProducer {
       }
     }
     if (!badLines.isEmpty() && !skipInvalid) {
-      throw new IllegalArgumentException("nothing sent: " + badLines.size() + " of " + (valid.size() + badLines.size()) + " records are invalid"
-          + (badLines.size() > MAX_LISTED ? " (first " + MAX_LISTED + " listed)" : "") + "\n  " + String.join("\n  ", problems)
-          + "\n(--skip-invalid sends the valid lines and lists the skipped ones)");
+      throw new IllegalArgumentException(
+          "nothing sent: "
+              + badLines.size()
+              + " of "
+              + (valid.size() + badLines.size())
+              + " records are invalid"
+              + (badLines.size() > MAX_LISTED ? " (first " + MAX_LISTED + " listed)" : "")
+              + "\n  "
+              + String.join("\n  ", problems)
+              + "\n(--skip-invalid sends the valid lines and lists the skipped ones)");
     }
     long acked = sendAll(valid, progress);
     return new Result(acked, badLines.size(), lines, List.copyOf(badLines));
   }
 
   // Sends in order and counts acknowledgements, so a failure can say exactly how far it got.
-  private long sendAll(List<ProducerRecord<String, byte[]>> records, java.util.function.LongConsumer progress) throws IOException {
+  private long sendAll(
+      List<ProducerRecord<String, byte[]>> records, java.util.function.LongConsumer progress)
+      throws IOException {
     AtomicLong acked = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
     long sent = 0;
@@ -104,13 +124,15 @@ public final class JsonLinesProducer {
       if (failure.get() != null) {
         break;
       }
-      producer.send(r, (meta, e) -> {
-        if (e == null) {
-          acked.incrementAndGet();
-        } else {
-          failure.compareAndSet(null, e);
-        }
-      });
+      producer.send(
+          r,
+          (meta, e) -> {
+            if (e == null) {
+              acked.incrementAndGet();
+            } else {
+              failure.compareAndSet(null, e);
+            }
+          });
       sent++;
       if (progress != null && sent % 1000 == 0) {
         progress.accept(sent);
@@ -118,7 +140,16 @@ public final class JsonLinesProducer {
     }
     producer.flush();
     if (failure.get() != null) {
-      throw new IOException("send to " + topic + " failed after " + acked.get() + " of " + records.size() + " records were acknowledged: " + failure.get().getMessage(), failure.get());
+      throw new IOException(
+          "send to "
+              + topic
+              + " failed after "
+              + acked.get()
+              + " of "
+              + records.size()
+              + " records were acknowledged: "
+              + failure.get().getMessage(),
+          failure.get());
     }
     return acked.get();
   }
@@ -156,13 +187,15 @@ public final class JsonLinesProducer {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private byte[] serialize(SpecificRecord r) {
-    return ((org.apache.kafka.common.serialization.Serializer) serde.serializer()).serialize(topic, r);
+    return ((org.apache.kafka.common.serialization.Serializer) serde.serializer())
+        .serialize(topic, r);
   }
 
   private String keyOf(SpecificRecord r) {
     Schema.Field f = r.getSchema().getField(keyField);
     if (f == null || r.get(f.pos()) == null) {
-      throw new IllegalArgumentException("no key: field '" + keyField + "' missing in " + r.getSchema().getName());
+      throw new IllegalArgumentException(
+          "no key: field '" + keyField + "' missing in " + r.getSchema().getName());
     }
     return r.get(f.pos()).toString();
   }
@@ -195,7 +228,8 @@ public final class JsonLinesProducer {
       }
       return n;
     } catch (IOException e) {
-      throw new IllegalArgumentException("not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new IllegalArgumentException(
+          "not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
   }
 

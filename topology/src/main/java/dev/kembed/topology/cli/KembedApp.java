@@ -1,9 +1,9 @@
 package dev.kembed.topology.cli;
 
-import dev.kembed.topology.config.AdminProps;
 import dev.kembed.inference.Embedder;
 import dev.kembed.topology.InputPartitions;
 import dev.kembed.topology.KembedTopology;
+import dev.kembed.topology.config.AdminProps;
 import dev.kembed.topology.config.KembedConfig;
 import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.expansion.IndexService;
@@ -23,13 +23,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running kembed instance: the topology on a {@link KafkaStreams} client (with the in-memory
- * indexes that feed query expansion, when given), with its state changes and fatal errors logged. {@code run}, {@code demo} and {@code backfill} all start the
- * app through this class so they behave the same. A stream thread that dies of an unexpected
- * exception shuts this client down (rather than being replaced and failing the same way in a
- * loop); the state becomes ERROR, which the health endpoint reports and {@link #awaitStop} returns.
- * Each instance has its own metrics registry ({@link #meterRegistry}): JVM, process, Kafka
- * Streams and kembed's meters, which processors and exception handlers reach through the Streams
- * configuration ({@link KembedMeters}).
+ * indexes that feed query expansion, when given), with its state changes and fatal errors logged.
+ * {@code run}, {@code demo} and {@code backfill} all start the app through this class so they
+ * behave the same. A stream thread that dies of an unexpected exception shuts this client down
+ * (rather than being replaced and failing the same way in a loop); the state becomes ERROR, which
+ * the health endpoint reports and {@link #awaitStop} returns. Each instance has its own metrics
+ * registry ({@link #meterRegistry}): JVM, process, Kafka Streams and kembed's meters, which
+ * processors and exception handlers reach through the Streams configuration ({@link KembedMeters}).
  */
 public final class KembedApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KembedApp.class);
@@ -50,7 +50,8 @@ public final class KembedApp implements AutoCloseable {
   public KembedApp(KembedConfig config, Embedder embedder, IndexService indexes) {
     this.config = config;
     this.workers = InferenceWorkers.threads(config.getInt(KembedConfig.EMBED_INFERENCE_THREADS));
-    Topology topology = KembedTopology.build(config, embedder, indexes, inputPartitions(config), workers);
+    Topology topology =
+        KembedTopology.build(config, embedder, indexes, inputPartitions(config), workers);
     log.debug("Topology:\n{}", topology.describe());
     this.sourceTopics = sourceTopics(topology);
     this.subtopologies = topology.describe().subtopologies().size();
@@ -73,36 +74,59 @@ public final class KembedApp implements AutoCloseable {
   }
 
   /**
-   * The partition counts of the input topics as the cluster has them (they decide how many
-   * upstream tasks send watermarks); {@code topics.partitions} for a topic that cannot be
-   * described, e.g. one that does not exist yet.
+   * The partition counts of the input topics as the cluster has them (they decide how many upstream
+   * tasks send watermarks); {@code topics.partitions} for a topic that cannot be described, e.g.
+   * one that does not exist yet.
    */
   static InputPartitions inputPartitions(KembedConfig config) {
     InputPartitions assumed = InputPartitions.of(config);
-    java.util.List<String> names = java.util.List.of(config.topic(KembedConfig.TOPIC_POSTS), config.topic(KembedConfig.TOPIC_COMMENTS), config.topic(KembedConfig.TOPIC_INTERACTIONS), config.topic(KembedConfig.TOPIC_SEARCH_QUERIES));
+    java.util.List<String> names =
+        java.util.List.of(
+            config.topic(KembedConfig.TOPIC_POSTS),
+            config.topic(KembedConfig.TOPIC_COMMENTS),
+            config.topic(KembedConfig.TOPIC_INTERACTIONS),
+            config.topic(KembedConfig.TOPIC_SEARCH_QUERIES));
     java.util.Map<String, Integer> found = new java.util.HashMap<>();
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(AdminProps.of(config))) {
-      admin.describeTopics(names).topicNameValues().forEach((name, f) -> {
-        try {
-          found.put(name, f.get(15, TimeUnit.SECONDS).partitions().size());
-        } catch (Exception e) {
-          log.info("input topic {} not described ({}); assuming topics.partitions", name, e.getClass().getSimpleName());
-        }
-      });
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(AdminProps.of(config))) {
+      admin
+          .describeTopics(names)
+          .topicNameValues()
+          .forEach(
+              (name, f) -> {
+                try {
+                  found.put(name, f.get(15, TimeUnit.SECONDS).partitions().size());
+                } catch (Exception e) {
+                  log.info(
+                      "input topic {} not described ({}); assuming topics.partitions",
+                      name,
+                      e.getClass().getSimpleName());
+                }
+              });
     } catch (RuntimeException e) {
       log.warn("could not describe the input topics; assuming topics.partitions for each", e);
     }
     int n = assumed.posts();
-    InputPartitions p = new InputPartitions(found.getOrDefault(names.get(0), n), found.getOrDefault(names.get(1), n), found.getOrDefault(names.get(2), n), found.getOrDefault(names.get(3), n));
+    InputPartitions p =
+        new InputPartitions(
+            found.getOrDefault(names.get(0), n),
+            found.getOrDefault(names.get(1), n),
+            found.getOrDefault(names.get(2), n),
+            found.getOrDefault(names.get(3), n));
     log.info("input partitions: {}", p);
     return p;
   }
 
   public void start() {
     Properties p = config.streamsProperties();
-    log.info("Starting kembed: application.id={} bootstrap.servers={} processing.guarantee={} threads={} state.dir={}",
-        p.get(StreamsConfig.APPLICATION_ID_CONFIG), p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
-        p.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), p.getOrDefault(StreamsConfig.STATE_DIR_CONFIG, "(default)"));
+    log.info(
+        "Starting kembed: application.id={} bootstrap.servers={} processing.guarantee={} threads={}"
+            + " state.dir={}",
+        p.get(StreamsConfig.APPLICATION_ID_CONFIG),
+        p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+        p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
+        p.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1),
+        p.getOrDefault(StreamsConfig.STATE_DIR_CONFIG, "(default)"));
     streams.start();
   }
 
@@ -135,7 +159,10 @@ public final class KembedApp implements AutoCloseable {
     return subtopologies;
   }
 
-  /** The non-internal topics this build of the topology reads (inputs it does not read yet are absent). */
+  /**
+   * The non-internal topics this build of the topology reads (inputs it does not read yet are
+   * absent).
+   */
   public java.util.Set<String> sourceTopics() {
     return sourceTopics;
   }
@@ -144,7 +171,8 @@ public final class KembedApp implements AutoCloseable {
     java.util.Set<String> topics = new java.util.TreeSet<>();
     for (var sub : topology.describe().subtopologies()) {
       for (var node : sub.nodes()) {
-        if (node instanceof org.apache.kafka.streams.TopologyDescription.Source src && src.topicSet() != null) {
+        if (node instanceof org.apache.kafka.streams.TopologyDescription.Source src
+            && src.topicSet() != null) {
           topics.addAll(src.topicSet());
         }
       }
@@ -152,7 +180,10 @@ public final class KembedApp implements AutoCloseable {
     return topics;
   }
 
-  /** The threads this instance runs inference on (their CPU time is what {@code kembed bench} reports). */
+  /**
+   * The threads this instance runs inference on (their CPU time is what {@code kembed bench}
+   * reports).
+   */
   public InferenceWorkers inferenceWorkers() {
     return workers;
   }
@@ -176,7 +207,8 @@ public final class KembedApp implements AutoCloseable {
     boolean clean = streams.close(timeout);
     workers.close();
     metrics.close();
-    log.info(clean ? "kembed closed cleanly" : "kembed did not close within {} s", timeout.toSeconds());
+    log.info(
+        clean ? "kembed closed cleanly" : "kembed did not close within {} s", timeout.toSeconds());
     return clean;
   }
 

@@ -14,15 +14,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code kembed serve}: the index/serving role as its own deployment. It runs no topology: it
- * keeps the in-memory HNSW indexes fed from {@code content-embeddings} (snapshots under {@code
+ * {@code kembed serve}: the index/serving role as its own deployment. It runs no topology: it keeps
+ * the in-memory HNSW indexes fed from {@code content-embeddings} (snapshots under {@code
  * state.dir}, as {@code kembed run} does) and serves {@code /similar}, {@code /expand}, {@code
- * /health} and {@code /metrics}, so that stream processors run with {@code index.enabled=false}
- * and spend their cores on inference. The model is loaded only to embed {@code /expand} queries.
- * Stays up until SIGTERM/SIGINT.
+ * /health} and {@code /metrics}, so that stream processors run with {@code index.enabled=false} and
+ * spend their cores on inference. The model is loaded only to embed {@code /expand} queries. Stays
+ * up until SIGTERM/SIGINT.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve /similar and /expand from in-memory indexes fed by the content-embeddings topic, "
-    + "without running the topology (pair with 'kembed run' and index.enabled=false).")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serve /similar and /expand from in-memory indexes fed by the content-embeddings topic, "
+            + "without running the topology (pair with 'kembed run' and index.enabled=false).")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -36,16 +40,21 @@ public final class ServeCommand implements Callable<Integer> {
     indexes.start();
     ServiceMetrics metrics = new ServiceMetrics();
     ApiServer api = KembedApi.startServing(cfg, embedder, indexes, metrics.registry());
-    log.info("kembed serve: HTTP API on port {} (/similar, /expand, /health, /metrics)", api.port());
+    log.info(
+        "kembed serve: HTTP API on port {} (/similar, /expand, /health, /metrics)", api.port());
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutdown requested");
-      api.close();
-      indexes.close();
-      embedder.close();
-      metrics.close();
-      stop.countDown();
-    }, "kembed-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("Shutdown requested");
+                  api.close();
+                  indexes.close();
+                  embedder.close();
+                  metrics.close();
+                  stop.countDown();
+                },
+                "kembed-shutdown"));
     stop.await();
     return 0;
   }

@@ -22,17 +22,26 @@ import org.slf4j.LoggerFactory;
  * creates only its internal topics). With {@code topics.create=true} it creates the missing ones
  * with {@code topics.partitions} and {@code topics.replication.factor}; the two keyed-state outputs
  * ({@code content-embeddings}, {@code user-vectors}) are compacted because a reader wants the
- * latest value per key, everything else uses delete retention. With {@code topics.create=false}
- * it only checks and names what is missing, so a misconfigured deployment fails at start instead
- * of hanging in Streams' metadata wait.
+ * latest value per key, everything else uses delete retention. With {@code topics.create=false} it
+ * only checks and names what is missing, so a misconfigured deployment fails at start instead of
+ * hanging in Streams' metadata wait.
  */
 public final class TopicCreator {
   private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
 
   /** Config keys of every topic kembed reads or writes, in a stable order. */
   public static final List<String> TOPIC_KEYS =
-      List.of(TOPIC_POSTS, TOPIC_COMMENTS, TOPIC_INTERACTIONS, TOPIC_SEARCH_QUERIES, TOPIC_CONTENT_EMBEDDINGS, TOPIC_USER_VECTORS,
-          TOPIC_SIMILARITY_FEATURES, TOPIC_INDEX_UPDATES, TOPIC_QUERY_EXPANSIONS, TOPIC_DLQ);
+      List.of(
+          TOPIC_POSTS,
+          TOPIC_COMMENTS,
+          TOPIC_INTERACTIONS,
+          TOPIC_SEARCH_QUERIES,
+          TOPIC_CONTENT_EMBEDDINGS,
+          TOPIC_USER_VECTORS,
+          TOPIC_SIMILARITY_FEATURES,
+          TOPIC_INDEX_UPDATES,
+          TOPIC_QUERY_EXPANSIONS,
+          TOPIC_DLQ);
 
   private static final Set<String> COMPACTED = Set.of(TOPIC_CONTENT_EMBEDDINGS, TOPIC_USER_VECTORS);
 
@@ -50,7 +59,10 @@ public final class TopicCreator {
     List<NewTopic> topics = new ArrayList<>();
     for (String key : TOPIC_KEYS) {
       NewTopic t = new NewTopic(config.topic(key), Optional.of(partitions), Optional.of(rf));
-      String policy = COMPACTED.contains(key) ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE;
+      String policy =
+          COMPACTED.contains(key)
+              ? TopicConfig.CLEANUP_POLICY_COMPACT
+              : TopicConfig.CLEANUP_POLICY_DELETE;
       Map<String, String> configs = new java.util.HashMap<>(extraTopicConfigs);
       configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, policy);
       t.configs(configs);
@@ -69,7 +81,8 @@ public final class TopicCreator {
   }
 
   /** As {@link #ensure(Admin, KembedConfig)}, creating topics with extra topic-level configs. */
-  public static List<String> ensure(Admin admin, KembedConfig config, Map<String, String> extraTopicConfigs) {
+  public static List<String> ensure(
+      Admin admin, KembedConfig config, Map<String, String> extraTopicConfigs) {
     try {
       Set<String> existing = admin.listTopics().names().get();
       Map<String, NewTopic> missing = new LinkedHashMap<>();
@@ -83,7 +96,8 @@ public final class TopicCreator {
         return List.of();
       }
       if (!config.getBoolean(TOPICS_CREATE)) {
-        throw new IllegalStateException("topics missing and topics.create=false: " + missing.keySet());
+        throw new IllegalStateException(
+            "topics missing and topics.create=false: " + missing.keySet());
       }
       List<String> created = new ArrayList<>();
       for (var entry : admin.createTopics(missing.values()).values().entrySet()) {
@@ -97,8 +111,12 @@ public final class TopicCreator {
         }
       }
       NewTopic any = missing.values().iterator().next();
-      log.info("Created topics {} ({} partitions, replication factor {}; content embeddings and user vectors compacted)",
-          created, any.numPartitions(), any.replicationFactor() < 0 ? "broker default" : any.replicationFactor());
+      log.info(
+          "Created topics {} ({} partitions, replication factor {}; content embeddings and user"
+              + " vectors compacted)",
+          created,
+          any.numPartitions(),
+          any.replicationFactor() < 0 ? "broker default" : any.replicationFactor());
       return created;
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot create kembed topics: " + e.getCause(), e.getCause());

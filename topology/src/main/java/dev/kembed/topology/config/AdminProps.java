@@ -30,11 +30,12 @@ public final class AdminProps {
 
   private static Map<String, Object> pick(Properties props, java.util.Set<String> known) {
     Map<String, Object> out = new HashMap<>();
-    props.forEach((k, v) -> {
-      if (known.contains(String.valueOf(k))) {
-        out.put(String.valueOf(k), v);
-      }
-    });
+    props.forEach(
+        (k, v) -> {
+          if (known.contains(String.valueOf(k))) {
+            out.put(String.valueOf(k), v);
+          }
+        });
     return out;
   }
 }

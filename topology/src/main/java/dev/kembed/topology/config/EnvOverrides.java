@@ -9,15 +9,16 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Maps environment variables onto config keys so containers can be configured without a file:
  * {@code KEMBED_EMBED_BATCH_SIZE=64} sets {@code embed.batch.size}, {@code
- * KEMBED_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}. Only keys kembed or Kafka Streams
- * know are mapped, because an upper-case name cannot tell a dot from a dash on its own.
+ * KEMBED_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}. Only keys kembed or Kafka Streams know
+ * are mapped, because an upper-case name cannot tell a dot from a dash on its own.
  */
 public final class EnvOverrides {
   public static final String PREFIX = "KEMBED_";
 
   private EnvOverrides() {}
 
-  public static Map<String, Object> apply(Map<?, ?> fileProps, Map<String, String> env, Set<String> kembedKeys) {
+  public static Map<String, Object> apply(
+      Map<?, ?> fileProps, Map<String, String> env, Set<String> kembedKeys) {
     Map<String, Object> merged = new HashMap<>();
     fileProps.forEach((k, v) -> merged.put(String.valueOf(k), v));
     Map<String, String> byEnvName = new HashMap<>();

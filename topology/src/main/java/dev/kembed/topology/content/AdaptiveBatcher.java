@@ -16,13 +16,13 @@ import org.apache.kafka.streams.KeyValue;
  * model is busy: when the model is idle the waiting texts run at once; while it is busy they
  * accumulate, and the next batch takes up to {@code batchSize} of them. With asynchronous {@link
  * InferenceWorkers} inference runs off the stream thread and its result is picked up by the next
- * {@link #offered()} or {@link #tick()} (both called on the stream thread), so results are forwarded
- * only from the stream thread and a request stays in the changelogged buffer until then: a crash
- * while a batch is in flight re-embeds it after restore, and exactly-once holds. One batch per
- * buffer is in flight at a time; when a full batch waits behind it the stream thread waits for it
- * (back-pressure, so the buffer never swallows a whole backlog). With inline workers (inference on
- * the stream thread) a full batch runs when it fills and a partial one at the next {@link #tick()},
- * which Streams runs right after each pass over the polled records.
+ * {@link #offered()} or {@link #tick()} (both called on the stream thread), so results are
+ * forwarded only from the stream thread and a request stays in the changelogged buffer until then:
+ * a crash while a batch is in flight re-embeds it after restore, and exactly-once holds. One batch
+ * per buffer is in flight at a time; when a full batch waits behind it the stream thread waits for
+ * it (back-pressure, so the buffer never swallows a whole backlog). With inline workers (inference
+ * on the stream thread) a full batch runs when it fills and a partial one at the next {@link
+ * #tick()}, which Streams runs right after each pass over the polled records.
  *
  * <p>A positive {@code minWaitMs} (the {@code embed.max.wait.ms} of earlier versions) holds a
  * partial batch back until its oldest text has waited that long even when the model is idle,
@@ -40,7 +40,11 @@ public final class AdaptiveBatcher {
     void batchDone(int texts, double inferenceMillis);
   }
 
-  private record Result(List<KeyValue<String, EmbedRequest>> batch, Map<String, float[]> vectors, Map<String, Exception> errors, double millis) {}
+  private record Result(
+      List<KeyValue<String, EmbedRequest>> batch,
+      Map<String, float[]> vectors,
+      Map<String, Exception> errors,
+      double millis) {}
 
   private final BatchBuffer buffer;
   private final Embedder embedder;
@@ -51,7 +55,14 @@ public final class AdaptiveBatcher {
   private final BatchListener listener;
   private CompletableFuture<Result> inFlight;
 
-  public AdaptiveBatcher(BatchBuffer buffer, Embedder embedder, InferenceWorkers workers, int batchSize, long minWaitMs, Consumer<List<Embedded>> sink, BatchListener listener) {
+  public AdaptiveBatcher(
+      BatchBuffer buffer,
+      Embedder embedder,
+      InferenceWorkers workers,
+      int batchSize,
+      long minWaitMs,
+      Consumer<List<Embedded>> sink,
+      BatchListener listener) {
     this.minWaitMs = minWaitMs;
     this.buffer = buffer;
     this.embedder = embedder;
@@ -66,7 +77,10 @@ public final class AdaptiveBatcher {
     pump(false, nowMs);
   }
 
-  /** On a wall-clock punctuation (on the stream thread): delivers finished work, starts waiting work. */
+  /**
+   * On a wall-clock punctuation (on the stream thread): delivers finished work, starts waiting
+   * work.
+   */
   public void tick(long nowMs) {
     pump(true, nowMs);
   }
@@ -76,7 +90,9 @@ public final class AdaptiveBatcher {
     return inFlight != null;
   }
 
-  /** Forgets a batch in flight (the task is closing; its requests stay in the buffer's changelog). */
+  /**
+   * Forgets a batch in flight (the task is closing; its requests stay in the buffer's changelog).
+   */
   public void close() {
     inFlight = null;
   }
@@ -87,7 +103,9 @@ public final class AdaptiveBatcher {
       // A full batch waits and the model is still on the previous one: wait for it.
       deliver(true);
     }
-    while (inFlight == null && buffer.waiting() > 0 && (buffer.waiting() >= batchSize || idleEnough(tick, nowMs))) {
+    while (inFlight == null
+        && buffer.waiting() > 0
+        && (buffer.waiting() >= batchSize || idleEnough(tick, nowMs))) {
       submit(buffer.nextBatch(batchSize));
       deliver(false); // inline workers have finished already
     }
@@ -104,21 +122,23 @@ public final class AdaptiveBatcher {
     Map<String, float[]> vectors = new LinkedHashMap<>();
     batch.forEach(kv -> vectors.put(kv.value.getText(), null));
     List<String> distinct = List.copyOf(vectors.keySet());
-    inFlight = workers.submit(() -> {
-      Exception[] errors = new Exception[distinct.size()];
-      long start = System.nanoTime();
-      float[][] out = BatchBuffer.embed(embedder, distinct, errors);
-      double millis = (System.nanoTime() - start) / 1e6;
-      Map<String, float[]> byText = new LinkedHashMap<>();
-      Map<String, Exception> failures = new LinkedHashMap<>();
-      for (int i = 0; i < distinct.size(); i++) {
-        byText.put(distinct.get(i), out[i]);
-        if (out[i] == null) {
-          failures.put(distinct.get(i), errors[i]);
-        }
-      }
-      return new Result(batch, byText, failures, millis);
-    });
+    inFlight =
+        workers.submit(
+            () -> {
+              Exception[] errors = new Exception[distinct.size()];
+              long start = System.nanoTime();
+              float[][] out = BatchBuffer.embed(embedder, distinct, errors);
+              double millis = (System.nanoTime() - start) / 1e6;
+              Map<String, float[]> byText = new LinkedHashMap<>();
+              Map<String, Exception> failures = new LinkedHashMap<>();
+              for (int i = 0; i < distinct.size(); i++) {
+                byText.put(distinct.get(i), out[i]);
+                if (out[i] == null) {
+                  failures.put(distinct.get(i), errors[i]);
+                }
+              }
+              return new Result(batch, byText, failures, millis);
+            });
   }
 
   private void deliver(boolean wait) {
@@ -129,7 +149,8 @@ public final class AdaptiveBatcher {
     try {
       r = inFlight.join();
     } catch (CompletionException e) {
-      // BatchBuffer.embed turns model failures into per-text errors; what is left is a bug: fail as inline would.
+      // BatchBuffer.embed turns model failures into per-text errors; what is left is a bug: fail as
+      // inline would.
       throw e.getCause() instanceof RuntimeException re ? re : e;
     } finally {
       inFlight = null;

@@ -76,7 +76,8 @@ public final class BatchBuffer {
 
   /** Queues (or replaces, with a new sequence number) a request. */
   public void put(String key, EmbedRequest r, long nowMs) {
-    EmbedRequest stamped = EmbedRequest.newBuilder(r).setSeq(nextSeq++).setEnqueuedAtMs(nowMs).build();
+    EmbedRequest stamped =
+        EmbedRequest.newBuilder(r).setSeq(nextSeq++).setEnqueuedAtMs(nowMs).build();
     EmbedRequest old = byKey.put(key, stamped);
     if (old != null) {
       keysBySeq.remove(old.getSeq());
@@ -100,9 +101,8 @@ public final class BatchBuffer {
   }
 
   /**
-   * The earliest event time of a request in the store, waiting or in flight ({@link
-   * Long#MAX_VALUE} when empty): the task's watermark must not pass it until the request's outputs
-   * have gone out.
+   * The earliest event time of a request in the store, waiting or in flight ({@link Long#MAX_VALUE}
+   * when empty): the task's watermark must not pass it until the request's outputs have gone out.
    */
   public long earliestEventTime() {
     return eventTimes.isEmpty() ? Long.MAX_VALUE : eventTimes.firstKey();
@@ -118,7 +118,10 @@ public final class BatchBuffer {
     return current != null && current.getSeq() == seq && remove(key);
   }
 
-  /** Up to {@code max} of the oldest requests not handed out before, in arrival order; they stay queued. */
+  /**
+   * Up to {@code max} of the oldest requests not handed out before, in arrival order; they stay
+   * queued.
+   */
   public List<KeyValue<String, EmbedRequest>> nextBatch(int max) {
     List<KeyValue<String, EmbedRequest>> batch = new ArrayList<>(Math.min(max, keysBySeq.size()));
     for (Map.Entry<Long, String> e : keysBySeq.tailMap(handedOutUpTo, false).entrySet()) {
@@ -141,7 +144,12 @@ public final class BatchBuffer {
     int dim = embedder.model().dimension();
     for (int i = 0; i < out.length; i++) {
       if (out[i] != null && (out[i].length != dim || !VectorMath.isFinite(out[i]))) {
-        errors[i] = new InvalidVectorException("model returned " + (out[i].length != dim ? out[i].length + " dimensions instead of " + dim : "a vector with NaN or infinite components"));
+        errors[i] =
+            new InvalidVectorException(
+                "model returned "
+                    + (out[i].length != dim
+                        ? out[i].length + " dimensions instead of " + dim
+                        : "a vector with NaN or infinite components"));
         out[i] = null;
       }
     }
@@ -157,7 +165,10 @@ public final class BatchBuffer {
     try {
       return embedder.embed(texts);
     } catch (RuntimeException batchFailure) {
-      log.warn("inference failed on a batch of {}; retrying one text at a time: {}", texts.size(), batchFailure.toString());
+      log.warn(
+          "inference failed on a batch of {}; retrying one text at a time: {}",
+          texts.size(),
+          batchFailure.toString());
       float[][] out = new float[texts.size()][];
       for (int i = 0; i < texts.size(); i++) {
         try {

@@ -11,8 +11,8 @@ import java.util.Locale;
 /**
  * Maps the embedding stage's {@link ContentChange}s to the public output records: a {@link
  * ContentEmbedding} (null, a tombstone, on delete) and an {@link IndexUpdate} (UPSERT with the
- * vector, or DELETE). The ANN index of an entity type is named after it: {@code posts},
- * {@code comments}, {@code queries}.
+ * vector, or DELETE). The ANN index of an entity type is named after it: {@code posts}, {@code
+ * comments}, {@code queries}.
  */
 public final class ContentOutputs {
   private ContentOutputs() {}

@@ -10,9 +10,9 @@ import dev.kembed.topology.text.ContentHash;
 import dev.kembed.topology.text.TextCleaner;
 
 /**
- * Turns post and comment events into embedding requests: picks the text (a post's subject and
- * body, a comment's text), cleans it, hashes it with the model id, and rejects what cannot be
- * embedded with a {@link BadInputException} naming the reason. Pure: no Kafka, no model.
+ * Turns post and comment events into embedding requests: picks the text (a post's subject and body,
+ * a comment's text), cleans it, hashes it with the model id, and rejects what cannot be embedded
+ * with a {@link BadInputException} naming the reason. Pure: no Kafka, no model.
  */
 public final class ContentRequests {
   private final TextCleaner cleaner;
@@ -32,7 +32,13 @@ public final class ContentRequests {
     }
     String id = entityId(key, post.getPostId(), "post_id");
     String text = checkedText(cleaner.post(post.getSubject(), post.getBody()), "post " + id);
-    return request(id, EntityType.POST, required(post.getAuthorId(), "author_id"), null, text, post.getEventTime().toEpochMilli());
+    return request(
+        id,
+        EntityType.POST,
+        required(post.getAuthorId(), "author_id"),
+        null,
+        text,
+        post.getEventTime().toEpochMilli());
   }
 
   /** A request for a comment record; a null value (tombstone) becomes a delete. */
@@ -43,10 +49,17 @@ public final class ContentRequests {
     String id = entityId(key, comment.getCommentId(), "comment_id");
     String parent = required(comment.getPostId(), "post_id");
     String text = checkedText(cleaner.clean(comment.getText()), "comment " + id);
-    return request(id, EntityType.COMMENT, required(comment.getAuthorId(), "author_id"), parent, text, comment.getEventTime().toEpochMilli());
+    return request(
+        id,
+        EntityType.COMMENT,
+        required(comment.getAuthorId(), "author_id"),
+        parent,
+        text,
+        comment.getEventTime().toEpochMilli());
   }
 
-  private EmbedRequest request(String id, EntityType type, String author, String parent, String text, long eventTime) {
+  private EmbedRequest request(
+      String id, EntityType type, String author, String parent, String text, long eventTime) {
     return EmbedRequest.newBuilder()
         .setEntityId(id)
         .setEntityType(type.name())
@@ -59,7 +72,12 @@ public final class ContentRequests {
   }
 
   private static EmbedRequest deleted(String id, EntityType type, long ts) {
-    return EmbedRequest.newBuilder().setEntityId(id).setEntityType(type.name()).setDeleted(true).setEventTime(ts).build();
+    return EmbedRequest.newBuilder()
+        .setEntityId(id)
+        .setEntityType(type.name())
+        .setDeleted(true)
+        .setEventTime(ts)
+        .build();
   }
 
   private String checkedText(String cleaned, String what) {
@@ -67,7 +85,13 @@ public final class ContentRequests {
       throw new BadInputException(DlqReason.EMPTY_TEXT, what + " has no text left after cleaning");
     }
     if (cleaned.length() > maxChars) {
-      throw new BadInputException(DlqReason.TEXT_TOO_LONG, what + " has " + cleaned.length() + " characters after cleaning; text.max.chars is " + maxChars);
+      throw new BadInputException(
+          DlqReason.TEXT_TOO_LONG,
+          what
+              + " has "
+              + cleaned.length()
+              + " characters after cleaning; text.max.chars is "
+              + maxChars);
     }
     return cleaned;
   }
@@ -77,21 +101,30 @@ public final class ContentRequests {
   private static String entityId(String key, String valueId, String field) {
     String id = required(valueId, field);
     if (key != null && !key.equals(id)) {
-      throw new BadInputException(DlqReason.KEY_MISMATCH, "record key " + dev.kembed.topology.guard.InputGuard.shown(key) + " differs from " + field + " " + dev.kembed.topology.guard.InputGuard.shown(id));
+      throw new BadInputException(
+          DlqReason.KEY_MISMATCH,
+          "record key "
+              + dev.kembed.topology.guard.InputGuard.shown(key)
+              + " differs from "
+              + field
+              + " "
+              + dev.kembed.topology.guard.InputGuard.shown(id));
     }
     return id;
   }
 
   private static String requireKey(String key, String what) {
     if (key == null || key.isBlank()) {
-      throw new BadInputException(DlqReason.MISSING_FIELD, what + " tombstone without a key: nothing to delete");
+      throw new BadInputException(
+          DlqReason.MISSING_FIELD, what + " tombstone without a key: nothing to delete");
     }
     return key;
   }
 
   private static String required(String value, String field) {
     if (value == null || value.isBlank()) {
-      throw new BadInputException(DlqReason.MISSING_FIELD, "required field '" + field + "' is missing or blank");
+      throw new BadInputException(
+          DlqReason.MISSING_FIELD, "required field '" + field + "' is missing or blank");
     }
     return value;
   }

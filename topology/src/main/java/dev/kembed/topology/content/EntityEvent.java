@@ -26,7 +26,8 @@ public record EntityEvent(Kind kind, ContentEmbedding embedding, InteractionEven
     if (e == null) {
       return new EntityEvent(Kind.DELETE, null, null);
     }
-    return new EntityEvent(key.equals(e.getEntityId()) ? Kind.EMBEDDING : Kind.COMMENT_FOR_PARENT, e, null);
+    return new EntityEvent(
+        key.equals(e.getEntityId()) ? Kind.EMBEDDING : Kind.COMMENT_FOR_PARENT, e, null);
   }
 
   public static EntityEvent interaction(InteractionEvent i) {

@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Where inference runs: either inline on the caller's (stream) thread, or on a small pool of
- * worker threads shared by every embedding task of an instance, so that inference overlaps the
- * stream thread's own work (deserialisation, state, producing). It counts the jobs submitted and
- * not yet finished, which is what "the model is busy" means to {@link AdaptiveBatcher}, and can
- * report its threads' CPU time for {@code kembed bench}.
+ * Where inference runs: either inline on the caller's (stream) thread, or on a small pool of worker
+ * threads shared by every embedding task of an instance, so that inference overlaps the stream
+ * thread's own work (deserialisation, state, producing). It counts the jobs submitted and not yet
+ * finished, which is what "the model is busy" means to {@link AdaptiveBatcher}, and can report its
+ * threads' CPU time for {@code kembed bench}.
  */
 public final class InferenceWorkers implements AutoCloseable {
   private final Executor executor;
@@ -44,12 +44,15 @@ public final class InferenceWorkers implements AutoCloseable {
     }
     AtomicInteger n = new AtomicInteger();
     InferenceWorkers[] self = new InferenceWorkers[1];
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "kembed-inference-" + n.incrementAndGet());
-      t.setDaemon(true);
-      self[0].threads.add(t);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "kembed-inference-" + n.incrementAndGet());
+              t.setDaemon(true);
+              self[0].threads.add(t);
+              return t;
+            });
     self[0] = new InferenceWorkers(pool, pool, true);
     return self[0];
   }
@@ -73,19 +76,22 @@ public final class InferenceWorkers implements AutoCloseable {
   public <T> CompletableFuture<T> submit(Supplier<T> job) {
     CompletableFuture<T> f = new CompletableFuture<>();
     pending.incrementAndGet();
-    executor.execute(() -> {
-      try {
-        f.complete(job.get());
-      } catch (Throwable t) {
-        f.completeExceptionally(t);
-      } finally {
-        pending.decrementAndGet();
-      }
-    });
+    executor.execute(
+        () -> {
+          try {
+            f.complete(job.get());
+          } catch (Throwable t) {
+            f.completeExceptionally(t);
+          } finally {
+            pending.decrementAndGet();
+          }
+        });
     return f;
   }
 
-  /** CPU time the worker threads have used so far, in nanoseconds (0 when inline or unsupported). */
+  /**
+   * CPU time the worker threads have used so far, in nanoseconds (0 when inline or unsupported).
+   */
   public long cpuNanos() {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long sum = 0;

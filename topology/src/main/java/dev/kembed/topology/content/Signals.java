@@ -2,16 +2,16 @@ package dev.kembed.topology.content;
 
 import dev.kembed.schemas.ContentEmbedding;
 import dev.kembed.schemas.InteractionEvent;
+import dev.kembed.schemas.vector.PackedVectors;
 import dev.kembed.topology.internal.EmbedRequest;
 import dev.kembed.topology.internal.UserSignal;
-import dev.kembed.schemas.vector.PackedVectors;
 import java.nio.ByteBuffer;
 
 /**
  * Builds the {@link UserSignal}s that move user vectors: an interaction joined with its target's
- * embedding, a user's own new post or comment (CREATE / COMMENT on itself), a search query with
- * its embedding. Pure: no Kafka. The vector travels packed (little-endian float32); read it with
- * {@link #vector(UserSignal)}.
+ * embedding, a user's own new post or comment (CREATE / COMMENT on itself), a search query with its
+ * embedding. Pure: no Kafka. The vector travels packed (little-endian float32); read it with {@link
+ * #vector(UserSignal)}.
  */
 public final class Signals {
   public static final String ENGAGEMENT = "ENGAGEMENT";
@@ -20,7 +20,14 @@ public final class Signals {
   private Signals() {}
 
   /** An interaction with a target whose embedding is known. */
-  public static UserSignal interaction(InteractionEvent i, ContentEmbedding target, boolean exposure, String srcTopic, int srcPartition, long srcOffset, byte[] srcValue) {
+  public static UserSignal interaction(
+      InteractionEvent i,
+      ContentEmbedding target,
+      boolean exposure,
+      String srcTopic,
+      int srcPartition,
+      long srcOffset,
+      byte[] srcValue) {
     return UserSignal.newBuilder()
         .setUserId(i.getUserId())
         .setKind(ENGAGEMENT)
@@ -80,7 +87,9 @@ public final class Signals {
         .build();
   }
 
-  /** The signal's vector: its packed bytes, or the boxed array of a record written before packing. */
+  /**
+   * The signal's vector: its packed bytes, or the boxed array of a record written before packing.
+   */
   public static float[] vector(UserSignal s) {
     ByteBuffer packed = s.getPackedVector();
     if (packed != null && packed.hasRemaining()) {

@@ -40,7 +40,9 @@ public final class VectorEncodingSerdes {
     } else {
       return inner;
     }
-    Serializer<T> ser = (topic, value) -> value == null ? null : inner.serializer().serialize(topic, encode.apply(value));
+    Serializer<T> ser =
+        (topic, value) ->
+            value == null ? null : inner.serializer().serialize(topic, encode.apply(value));
     return Serdes.serdeFrom(ser, inner.deserializer());
   }
 }

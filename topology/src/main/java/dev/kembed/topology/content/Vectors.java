@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * Converts between the {@code float[]} the model and the math use and the {@code List<Float>}
- * Avro generates for {@code array<float>}, without copying on the way out.
+ * Converts between the {@code float[]} the model and the math use and the {@code List<Float>} Avro
+ * generates for {@code array<float>}, without copying on the way out.
  */
 public final class Vectors {
   private Vectors() {}

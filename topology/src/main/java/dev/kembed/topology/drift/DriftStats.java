@@ -7,8 +7,8 @@ import java.util.Map;
  * Drift statistics of one model id's traffic, pure and thread-safe: a rolling centroid of content
  * vectors (exponential moving average over about {@code window} vectors) and its cosine to a
  * reference centroid (the mean of the first {@code referenceSize} vectors this process saw); the
- * share of truncated texts; text length and script mix; the share of null similarity features;
- * the distribution of user-vector norms. {@link DriftMetrics} binds the getters to metrics.
+ * share of truncated texts; text length and script mix; the share of null similarity features; the
+ * distribution of user-vector norms. {@link DriftMetrics} binds the getters to metrics.
  */
 public final class DriftStats {
   /** Upper bounds (exclusive, characters) of the text-length buckets; the last bucket is open. */
@@ -91,7 +91,9 @@ public final class DriftStats {
     normBuckets[Math.min(normBuckets.length - 1, Math.max(0, (int) (n * 10)))]++;
   }
 
-  /** Cosine of the rolling centroid to the reference centroid; NaN until the reference is complete. */
+  /**
+   * Cosine of the rolling centroid to the reference centroid; NaN until the reference is complete.
+   */
   public synchronized double centroidCosine() {
     if (reference == null) {
       return Double.NaN;
@@ -127,7 +129,9 @@ public final class DriftStats {
   }
 
   public synchronized double scriptShare(TextScript script) {
-    return contentTexts == 0 ? Double.NaN : (double) scripts.getOrDefault(script, 0L) / contentTexts;
+    return contentTexts == 0
+        ? Double.NaN
+        : (double) scripts.getOrDefault(script, 0L) / contentTexts;
   }
 
   public synchronized double nullFeatureShare() {

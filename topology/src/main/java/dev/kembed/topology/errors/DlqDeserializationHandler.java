@@ -8,9 +8,9 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 /**
  * Undecodable input: Kafka Streams' own log-and-continue handler (which logs topic, partition and
  * offset and, with {@code errors.dead.letter.queue.topic.name} set, builds the DLQ record with the
- * raw bytes and KIP-1034 headers), finished by {@link DlqRecords} (reason header, bounded size:
- * a 10 MB value that fits no produce request is truncated, with a header saying so), plus
- * kembed's metric.
+ * raw bytes and KIP-1034 headers), finished by {@link DlqRecords} (reason header, bounded size: a
+ * 10 MB value that fits no produce request is truncated, with a header saying so), plus kembed's
+ * metric.
  */
 public class DlqDeserializationHandler extends LogAndContinueExceptionHandler {
   private DlqRecords records = new DlqRecords(1_048_576);
@@ -24,10 +24,14 @@ public class DlqDeserializationHandler extends LogAndContinueExceptionHandler {
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+  public Response handleError(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     Response response = super.handleError(context, record, exception);
     DlqReason reason = DlqReason.UNDECODABLE;
     metrics.record(reason);
-    return Response.resume(response.deadLetterQueueRecords().stream().map(r -> records.finish(r, context, reason)).toList());
+    return Response.resume(
+        response.deadLetterQueueRecords().stream()
+            .map(r -> records.finish(r, context, reason))
+            .toList());
   }
 }

@@ -21,7 +21,14 @@ public final class DlqHeaders {
   private DlqHeaders() {}
 
   /** Adds kembed's and Kafka Streams' DLQ headers for a record kembed dead-letters itself. */
-  public static Headers write(Headers h, DlqReason reason, String exceptionClass, String message, String topic, int partition, long offset) {
+  public static Headers write(
+      Headers h,
+      DlqReason reason,
+      String exceptionClass,
+      String message,
+      String topic,
+      int partition,
+      long offset) {
     h.add(REASON, utf8(reason.name()));
     h.add(EXCEPTION, utf8(exceptionClass));
     h.add(MESSAGE, utf8(message == null ? "" : message));
@@ -34,7 +41,9 @@ public final class DlqHeaders {
   /** The text value of a header, or null. */
   public static String read(Headers h, String name) {
     var last = h.lastHeader(name);
-    return last == null || last.value() == null ? null : new String(last.value(), StandardCharsets.UTF_8);
+    return last == null || last.value() == null
+        ? null
+        : new String(last.value(), StandardCharsets.UTF_8);
   }
 
   private static byte[] utf8(String s) {

@@ -25,8 +25,11 @@ public final class DlqMetrics {
   }
 
   public void record(DlqReason reason) {
-    Counter.builder("kembed.dlq.records").description("Records sent to the dead-letter topic")
-        .tag("reason", reason.name()).register(registry).increment();
+    Counter.builder("kembed.dlq.records")
+        .description("Records sent to the dead-letter topic")
+        .tag("reason", reason.name())
+        .register(registry)
+        .increment();
   }
 
   /**
@@ -34,7 +37,10 @@ public final class DlqMetrics {
    * type, an interaction or comment on a deleted post.
    */
   public void dropped(DlqReason reason) {
-    Counter.builder("kembed.dropped.records").description("Records counted and dropped")
-        .tag("reason", reason.name()).register(registry).increment();
+    Counter.builder("kembed.dropped.records")
+        .description("Records counted and dropped")
+        .tag("reason", reason.name())
+        .register(registry)
+        .increment();
   }
 }

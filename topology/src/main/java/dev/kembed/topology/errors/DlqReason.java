@@ -35,8 +35,8 @@ public enum DlqReason {
   /** A vector with NaN/infinite components or the wrong dimension. */
   INVALID_VECTOR,
   /**
-   * Any other failure while processing one record (a bug or an output the broker refused); the
-   * DLQ record is still the input as received.
+   * Any other failure while processing one record (a bug or an output the broker refused); the DLQ
+   * record is still the input as received.
    */
   PROCESSING_ERROR,
   /**

@@ -16,20 +16,24 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
  * received and always fits: it adds the reason header; when the failing record came from one of
  * kembed's repartition topics it names the original input (topic, partition, offset and key from
  * {@link SourceHeaders}) instead of the internal topic, and keeps the value only where that topic
- * carries the input event itself; and it cuts an oversized copy down to the producer's
- * {@code max.request.size} (stack trace and message first, then the value, then the key), with a
- * {@link #TRUNCATED} header saying what was cut. A DLQ record therefore never fails for its size,
- * and nothing ever dead-letters a dead letter.
+ * carries the input event itself; and it cuts an oversized copy down to the producer's {@code
+ * max.request.size} (stack trace and message first, then the value, then the key), with a {@link
+ * #TRUNCATED} header saying what was cut. A DLQ record therefore never fails for its size, and
+ * nothing ever dead-letters a dead letter.
  */
 public final class DlqRecords {
   /** Set when the DLQ copy is shorter than the input: "value 10485760 -> 1031168" (bytes). */
   public static final String TRUNCATED = "kembed.errors.truncated";
+
   /** The internal topic a record failed on, when it failed after a repartition. */
   public static final String INTERNAL_TOPIC = "kembed.errors.internal.topic";
+
   /** Repartition topics whose values are the input events themselves (re-keyed, Avro-encoded). */
   static final Set<String> INPUT_CARRYING = Set.of("searches-by-query", "interactions-by-entity");
+
   static final int MAX_MESSAGE_BYTES = 1024;
   static final int MAX_STACKTRACE_BYTES = 8192;
+
   /** Room left for Kafka's record batch framing and per-header overhead. */
   static final int FRAMING_BYTES = 8192;
 
@@ -39,7 +43,10 @@ public final class DlqRecords {
     this.maxRequestBytes = maxRequestBytes;
   }
 
-  /** From the Streams config a handler is configured with (producer.-prefixed or plain max.request.size). */
+  /**
+   * From the Streams config a handler is configured with (producer.-prefixed or plain
+   * max.request.size).
+   */
   public static DlqRecords from(Map<String, ?> configs) {
     Object v = configs.get(StreamsConfig.producerPrefix("max.request.size"));
     if (v == null) {
@@ -49,7 +56,8 @@ public final class DlqRecords {
   }
 
   /** The DLQ record as kembed writes it: reason, original coordinates, bounded size. */
-  public ProducerRecord<byte[], byte[]> finish(ProducerRecord<byte[], byte[]> built, ErrorHandlerContext context, DlqReason reason) {
+  public ProducerRecord<byte[], byte[]> finish(
+      ProducerRecord<byte[], byte[]> built, ErrorHandlerContext context, DlqReason reason) {
     Headers headers = new RecordHeaders();
     built.headers().forEach(headers::add);
     headers.remove(DlqHeaders.REASON);
@@ -85,20 +93,28 @@ public final class DlqRecords {
     return INPUT_CARRYING.stream().anyMatch(name -> topic.endsWith("-" + name + "-repartition"));
   }
 
-  /** {@code r} cut down to fit {@code max.request.size}, with a {@link #TRUNCATED} header when cut. */
+  /**
+   * {@code r} cut down to fit {@code max.request.size}, with a {@link #TRUNCATED} header when cut.
+   */
   public ProducerRecord<byte[], byte[]> fit(ProducerRecord<byte[], byte[]> r) {
     if (size(r.key(), r.value(), r.headers()) <= maxRequestBytes) {
       return r;
     }
     Headers headers = new RecordHeaders();
     for (Header h : r.headers()) {
-      int cap = h.key().equals(DlqHeaders.STACKTRACE) ? MAX_STACKTRACE_BYTES : h.key().equals(DlqHeaders.MESSAGE) ? MAX_MESSAGE_BYTES : Integer.MAX_VALUE;
-      headers.add(h.key(), h.value() == null || h.value().length <= cap ? h.value() : Arrays.copyOf(h.value(), cap));
+      int cap =
+          h.key().equals(DlqHeaders.STACKTRACE)
+              ? MAX_STACKTRACE_BYTES
+              : h.key().equals(DlqHeaders.MESSAGE) ? MAX_MESSAGE_BYTES : Integer.MAX_VALUE;
+      headers.add(
+          h.key(),
+          h.value() == null || h.value().length <= cap ? h.value() : Arrays.copyOf(h.value(), cap));
     }
     byte[] key = r.key();
     byte[] value = r.value();
     StringBuilder cut = new StringBuilder();
-    long over = size(key, value, headers) + 64 - maxRequestBytes; // 64: the truncation header itself
+    long over =
+        size(key, value, headers) + 64 - maxRequestBytes; // 64: the truncation header itself
     if (over > 0 && value != null) {
       int keep = (int) Math.max(0, value.length - over);
       cut.append("value ").append(value.length).append(" -> ").append(keep);
@@ -107,7 +123,11 @@ public final class DlqRecords {
     }
     if (over > 0 && key != null) {
       int keep = (int) Math.max(0, key.length - over);
-      cut.append(cut.length() == 0 ? "" : ", ").append("key ").append(key.length).append(" -> ").append(keep);
+      cut.append(cut.length() == 0 ? "" : ", ")
+          .append("key ")
+          .append(key.length)
+          .append(" -> ")
+          .append(keep);
       key = Arrays.copyOf(key, keep);
     }
     if (cut.length() > 0) {

@@ -8,14 +8,17 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 /**
  * Where an input record came from (topic, partition, offset), stamped as headers at the first hop.
  * Headers travel with a record through repartition topics, so a processor several hops later (a
- * join that times out, a late event) can still dead-letter the record with its original
- * coordinates rather than those of an internal topic.
+ * join that times out, a late event) can still dead-letter the record with its original coordinates
+ * rather than those of an internal topic.
  */
 public final class SourceHeaders {
   public static final String TOPIC = "kembed.source.topic";
   public static final String PARTITION = "kembed.source.partition";
   public static final String OFFSET = "kembed.source.offset";
-  /** The input record's key (absent for a null key), so a later hop can dead-letter it as received. */
+
+  /**
+   * The input record's key (absent for a null key), so a later hop can dead-letter it as received.
+   */
   public static final String KEY = "kembed.source.key";
 
   private SourceHeaders() {}

@@ -6,9 +6,9 @@ import java.util.Map;
 
 /**
  * Where the index feeder reads embeddings from: every partition of the {@code content-embeddings}
- * topic, positioned explicitly by the feeder (no consumer group, no committed offsets: the
- * offsets a snapshot covers are the only record of progress). {@link KafkaEmbeddingSource} is the
- * real one; tests use an in-memory log. Offsets are Kafka's: the offset of the next record to read.
+ * topic, positioned explicitly by the feeder (no consumer group, no committed offsets: the offsets
+ * a snapshot covers are the only record of progress). {@link KafkaEmbeddingSource} is the real one;
+ * tests use an in-memory log. Offsets are Kafka's: the offset of the next record to read.
  */
 public interface EmbeddingSource extends AutoCloseable {
 
@@ -34,7 +34,9 @@ public interface EmbeddingSource extends AutoCloseable {
    */
   long position(int partition);
 
-  /** Makes a blocked {@link #poll} return early; the only method safe to call from another thread. */
+  /**
+   * Makes a blocked {@link #poll} return early; the only method safe to call from another thread.
+   */
   void wakeup();
 
   @Override

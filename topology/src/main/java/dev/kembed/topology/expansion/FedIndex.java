@@ -12,12 +12,12 @@ import java.util.Set;
 
 /**
  * One named in-memory index and the input it has seen: for each partition of {@code
- * content-embeddings}, the offset of the next record it has not applied. It applies a record
- * only at or past that offset, so several indexes restored from snapshots of different ages can
- * share one consumer that starts at the oldest of them. Its invariant: it holds exactly the
- * entities whose latest record so far is of one of its entity types and of the running model; a
- * tombstone, a record of another type under the same key, or a record of another model all
- * remove the key, as compaction would.
+ * content-embeddings}, the offset of the next record it has not applied. It applies a record only
+ * at or past that offset, so several indexes restored from snapshots of different ages can share
+ * one consumer that starts at the oldest of them. Its invariant: it holds exactly the entities
+ * whose latest record so far is of one of its entity types and of the running model; a tombstone, a
+ * record of another type under the same key, or a record of another model all remove the key, as
+ * compaction would.
  */
 final class FedIndex {
   private final String name;
@@ -29,7 +29,13 @@ final class FedIndex {
   private boolean dirty;
   private long rejected;
 
-  FedIndex(String name, Set<EntityType> types, HnswVectorIndex index, Path snapshotDir, Map<Integer, Long> next, boolean dirty) {
+  FedIndex(
+      String name,
+      Set<EntityType> types,
+      HnswVectorIndex index,
+      Path snapshotDir,
+      Map<Integer, Long> next,
+      boolean dirty) {
     this.name = name;
     this.types = Set.copyOf(types);
     this.index = index;
@@ -60,8 +66,8 @@ final class FedIndex {
   }
 
   /**
-   * Applies {@code r} unless this index has already seen its offset; returns false if the
-   * vector was unusable (NaN, wrong dimension) and the key was removed instead.
+   * Applies {@code r} unless this index has already seen its offset; returns false if the vector
+   * was unusable (NaN, wrong dimension) and the key was removed instead.
    */
   boolean apply(EmbeddingRecord r) {
     if (r.offset() < next.getOrDefault(r.partition(), Long.MIN_VALUE)) {
@@ -71,7 +77,9 @@ final class FedIndex {
     appliedSinceSnapshot++;
     dirty = true;
     ContentEmbedding e = r.value();
-    if (e == null || !types.contains(e.getEntityType()) || !index.modelId().equals(e.getModelId())) {
+    if (e == null
+        || !types.contains(e.getEntityType())
+        || !index.modelId().equals(e.getModelId())) {
       index.remove(r.key());
       return true;
     }
@@ -85,7 +93,10 @@ final class FedIndex {
     }
   }
 
-  /** Moves past offsets that held no record for us (transaction markers), once all before are applied. */
+  /**
+   * Moves past offsets that held no record for us (transaction markers), once all before are
+   * applied.
+   */
   void advanceTo(int partition, long position) {
     if (position > next.getOrDefault(partition, Long.MIN_VALUE)) {
       next.put(partition, position);
@@ -108,6 +119,7 @@ final class FedIndex {
   }
 
   private static float[] toArray(ContentEmbedding e) {
-    return dev.kembed.schemas.vector.RecordVectors.of(e); // array or packed (output.vector.encoding)
+    return dev.kembed.schemas.vector.RecordVectors.of(
+        e); // array or packed (output.vector.encoding)
   }
 }

@@ -29,8 +29,18 @@ import org.slf4j.LoggerFactory;
 final class IndexFeeder {
   private static final Logger log = LoggerFactory.getLogger(IndexFeeder.class);
 
-  /** What the feeder needs to know besides the source: model, where snapshots live, when to take them. */
-  record Settings(String modelId, int dimension, IndexOptions options, Path baseDir, long snapshotIntervalMs, long snapshotRecords, long snapshotMaxAgeMs) {}
+  /**
+   * What the feeder needs to know besides the source: model, where snapshots live, when to take
+   * them.
+   */
+  record Settings(
+      String modelId,
+      int dimension,
+      IndexOptions options,
+      Path baseDir,
+      long snapshotIntervalMs,
+      long snapshotRecords,
+      long snapshotMaxAgeMs) {}
 
   private final EmbeddingSource source;
   private final Settings settings;
@@ -42,7 +52,13 @@ final class IndexFeeder {
   private volatile boolean ready;
   private volatile long applied;
 
-  private IndexFeeder(EmbeddingSource source, Settings settings, LongSupplier clock, Map<String, FedIndex> indexes, List<Integer> partitions, Map<Integer, Long> caughtUpAt) {
+  private IndexFeeder(
+      EmbeddingSource source,
+      Settings settings,
+      LongSupplier clock,
+      Map<String, FedIndex> indexes,
+      List<Integer> partitions,
+      Map<Integer, Long> caughtUpAt) {
     this.source = source;
     this.settings = settings;
     this.clock = clock;
@@ -53,8 +69,12 @@ final class IndexFeeder {
     this.ready = checkReady();
   }
 
-  /** Restores or creates each index in {@code specs} (name to entity types) and positions {@code source}. */
-  static IndexFeeder open(EmbeddingSource source, Settings settings, Map<String, IndexSpec> specs, LongSupplier clock) {
+  /**
+   * Restores or creates each index in {@code specs} (name to entity types) and positions {@code
+   * source}.
+   */
+  static IndexFeeder open(
+      EmbeddingSource source, Settings settings, Map<String, IndexSpec> specs, LongSupplier clock) {
     List<Integer> partitions = source.partitions();
     Map<Integer, Long> beginning = source.beginningOffsets(partitions);
     Map<Integer, Long> end = source.endOffsets(partitions);
@@ -71,14 +91,25 @@ final class IndexFeeder {
       start.put(p, from);
     }
     source.assign(start);
-    log.info("index feeder on {}: {} partitions, reading from {} up to {} before ready", source, partitions.size(), start, end);
+    log.info(
+        "index feeder on {}: {} partitions, reading from {} up to {} before ready",
+        source,
+        partitions.size(),
+        start,
+        end);
     return new IndexFeeder(source, settings, clock, indexes, partitions, end);
   }
 
-  private static FedIndex restoreOrCreate(IndexSpec spec, Settings s, LongSupplier clock, Map<Integer, Long> beginning, Map<Integer, Long> end) {
+  private static FedIndex restoreOrCreate(
+      IndexSpec spec,
+      Settings s,
+      LongSupplier clock,
+      Map<Integer, Long> beginning,
+      Map<Integer, Long> end) {
     Path dir = s.baseDir().resolve(spec.name());
     String reason = tooOld(dir, s.snapshotMaxAgeMs(), clock.getAsLong());
-    Optional<LoadedSnapshot> loaded = reason == null ? IndexSnapshots.load(dir, s.modelId()) : Optional.empty();
+    Optional<LoadedSnapshot> loaded =
+        reason == null ? IndexSnapshots.load(dir, s.modelId()) : Optional.empty();
     if (loaded.isPresent()) {
       LoadedSnapshot snap = loaded.get();
       reason = offsetsUnusable(snap.offsets(), beginning, end);
@@ -86,12 +117,19 @@ final class IndexFeeder {
         reason = "dimension " + snap.index().dimension() + ", the model has " + s.dimension();
       }
       if (reason == null) {
-        log.info("index '{}' restored from its snapshot: {} items, resuming at offsets {}", spec.name(), snap.index().size(), snap.offsets());
+        log.info(
+            "index '{}' restored from its snapshot: {} items, resuming at offsets {}",
+            spec.name(),
+            snap.index().size(),
+            snap.offsets());
         return new FedIndex(spec.name(), spec.types(), snap.index(), dir, snap.offsets(), false);
       }
       snap.index().close();
     }
-    log.info("index '{}' is rebuilt from the earliest offset{}", spec.name(), reason == null ? " (see the snapshot warning above)" : ": " + reason);
+    log.info(
+        "index '{}' is rebuilt from the earliest offset{}",
+        spec.name(),
+        reason == null ? " (see the snapshot warning above)" : ": " + reason);
     HnswVectorIndex fresh = new HnswVectorIndex(s.modelId(), s.dimension(), s.options());
     return new FedIndex(spec.name(), spec.types(), fresh, dir, Map.of(), true);
   }
@@ -105,7 +143,9 @@ final class IndexFeeder {
     }
     try {
       long age = now - Files.getLastModifiedTime(file).toMillis();
-      return age > maxAgeMs ? "snapshot is " + age + " ms old, more than index.snapshot.max.age.ms (" + maxAgeMs + ")" : null;
+      return age > maxAgeMs
+          ? "snapshot is " + age + " ms old, more than index.snapshot.max.age.ms (" + maxAgeMs + ")"
+          : null;
     } catch (IOException e) {
       return "cannot read the snapshot's age: " + e;
     }
@@ -113,7 +153,8 @@ final class IndexFeeder {
 
   // An offset past the end means the topic was re-created; one before the beginning means records
   // were deleted in between. Either way the snapshot no longer describes this topic.
-  private static String offsetsUnusable(Map<Integer, Long> offsets, Map<Integer, Long> beginning, Map<Integer, Long> end) {
+  private static String offsetsUnusable(
+      Map<Integer, Long> offsets, Map<Integer, Long> beginning, Map<Integer, Long> end) {
     for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
       Long b = beginning.get(e.getKey());
       Long x = end.get(e.getKey());
@@ -121,7 +162,15 @@ final class IndexFeeder {
         return "partition " + e.getKey() + " no longer exists";
       }
       if (e.getValue() > x || e.getValue() < b) {
-        return "partition " + e.getKey() + " offset " + e.getValue() + " is outside the topic's [" + b + ", " + x + "]";
+        return "partition "
+            + e.getKey()
+            + " offset "
+            + e.getValue()
+            + " is outside the topic's ["
+            + b
+            + ", "
+            + x
+            + "]";
       }
     }
     return null;
@@ -133,7 +182,12 @@ final class IndexFeeder {
     for (EmbeddingRecord r : records) {
       for (FedIndex f : indexes.values()) {
         if (!f.apply(r)) {
-          log.warn("index '{}': unusable vector under key '{}' at {}@{} removed", f.name(), r.key(), r.partition(), r.offset());
+          log.warn(
+              "index '{}': unusable vector under key '{}' at {}@{} removed",
+              f.name(),
+              r.key(),
+              r.partition(),
+              r.offset());
         }
       }
     }
@@ -177,7 +231,8 @@ final class IndexFeeder {
     for (FedIndex f : indexes.values()) {
       if (f.dirty()) {
         f.snapshot();
-        log.debug("index '{}' snapshot: {} items at offsets {}", f.name(), f.index().size(), f.offsets());
+        log.debug(
+            "index '{}' snapshot: {} items at offsets {}", f.name(), f.index().size(), f.offsets());
       }
     }
     lastSnapshotAt = clock.getAsLong();

@@ -38,6 +38,7 @@ public final class IndexService implements Indexes, AutoCloseable {
 
   public static final String QUERIES = "queries";
   public static final String POSTS = "posts";
+
   /** Sub-directory of the Kafka Streams state directory that holds the index snapshots. */
   public static final String DIRECTORY = "kembed-index";
 
@@ -64,9 +65,12 @@ public final class IndexService implements Indexes, AutoCloseable {
     var streams = config.streamsProperties();
     String stateDir = new StreamsConfig(streams).getString(StreamsConfig.STATE_DIR_CONFIG);
     String appId = streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-    EmbeddingSource source = new KafkaEmbeddingSource(streams, config.topic(TOPIC_CONTENT_EMBEDDINGS), appId, config.schemaRegistry());
+    EmbeddingSource source =
+        new KafkaEmbeddingSource(
+            streams, config.topic(TOPIC_CONTENT_EMBEDDINGS), appId, config.schemaRegistry());
     try {
-      return open(config, model, Path.of(stateDir).resolve(DIRECTORY), source, System::currentTimeMillis);
+      return open(
+          config, model, Path.of(stateDir).resolve(DIRECTORY), source, System::currentTimeMillis);
     } catch (RuntimeException e) {
       source.close();
       throw e;
@@ -74,9 +78,21 @@ public final class IndexService implements Indexes, AutoCloseable {
   }
 
   /** Opens the indexes over any source; {@code clock} times snapshots and snapshot age. */
-  public static IndexService open(KembedConfig config, ModelInfo model, Path baseDir, EmbeddingSource source, LongSupplier clock) {
-    var settings = new IndexFeeder.Settings(model.id(), model.dimension(), IndexOptions.defaults(), baseDir,
-        config.getLong(INDEX_SNAPSHOT_INTERVAL_MS), config.getInt(INDEX_SNAPSHOT_RECORDS), config.getLong(INDEX_SNAPSHOT_MAX_AGE_MS));
+  public static IndexService open(
+      KembedConfig config,
+      ModelInfo model,
+      Path baseDir,
+      EmbeddingSource source,
+      LongSupplier clock) {
+    var settings =
+        new IndexFeeder.Settings(
+            model.id(),
+            model.dimension(),
+            IndexOptions.defaults(),
+            baseDir,
+            config.getLong(INDEX_SNAPSHOT_INTERVAL_MS),
+            config.getInt(INDEX_SNAPSHOT_RECORDS),
+            config.getLong(INDEX_SNAPSHOT_MAX_AGE_MS));
     Map<String, IndexSpec> specs = new LinkedHashMap<>();
     specs.put(QUERIES, new IndexSpec(QUERIES, Set.of(EntityType.QUERY)));
     if (config.getBoolean(INDEX_POSTS_ENABLED)) {
@@ -115,7 +131,10 @@ public final class IndexService implements Indexes, AutoCloseable {
     return () -> q;
   }
 
-  /** True once every index has read up to the end offsets seen at start, and the feeder has not failed. */
+  /**
+   * True once every index has read up to the end offsets seen at start, and the feeder has not
+   * failed.
+   */
   @Override
   public boolean ready() {
     return failure == null && feeder.ready();
@@ -125,7 +144,18 @@ public final class IndexService implements Indexes, AutoCloseable {
   @Override
   public List<IndexStatus> status() {
     List<IndexStatus> out = new ArrayList<>();
-    feeder.indexes().values().forEach(f -> out.add(new IndexStatus(f.name(), f.index().modelId(), f.index().size(), ready(), failure == null ? null : failure.toString())));
+    feeder
+        .indexes()
+        .values()
+        .forEach(
+            f ->
+                out.add(
+                    new IndexStatus(
+                        f.name(),
+                        f.index().modelId(),
+                        f.index().size(),
+                        ready(),
+                        failure == null ? null : failure.toString())));
     return out;
   }
 

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Read access to an instance's named nearest-neighbour indexes, as the HTTP API needs it: the
- * index itself, whether it has caught up, and a status line per index. {@link IndexService} is
- * the real one.
+ * Read access to an instance's named nearest-neighbour indexes, as the HTTP API needs it: the index
+ * itself, whether it has caught up, and a status line per index. {@link IndexService} is the real
+ * one.
  */
 public interface Indexes {
 

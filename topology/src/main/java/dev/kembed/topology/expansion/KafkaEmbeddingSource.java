@@ -1,7 +1,7 @@
 package dev.kembed.topology.expansion;
 
-import dev.kembed.schemas.ContentEmbedding;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kembed.schemas.ContentEmbedding;
 import dev.kembed.schemas.registry.SchemaRegistry;
 import dev.kembed.schemas.serde.AnyFormatJson;
 import dev.kembed.schemas.serde.AvroSerde;
@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * partition of {@code content-embeddings}, {@code read_committed} (an aborted transaction's
  * embeddings never reach the index) and no group, so nothing is committed and several instances
  * each read the whole topic. Connection and security settings are those of Kafka Streams' global
- * consumer, so {@code global.consumer.*} overrides apply here too. A value that does not decode
- * is logged and skipped: the topic is kembed's own output, so that would be a bug, not bad input.
+ * consumer, so {@code global.consumer.*} overrides apply here too. A value that does not decode is
+ * logged and skipped: the topic is kembed's own output, so that would be a bug, not bad input.
  */
 public final class KafkaEmbeddingSource implements EmbeddingSource {
   private static final Logger log = LoggerFactory.getLogger(KafkaEmbeddingSource.class);
@@ -48,19 +48,27 @@ public final class KafkaEmbeddingSource implements EmbeddingSource {
     this(streamsProperties, topic, clientIdPrefix, null);
   }
 
-  /** A source that also reads registry-encoded records, their schemas resolved by {@code registry} (may be null). */
-  public KafkaEmbeddingSource(Properties streamsProperties, String topic, String clientIdPrefix, SchemaRegistry registry) {
+  /**
+   * A source that also reads registry-encoded records, their schemas resolved by {@code registry}
+   * (may be null).
+   */
+  public KafkaEmbeddingSource(
+      Properties streamsProperties, String topic, String clientIdPrefix, SchemaRegistry registry) {
     this.topic = topic;
     this.values = new AvroSerde<>(ContentEmbedding.class, registry).deserializer();
     this.keys = new AnyFormatJson(registry);
-    Map<String, Object> props = new HashMap<>(new StreamsConfig(streamsProperties).getGlobalConsumerConfigs(clientIdPrefix + "-index"));
+    Map<String, Object> props =
+        new HashMap<>(
+            new StreamsConfig(streamsProperties)
+                .getGlobalConsumerConfigs(clientIdPrefix + "-index"));
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-index-feeder");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // The feeder seeks explicitly; this only applies if an offset vanishes while it runs.
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @Override
@@ -102,7 +110,12 @@ public final class KafkaEmbeddingSource implements EmbeddingSource {
         try {
           value = r.value() == null ? null : values.deserialize(topic, r.value());
         } catch (RuntimeException e) {
-          log.warn("skipping {}-{}@{}: value does not decode as ContentEmbedding ({})", topic, r.partition(), r.offset(), e.toString());
+          log.warn(
+              "skipping {}-{}@{}: value does not decode as ContentEmbedding ({})",
+              topic,
+              r.partition(),
+              r.offset(),
+              e.toString());
           continue;
         }
         out.add(new EmbeddingRecord(r.partition(), r.offset(), key, value));

@@ -12,8 +12,8 @@ import java.util.List;
  * queries index with cosine similarity at least {@code minScore}, best first, never the query
  * itself nor a trivial variant of it. A variant is a neighbour with the same normalised form, or
  * the same form once spaces are removed ("for sale" / "forsale"): offering it would only echo the
- * query. The index may hold the query itself and a few variants, so it is asked for more than k
- * and asked again with a larger k while exclusions leave the answer short.
+ * query. The index may hold the query itself and a few variants, so it is asked for more than k and
+ * asked again with a larger k while exclusions leave the answer short.
  */
 public final class QueryExpander {
   /** Extra neighbours requested up front to make room for the query and its variants. */
@@ -40,7 +40,8 @@ public final class QueryExpander {
   }
 
   /** As {@link #expand(String, float[], VectorIndex)} with another k (the HTTP API's parameter). */
-  public List<QueryNeighbour> expand(String normalisedQuery, float[] vector, VectorIndex index, int k) {
+  public List<QueryNeighbour> expand(
+      String normalisedQuery, float[] vector, VectorIndex index, int k) {
     String self = QueryNormalizer.normalize(normalisedQuery);
     String selfCompact = compact(self);
     int ask = k + SLACK;

@@ -23,16 +23,28 @@ public final class QueryExpansions {
 
   private QueryExpansions() {}
 
-  /** Adds the branch to the topology of {@code searchSignals}; does nothing when expansion is disabled. */
-  public static void attach(KStream<String, UserSignal> searchSignals, KembedConfig config, Supplier<VectorIndex> queriesIndex) {
+  /**
+   * Adds the branch to the topology of {@code searchSignals}; does nothing when expansion is
+   * disabled.
+   */
+  public static void attach(
+      KStream<String, UserSignal> searchSignals,
+      KembedConfig config,
+      Supplier<VectorIndex> queriesIndex) {
     if (!config.getBoolean(EXPANSION_ENABLED)) {
       return;
     }
     OutputSerdes outputs = new OutputSerdes(config.outputSettings());
     String topic = config.topic(TOPIC_QUERY_EXPANSIONS);
-    QueryExpander expander = new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE));
+    QueryExpander expander =
+        new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE));
     searchSignals
         .process(() -> new QueryExpansionProcessor(queriesIndex, expander), Named.as(PROCESSOR))
-        .to(config.topic(TOPIC_QUERY_EXPANSIONS), Produced.with(outputs.key(QueryExpansion.class, topic), outputs.value(QueryExpansion.class, topic)).withName("query-expansions-sink"));
+        .to(
+            config.topic(TOPIC_QUERY_EXPANSIONS),
+            Produced.with(
+                    outputs.key(QueryExpansion.class, topic),
+                    outputs.value(QueryExpansion.class, topic))
+                .withName("query-expansions-sink"));
   }
 }

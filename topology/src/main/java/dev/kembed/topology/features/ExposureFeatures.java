@@ -11,16 +11,16 @@ import java.util.Map;
  * <ul>
  *   <li>{@code cos_viewer_post_<w>}: cosine between the viewer's engagement vector and the post;
  *   <li>{@code dot_viewer_post_<w>}: dot product between the viewer's weighted-mean engagement
- *       vector (not normalised: its length, at most 1, says how focused the interests are) and
- *       the unit post vector;
+ *       vector (not normalised: its length, at most 1, says how focused the interests are) and the
+ *       unit post vector;
  *   <li>{@code cos_viewer_author_<w>}: cosine between the viewer's and the author's engagement
  *       vectors;
  *   <li>{@code cos_intent_post_<w>}: cosine between the viewer's search-intent vector and the post.
  * </ul>
  *
- * A missing input (no history in that window, no post vector) gives null, never 0 or NaN: a
- * ranker must be able to tell "unrelated" from "unknown". {@code <w>} is the window in lower case,
- * e.g. {@code p7d}.
+ * A missing input (no history in that window, no post vector) gives null, never 0 or NaN: a ranker
+ * must be able to tell "unrelated" from "unknown". {@code <w>} is the window in lower case, e.g.
+ * {@code p7d}.
  */
 public final class ExposureFeatures {
   private ExposureFeatures() {}
@@ -37,19 +37,27 @@ public final class ExposureFeatures {
    * @param intentMean viewer's weighted-mean search-intent vector, or null
    * @param post the post's unit embedding, or null
    */
-  public static Map<String, Double> viewerSide(String window, double[] viewerMean, double[] intentMean, float[] post) {
+  public static Map<String, Double> viewerSide(
+      String window, double[] viewerMean, double[] intentMean, float[] post) {
     String w = label(window);
     Map<String, Double> f = new LinkedHashMap<>();
     f.put("cos_viewer_post_" + w, cos(viewerMean, post));
-    f.put("dot_viewer_post_" + w, viewerMean == null || post == null ? null : finite(VectorMath.dot(viewerMean, post)));
+    f.put(
+        "dot_viewer_post_" + w,
+        viewerMean == null || post == null ? null : finite(VectorMath.dot(viewerMean, post)));
     f.put("cos_intent_post_" + w, cos(intentMean, post));
     return f;
   }
 
   /** {@code cos_viewer_author_<w>}, null when either side has no vector in that window. */
-  public static Map.Entry<String, Double> viewerAuthor(String window, double[] viewerMean, double[] authorMean) {
-    Double v = viewerMean == null || authorMean == null ? null : finite(VectorMath.cosine(viewerMean, authorMean));
-    return new java.util.AbstractMap.SimpleImmutableEntry<>("cos_viewer_author_" + label(window), v);
+  public static Map.Entry<String, Double> viewerAuthor(
+      String window, double[] viewerMean, double[] authorMean) {
+    Double v =
+        viewerMean == null || authorMean == null
+            ? null
+            : finite(VectorMath.cosine(viewerMean, authorMean));
+    return new java.util.AbstractMap.SimpleImmutableEntry<>(
+        "cos_viewer_author_" + label(window), v);
   }
 
   private static Double cos(double[] a, float[] b) {

@@ -7,10 +7,10 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * How much one interaction of each type moves a user's engagement vector, parsed from
- * {@code user.vector.weights} ("CREATE:5,COMMENT:4,SHARE:3,..."). Creating or commenting says
- * far more about a user's interests than scrolling past an impression; types not listed, and
- * UNKNOWN, weigh 0.
+ * How much one interaction of each type moves a user's engagement vector, parsed from {@code
+ * user.vector.weights} ("CREATE:5,COMMENT:4,SHARE:3,..."). Creating or commenting says far more
+ * about a user's interests than scrolling past an impression; types not listed, and UNKNOWN, weigh
+ * 0.
  */
 public final class InteractionWeights {
   public static final String DEFAULT =
@@ -31,7 +31,8 @@ public final class InteractionWeights {
       }
       String[] kv = part.split(":");
       if (kv.length != 2) {
-        throw new ConfigException("user.vector.weights", spec, "expected TYPE:weight pairs, got '" + part.trim() + "'");
+        throw new ConfigException(
+            "user.vector.weights", spec, "expected TYPE:weight pairs, got '" + part.trim() + "'");
       }
       InteractionType type;
       double w;
@@ -39,10 +40,12 @@ public final class InteractionWeights {
         type = InteractionType.valueOf(kv[0].trim().toUpperCase(Locale.ROOT));
         w = Double.parseDouble(kv[1].trim());
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("user.vector.weights", spec, "bad pair '" + part.trim() + "': " + e.getMessage());
+        throw new ConfigException(
+            "user.vector.weights", spec, "bad pair '" + part.trim() + "': " + e.getMessage());
       }
       if (!Double.isFinite(w) || w < 0) {
-        throw new ConfigException("user.vector.weights", spec, "weight of " + type + " must be finite and >= 0");
+        throw new ConfigException(
+            "user.vector.weights", spec, "weight of " + type + " must be finite and >= 0");
       }
       m.put(type, w);
     }

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A user's windows as of t when some of the user's events before t are still held back (waiting
- * for the watermark) rather than applied to the tiles: the tiles' read at t plus each held event
- * that the window covers at t, by the same tile rule the aggregator applies. Pure.
+ * A user's windows as of t when some of the user's events before t are still held back (waiting for
+ * the watermark) rather than applied to the tiles: the tiles' read at t plus each held event that
+ * the window covers at t, by the same tile rule the aggregator applies. Pure.
  */
 public final class PointInTime {
   /** An event not yet applied to the tiles. */
@@ -20,7 +20,8 @@ public final class PointInTime {
    * @param base the windows read from the tiles at t, in the order of {@code windows}
    * @param held events before t not in the tiles
    */
-  public static List<WindowVector> plus(List<WindowVector> base, List<WindowSpec> windows, long t, List<Held> held) {
+  public static List<WindowVector> plus(
+      List<WindowVector> base, List<WindowSpec> windows, long t, List<Held> held) {
     if (held.isEmpty()) {
       return base;
     }
@@ -46,7 +47,8 @@ public final class PointInTime {
         weight += h.weight();
         count++;
       }
-      out.add(new WindowVector(b.window(), b.windowMs(), sum, weight, count, Math.max(b.asOf(), t)));
+      out.add(
+          new WindowVector(b.window(), b.windowMs(), sum, weight, count, Math.max(b.asOf(), t)));
     }
     return out;
   }

@@ -6,11 +6,12 @@ import java.util.regex.Pattern;
 
 /**
  * The canonical form of a search query: NFKC, lower case, punctuation to spaces, whitespace
- * collapsed. Queries that differ only in these ways ("Free Sofa!", "free  sofa") are one query:
+ * collapsed. Queries that differ only in these ways ("Free Sofa!", "free sofa") are one query:
  * embedded once, cached once, and never offered as each other's expansion.
  */
 public final class QueryNormalizer {
-  private static final Pattern PUNCTUATION = Pattern.compile("[\\p{Punct}\\p{IsPunctuation}\\p{S}&&[^#+&@$%]]");
+  private static final Pattern PUNCTUATION =
+      Pattern.compile("[\\p{Punct}\\p{IsPunctuation}\\p{S}&&[^#+&@$%]]");
   private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}]");
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 

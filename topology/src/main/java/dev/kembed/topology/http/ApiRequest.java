@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * A GET request as the endpoints see it: the raw (still percent-encoded) path, so that an id
- * holding an encoded '/' stays one path segment, the decoded query parameters (first value of
- * each name wins) and the headers the API cares about, with helpers that turn missing or malformed
+ * holding an encoded '/' stays one path segment, the decoded query parameters (first value of each
+ * name wins) and the headers the API cares about, with helpers that turn missing or malformed
  * parameters into 400 answers.
  */
 public record ApiRequest(String path, Map<String, String> params, Map<String, String> headers) {
@@ -78,10 +78,17 @@ public record ApiRequest(String path, Map<String, String> params, Map<String, St
     try {
       n = Integer.parseInt(v.strip());
     } catch (NumberFormatException e) {
-      throw new ApiException(400, "query parameter '" + name + "' must be an integer, was '" + ApiResponse.bounded(v) + "'");
+      throw new ApiException(
+          400,
+          "query parameter '"
+              + name
+              + "' must be an integer, was '"
+              + ApiResponse.bounded(v)
+              + "'");
     }
     if (n < min || n > max) {
-      throw new ApiException(400, "query parameter '" + name + "' must be in [" + min + ", " + max + "], was " + n);
+      throw new ApiException(
+          400, "query parameter '" + name + "' must be in [" + min + ", " + max + "], was " + n);
     }
     return n;
   }

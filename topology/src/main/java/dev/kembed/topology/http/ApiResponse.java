@@ -7,7 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A finished answer: status, content type and body bytes, plus any extra headers. */
-public record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
+public record ApiResponse(
+    int status, String contentType, byte[] body, Map<String, String> headers) {
   static final String JSON = "application/json";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -29,7 +30,9 @@ public record ApiResponse(int status, String contentType, byte[] body, Map<Strin
 
   /** {@code s} cut to {@link #MAX_ERROR_CHARS}, saying how long it was. */
   static String bounded(String s) {
-    return s == null || s.length() <= MAX_ERROR_CHARS ? s : s.substring(0, MAX_ERROR_CHARS) + "… (" + s.length() + " chars)";
+    return s == null || s.length() <= MAX_ERROR_CHARS
+        ? s
+        : s.substring(0, MAX_ERROR_CHARS) + "… (" + s.length() + " chars)";
   }
 
   public static ApiResponse text(int status, String contentType, String body) {

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -26,21 +26,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The JDK {@link HttpServer} behind the API: routes GET requests to {@link Endpoint}s by path
- * pattern, checks the bearer token when one is configured (constant-time, 401 otherwise), and
- * turns {@link ApiException}s into JSON errors. Two pools keep health answers fast under load:
- * the server's own small pool answers {@code /health*} and {@code /metrics} directly (cached state,
- * no model, no network), and hands every other request to {@link #WORKERS} query workers with at
- * most {@link #QUEUED} waiting; a request that finds them full gets 503 with {@code Retry-After}
- * at once instead of queueing without bound.
+ * pattern, checks the bearer token when one is configured (constant-time, 401 otherwise), and turns
+ * {@link ApiException}s into JSON errors. Two pools keep health answers fast under load: the
+ * server's own small pool answers {@code /health*} and {@code /metrics} directly (cached state, no
+ * model, no network), and hands every other request to {@link #WORKERS} query workers with at most
+ * {@link #QUEUED} waiting; a request that finds them full gets 503 with {@code Retry-After} at once
+ * instead of queueing without bound.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
   /** Threads that accept exchanges and answer health and metrics. */
   static final int DISPATCHERS = 2;
+
   /** Concurrent query requests (/expand runs the model on these threads). */
   static final int WORKERS = 4;
+
   /** Query requests that may wait for a worker before new ones get 503. */
   static final int QUEUED = 16;
+
   /** Seconds a client told 503 should wait before retrying. */
   static final String RETRY_AFTER_S = "1";
 
@@ -51,24 +55,44 @@ public final class ApiServer implements AutoCloseable {
   private final byte[] expectedAuthorization;
   private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
 
-  private ApiServer(HttpServer server, ExecutorService executor, ThreadPoolExecutor workers, Map<Pattern, Endpoint> routes, String token) {
+  private ApiServer(
+      HttpServer server,
+      ExecutorService executor,
+      ThreadPoolExecutor workers,
+      Map<Pattern, Endpoint> routes,
+      String token) {
     this.server = server;
     this.executor = executor;
     this.workers = workers;
     this.routes = new LinkedHashMap<>(routes);
-    this.expectedAuthorization = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.expectedAuthorization =
+        token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Binds and starts serving {@code routes} (path regex to endpoint, first match wins). */
-  public static ApiServer start(HttpSettings settings, Map<Pattern, Endpoint> routes) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
+  public static ApiServer start(HttpSettings settings, Map<Pattern, Endpoint> routes)
+      throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
     ExecutorService executor = Executors.newFixedThreadPool(DISPATCHERS, daemon("kembed-http-"));
-    ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUED), daemon("kembed-query-"), new ThreadPoolExecutor.AbortPolicy());
+    ThreadPoolExecutor workers =
+        new ThreadPoolExecutor(
+            WORKERS,
+            WORKERS,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUED),
+            daemon("kembed-query-"),
+            new ThreadPoolExecutor.AbortPolicy());
     ApiServer api = new ApiServer(server, executor, workers, routes, settings.authToken());
     server.createContext("/", api::exchange);
     server.setExecutor(executor);
     server.start();
-    log.info("HTTP API listening on {}:{}{}", settings.bindAddress(), api.port(), settings.authToken() == null ? " (no auth token)" : "");
+    log.info(
+        "HTTP API listening on {}:{}{}",
+        settings.bindAddress(),
+        api.port(),
+        settings.authToken() == null ? " (no auth token)" : "");
     return api;
   }
 
@@ -93,7 +117,9 @@ public final class ApiServer implements AutoCloseable {
 
   /** True for the paths answered on the dispatch threads: cheap, and never behind query work. */
   static boolean light(String rawPath) {
-    return rawPath.equals("/health") || rawPath.startsWith("/health/") || rawPath.equals("/metrics");
+    return rawPath.equals("/health")
+        || rawPath.startsWith("/health/")
+        || rawPath.equals("/metrics");
   }
 
   private void exchange(HttpExchange exchange) throws IOException {
@@ -102,15 +128,21 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     try {
-      workers.execute(() -> {
-        try {
-          serve(exchange);
-        } catch (IOException e) {
-          log.debug("HTTP response not written: {}", e.toString());
-        }
-      });
+      workers.execute(
+          () -> {
+            try {
+              serve(exchange);
+            } catch (IOException e) {
+              log.debug("HTTP response not written: {}", e.toString());
+            }
+          });
     } catch (RejectedExecutionException full) {
-      write(exchange, ApiResponse.error(503, "busy: " + WORKERS + " requests running and " + QUEUED + " waiting; retry later").withHeader("Retry-After", RETRY_AFTER_S));
+      write(
+          exchange,
+          ApiResponse.error(
+                  503,
+                  "busy: " + WORKERS + " requests running and " + QUEUED + " waiting; retry later")
+              .withHeader("Retry-After", RETRY_AFTER_S));
     }
   }
 
@@ -121,7 +153,11 @@ public final class ApiServer implements AutoCloseable {
     } catch (ApiException e) {
       response = ApiResponse.error(e.status(), e.getMessage());
     } catch (RuntimeException e) {
-      log.error("HTTP {} {} failed", exchange.getRequestMethod(), ApiResponse.bounded(exchange.getRequestURI().getRawPath()), e);
+      log.error(
+          "HTTP {} {} failed",
+          exchange.getRequestMethod(),
+          ApiResponse.bounded(exchange.getRequestURI().getRawPath()),
+          e);
       response = ApiResponse.error(500, "internal error: " + e.getClass().getSimpleName());
     }
     write(exchange, response);
@@ -136,7 +172,8 @@ public final class ApiServer implements AutoCloseable {
       String given = exchange.getRequestHeaders().getFirst("Authorization");
       byte[] bytes = given == null ? new byte[0] : given.getBytes(StandardCharsets.UTF_8);
       if (!MessageDigest.isEqual(bytes, expectedAuthorization)) {
-        return ApiResponse.error(401, "missing or wrong bearer token").withHeader("WWW-Authenticate", "Bearer");
+        return ApiResponse.error(401, "missing or wrong bearer token")
+            .withHeader("WWW-Authenticate", "Bearer");
       }
     }
     if (!"GET".equals(exchange.getRequestMethod())) {
@@ -156,7 +193,8 @@ public final class ApiServer implements AutoCloseable {
   private static void write(HttpExchange exchange, ApiResponse response) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", response.contentType());
     response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-    exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
+    exchange.sendResponseHeaders(
+        response.status(), response.body().length == 0 ? -1 : response.body().length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(response.body());
     }

@@ -32,17 +32,22 @@ public final class BrokerProbe implements BooleanSupplier, AutoCloseable {
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
     this.admin = Admin.create(props);
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "kembed-broker-probe");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kembed-broker-probe");
+              t.setDaemon(true);
+              return t;
+            });
     timer.scheduleWithFixedDelay(this::probe, 0, INTERVAL_MS, TimeUnit.MILLISECONDS);
   }
 
   private void probe() {
     try {
-      admin.describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS)).nodes().get(TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS);
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS))
+          .nodes()
+          .get(TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS);
       lastAnswerMs = System.currentTimeMillis();
     } catch (Exception e) {
       log.debug("broker probe failed: {}", e.toString());

@@ -35,20 +35,32 @@ final class ExpandEndpoint implements Endpoint {
   public ApiResponse handle(ApiRequest request) {
     String raw = request.required("q");
     if (raw.length() > MAX_QUERY_CHARS) {
-      throw new ApiException(400, "query parameter 'q' is longer than " + MAX_QUERY_CHARS + " characters");
+      throw new ApiException(
+          400, "query parameter 'q' is longer than " + MAX_QUERY_CHARS + " characters");
     }
     int k = request.intParam("k", expander.k(), 1, KembedConfig.MAX_NEIGHBOURS);
     String query = QueryNormalizer.normalize(raw);
     if (query.isEmpty()) {
       throw new ApiException(400, "query parameter 'q' is empty once normalised");
     }
-    VectorIndex index = indexes.index(IndexService.QUERIES)
-        .orElseThrow(() -> new ApiException(503, "this instance keeps no queries index"));
+    VectorIndex index =
+        indexes
+            .index(IndexService.QUERIES)
+            .orElseThrow(() -> new ApiException(503, "this instance keeps no queries index"));
     List<Map<String, Object>> neighbours = new ArrayList<>();
     for (QueryNeighbour n : expander.expand(query, embedder.embed(query), index, k)) {
       neighbours.add(Json.object("query", n.getQuery(), "score", n.getScore()));
     }
-    return ApiResponse.json(200, Json.object(
-        "query", query, "model_id", index.modelId(), "ready", indexes.ready(), "neighbours", neighbours));
+    return ApiResponse.json(
+        200,
+        Json.object(
+            "query",
+            query,
+            "model_id",
+            index.modelId(),
+            "ready",
+            indexes.ready(),
+            "neighbours",
+            neighbours));
   }
 }

@@ -10,12 +10,18 @@ public record HttpSettings(String bindAddress, int port, String authToken) {
 
   public static HttpSettings from(KembedConfig config) {
     Password token = config.getPassword(HTTP_AUTH_TOKEN);
-    String value = token == null || token.value() == null || token.value().isEmpty() ? null : token.value();
+    String value =
+        token == null || token.value() == null || token.value().isEmpty() ? null : token.value();
     return new HttpSettings(config.getString(HTTP_BIND_ADDRESS), config.getInt(HTTP_PORT), value);
   }
 
   @Override
   public String toString() {
-    return "HttpSettings[" + bindAddress + ":" + port + (authToken == null ? ", open" : ", token set") + "]";
+    return "HttpSettings["
+        + bindAddress
+        + ":"
+        + port
+        + (authToken == null ? ", open" : ", token set")
+        + "]";
   }
 }

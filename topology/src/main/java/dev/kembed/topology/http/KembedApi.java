@@ -23,10 +23,11 @@ import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * kembed's HTTP interactive-query API, assembled: {@code /users/{id}/vectors}, {@code /similar},
- * {@code /expand}, {@code /health/live}, {@code /health/ready} (and {@code /health}, its alias) and {@code /metrics} over a running {@link KafkaStreams}, the
- * instance's {@link Indexes} and its {@link Embedder}. {@link #start(KembedConfig, KafkaStreams,
- * Embedder, Indexes, PrometheusMeterRegistry)} is what {@code kembed run} calls; {@link #start(HttpSettings, Backends)}
- * takes each backend separately, for tests and other hosts.
+ * {@code /expand}, {@code /health/live}, {@code /health/ready} (and {@code /health}, its alias) and
+ * {@code /metrics} over a running {@link KafkaStreams}, the instance's {@link Indexes} and its
+ * {@link Embedder}. {@link #start(KembedConfig, KafkaStreams, Embedder, Indexes,
+ * PrometheusMeterRegistry)} is what {@code kembed run} calls; {@link #start(HttpSettings,
+ * Backends)} takes each backend separately, for tests and other hosts.
  */
 public final class KembedApi {
   private KembedApi() {}
@@ -42,25 +43,42 @@ public final class KembedApi {
       BooleanSupplier brokerReachable) {
 
     /** Backends with a broker that always counts as reachable (tests, hosts without a probe). */
-    public Backends(UserVectorSource users, Indexes indexes, Embedder embedder, QueryExpander expander, Supplier<KafkaStreams.State> streamsState, PrometheusMeterRegistry metrics) {
+    public Backends(
+        UserVectorSource users,
+        Indexes indexes,
+        Embedder embedder,
+        QueryExpander expander,
+        Supplier<KafkaStreams.State> streamsState,
+        PrometheusMeterRegistry metrics) {
       this(users, indexes, embedder, expander, streamsState, metrics, () -> true);
     }
   }
 
   /** Starts the API for a running app; the caller closes the returned server before the streams. */
-  public static ApiServer start(KembedConfig config, KafkaStreams streams, Embedder embedder, Indexes indexes, PrometheusMeterRegistry metrics) throws IOException {
+  public static ApiServer start(
+      KembedConfig config,
+      KafkaStreams streams,
+      Embedder embedder,
+      Indexes indexes,
+      PrometheusMeterRegistry metrics)
+      throws IOException {
     String server = config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG);
     HostInfo self = server == null || server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
     BrokerProbe broker = new BrokerProbe(dev.kembed.topology.config.AdminProps.of(config));
-    WindowConfig windows = WindowConfig.of(config.getList(USER_VECTOR_WINDOWS), Resolution.defaults(), Duration.ofMillis(config.getLong(USER_VECTOR_LATENESS_MS)));
-    Backends backends = new Backends(
-        new StreamsUserVectorSource(streams, self, windows, embedder.model().id()),
-        indexes,
-        embedder,
-        new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE)),
-        streams::state,
-        metrics,
-        broker);
+    WindowConfig windows =
+        WindowConfig.of(
+            config.getList(USER_VECTOR_WINDOWS),
+            Resolution.defaults(),
+            Duration.ofMillis(config.getLong(USER_VECTOR_LATENESS_MS)));
+    Backends backends =
+        new Backends(
+            new StreamsUserVectorSource(streams, self, windows, embedder.model().id()),
+            indexes,
+            embedder,
+            new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE)),
+            streams::state,
+            metrics,
+            broker);
     ApiServer api;
     try {
       api = start(HttpSettings.from(config), backends);
@@ -77,7 +95,9 @@ public final class KembedApi {
    * /metrics over {@code indexes}, no Kafka Streams. {@code /users/{id}/vectors} answers 503 (the
    * user vectors live in the stream processor's state); /health reports the indexes.
    */
-  public static ApiServer startServing(KembedConfig config, Embedder embedder, Indexes indexes, PrometheusMeterRegistry metrics) throws IOException {
+  public static ApiServer startServing(
+      KembedConfig config, Embedder embedder, Indexes indexes, PrometheusMeterRegistry metrics)
+      throws IOException {
     BrokerProbe broker = new BrokerProbe(dev.kembed.topology.config.AdminProps.of(config));
     ApiServer api;
     try {
@@ -90,16 +110,28 @@ public final class KembedApi {
     return api;
   }
 
-  /** As above, with {@code brokerReachable} deciding the broker part of readiness (tests: always true). */
-  public static ApiServer startServing(KembedConfig config, Embedder embedder, Indexes indexes, PrometheusMeterRegistry metrics, BooleanSupplier brokerReachable) throws IOException {
-    Backends backends = new Backends(
-        userId -> new UserVectorSource.Unavailable("this is a serving instance (kembed serve); ask a kembed run instance"),
-        indexes,
-        embedder,
-        new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE)),
-        () -> KafkaStreams.State.RUNNING,
-        metrics,
-        brokerReachable);
+  /**
+   * As above, with {@code brokerReachable} deciding the broker part of readiness (tests: always
+   * true).
+   */
+  public static ApiServer startServing(
+      KembedConfig config,
+      Embedder embedder,
+      Indexes indexes,
+      PrometheusMeterRegistry metrics,
+      BooleanSupplier brokerReachable)
+      throws IOException {
+    Backends backends =
+        new Backends(
+            userId ->
+                new UserVectorSource.Unavailable(
+                    "this is a serving instance (kembed serve); ask a kembed run instance"),
+            indexes,
+            embedder,
+            new QueryExpander(config.getInt(EXPANSION_K), config.getDouble(EXPANSION_MIN_SCORE)),
+            () -> KafkaStreams.State.RUNNING,
+            metrics,
+            brokerReachable);
     return start(HttpSettings.from(config), backends);
   }
 
@@ -108,10 +140,15 @@ public final class KembedApi {
     Map<Pattern, Endpoint> routes = new LinkedHashMap<>();
     routes.put(UserVectorsEndpoint.PATH, new UserVectorsEndpoint(b.users(), client));
     routes.put(Pattern.compile("/similar"), new SimilarEndpoint(b.indexes()));
-    routes.put(Pattern.compile("/expand"), new ExpandEndpoint(b.indexes(), b.embedder(), b.expander()));
+    routes.put(
+        Pattern.compile("/expand"), new ExpandEndpoint(b.indexes(), b.embedder(), b.expander()));
     // /health is the readiness answer, as it always was (UP only when RUNNING and indexes ready).
-    routes.put(Pattern.compile("/health|/health/ready"), new HealthEndpoint(b.streamsState(), b.indexes(), b.brokerReachable(), false));
-    routes.put(Pattern.compile("/health/live"), new HealthEndpoint(b.streamsState(), b.indexes(), b.brokerReachable(), true));
+    routes.put(
+        Pattern.compile("/health|/health/ready"),
+        new HealthEndpoint(b.streamsState(), b.indexes(), b.brokerReachable(), false));
+    routes.put(
+        Pattern.compile("/health/live"),
+        new HealthEndpoint(b.streamsState(), b.indexes(), b.brokerReachable(), true));
     routes.put(Pattern.compile("/metrics"), new MetricsEndpoint(b.metrics(), b.indexes()));
     return ApiServer.start(settings, routes);
   }

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /similar?id=ENTITY&k=10[&index=posts|queries]}: the entities nearest to one already
- * in an index, excluding itself. The index defaults to {@code posts} when the instance keeps one,
- * else {@code queries}; an id the index does not hold is a 404.
+ * {@code GET /similar?id=ENTITY&k=10[&index=posts|queries]}: the entities nearest to one already in
+ * an index, excluding itself. The index defaults to {@code posts} when the instance keeps one, else
+ * {@code queries}; an id the index does not hold is a 404.
  */
 final class SimilarEndpoint implements Endpoint {
   private final Indexes indexes;
@@ -27,10 +27,19 @@ final class SimilarEndpoint implements Endpoint {
   public ApiResponse handle(ApiRequest request) {
     String given = request.required("id");
     int k = request.intParam("k", 10, 1, KembedConfig.MAX_NEIGHBOURS);
-    String name = request.params().getOrDefault("index",
-        indexes.index(IndexService.POSTS).isPresent() ? IndexService.POSTS : IndexService.QUERIES);
-    VectorIndex index = indexes.index(name)
-        .orElseThrow(() -> new ApiException(400, "no index named '" + name + "' on this instance"));
+    String name =
+        request
+            .params()
+            .getOrDefault(
+                "index",
+                indexes.index(IndexService.POSTS).isPresent()
+                    ? IndexService.POSTS
+                    : IndexService.QUERIES);
+    VectorIndex index =
+        indexes
+            .index(name)
+            .orElseThrow(
+                () -> new ApiException(400, "no index named '" + name + "' on this instance"));
     // Queries are indexed by their normalised form; let clients pass what the user typed.
     String id = IndexService.QUERIES.equals(name) ? QueryNormalizer.normalize(given) : given;
     List<Neighbour> found = index.nearest(id, k);

@@ -24,10 +24,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Reads a user's windows from the running app with Kafka Streams interactive queries. The tile
  * store's partitions follow the {@code *-signals-by-user} topics, keyed by the user id string, so
- * {@link KafkaStreams#queryMetadataForKey} with a string serializer names the owning instance;
- * when that is this instance, the user's partition of the store is read through {@link
- * KeyValueTileStore#readOnly} and the same {@link WindowedVectorAggregator} the stream thread uses. With no
- * {@code application.server} configured the app is taken to be a single instance and every
+ * {@link KafkaStreams#queryMetadataForKey} with a string serializer names the owning instance; when
+ * that is this instance, the user's partition of the store is read through {@link
+ * KeyValueTileStore#readOnly} and the same {@link WindowedVectorAggregator} the stream thread uses.
+ * With no {@code application.server} configured the app is taken to be a single instance and every
  * lookup is local.
  */
 public final class StreamsUserVectorSource implements UserVectorSource {
@@ -39,7 +39,8 @@ public final class StreamsUserVectorSource implements UserVectorSource {
   private final String modelId;
 
   /** {@code self} is this instance's {@code application.server}, or null when none is set. */
-  public StreamsUserVectorSource(KafkaStreams streams, HostInfo self, WindowConfig windows, String modelId) {
+  public StreamsUserVectorSource(
+      KafkaStreams streams, HostInfo self, WindowConfig windows, String modelId) {
     this.streams = streams;
     this.self = self;
     this.windows = windows;
@@ -49,9 +50,12 @@ public final class StreamsUserVectorSource implements UserVectorSource {
   @Override
   public Lookup find(String userId) {
     StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> params =
-        StoreQueryParameters.fromNameAndType(KembedTopology.USER_TILE_STORE, QueryableStoreTypes.keyValueStore());
+        StoreQueryParameters.fromNameAndType(
+            KembedTopology.USER_TILE_STORE, QueryableStoreTypes.keyValueStore());
     if (self != null) {
-      KeyQueryMetadata owner = streams.queryMetadataForKey(KembedTopology.USER_TILE_STORE, userId, Serdes.String().serializer());
+      KeyQueryMetadata owner =
+          streams.queryMetadataForKey(
+              KembedTopology.USER_TILE_STORE, userId, Serdes.String().serializer());
       if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE || owner.activeHost() == null) {
         return new Unavailable("ownership of the user's partition is not known yet (rebalancing)");
       }
@@ -68,7 +72,11 @@ public final class StreamsUserVectorSource implements UserVectorSource {
   }
 
   /** The user's windows in {@code store} (the tile store, or one partition of it). */
-  static Lookup read(ReadOnlyKeyValueStore<Bytes, byte[]> store, String userId, WindowConfig windows, String modelId) {
+  static Lookup read(
+      ReadOnlyKeyValueStore<Bytes, byte[]> store,
+      String userId,
+      WindowConfig windows,
+      String modelId) {
     TileStore tiles = KeyValueTileStore.readOnly(store);
     WindowedVectorAggregator aggregator = new WindowedVectorAggregator(tiles, windows);
     Map<String, List<WindowVector>> byKind = new LinkedHashMap<>();

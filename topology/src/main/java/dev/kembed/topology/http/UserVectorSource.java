@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Where {@code GET /users/{id}/vectors} looks a user up. The answer is the user's windows by kind
- * when this instance owns the user's partition, the owner's address when another instance does,
- * or a reason the state cannot be read right now (a rebalance or restore is under way).
+ * when this instance owns the user's partition, the owner's address when another instance does, or
+ * a reason the state cannot be read right now (a rebalance or restore is under way).
  */
 public interface UserVectorSource {
 

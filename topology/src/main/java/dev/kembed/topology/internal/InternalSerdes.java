@@ -1,6 +1,5 @@
 package dev.kembed.topology.internal;
 
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
@@ -13,9 +12,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Serdes for kembed's internal records (state stores, their changelogs, repartition topics).
- * Avro single-object encoding like the public topics, so data written by an older kembed stays
- * readable after an upgrade as long as internal schemas only gain fields with defaults.
+ * Serdes for kembed's internal records (state stores, their changelogs, repartition topics). Avro
+ * single-object encoding like the public topics, so data written by an older kembed stays readable
+ * after an upgrade as long as internal schemas only gain fields with defaults.
  */
 public final class InternalSerdes {
   private InternalSerdes() {}
@@ -48,7 +47,8 @@ public final class InternalSerdes {
           try {
             return decoder.decode(bytes);
           } catch (IOException e) {
-            throw new UncheckedIOException("corrupt internal " + type.getSimpleName() + " in " + topic, e);
+            throw new UncheckedIOException(
+                "corrupt internal " + type.getSimpleName() + " in " + topic, e);
           }
         });
   }

@@ -15,8 +15,8 @@ import org.apache.kafka.streams.processor.TaskId;
  * kembed_embed_skipped_unchanged_total}), inference time per batch as a Prometheus histogram
  * ({@code kembed_embed_batch_duration_seconds_bucket}: p50/p99 with {@code histogram_quantile},
  * aggregatable over instances, unlike client-side quantiles), texts per batch ({@code
- * kembed_embed_batch_size}, a summary with p50/p99) and, per task, the texts waiting in the
- * buffer ({@code kembed_embed_queue_depth{task}}). Counters and distributions are shared by all tasks of
+ * kembed_embed_batch_size}, a summary with p50/p99) and, per task, the texts waiting in the buffer
+ * ({@code kembed_embed_queue_depth{task}}). Counters and distributions are shared by all tasks of
  * an instance (Micrometer returns the same meter for the same name and tags).
  */
 public final class EmbedMetrics implements AutoCloseable {
@@ -30,15 +30,29 @@ public final class EmbedMetrics implements AutoCloseable {
 
   public EmbedMetrics(MeterRegistry registry, TaskId task) {
     this.registry = registry;
-    embedded = Counter.builder("kembed.embeddings").description("Texts embedded").register(registry);
-    skipped = Counter.builder("kembed.embed.skipped.unchanged")
-        .description("Texts not embedded because the same text was already embedded with the same model").register(registry);
-    batchSize = DistributionSummary.builder("kembed.embed.batch.size").description("Texts per inference batch")
-        .publishPercentiles(0.5, 0.99).percentilePrecision(2).register(registry);
-    latency = Timer.builder("kembed.embed.batch.duration").description("Inference time of one batch")
-        .publishPercentileHistogram().register(registry);
-    queueDepth = Gauge.builder("kembed.embed.queue.depth", depth, AtomicInteger::get)
-        .description("Texts buffered, waiting for their batch").tag("task", task.toString()).register(registry);
+    embedded =
+        Counter.builder("kembed.embeddings").description("Texts embedded").register(registry);
+    skipped =
+        Counter.builder("kembed.embed.skipped.unchanged")
+            .description(
+                "Texts not embedded because the same text was already embedded with the same model")
+            .register(registry);
+    batchSize =
+        DistributionSummary.builder("kembed.embed.batch.size")
+            .description("Texts per inference batch")
+            .publishPercentiles(0.5, 0.99)
+            .percentilePrecision(2)
+            .register(registry);
+    latency =
+        Timer.builder("kembed.embed.batch.duration")
+            .description("Inference time of one batch")
+            .publishPercentileHistogram()
+            .register(registry);
+    queueDepth =
+        Gauge.builder("kembed.embed.queue.depth", depth, AtomicInteger::get)
+            .description("Texts buffered, waiting for their batch")
+            .tag("task", task.toString())
+            .register(registry);
   }
 
   public void batch(int size, double millis) {

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * One kembed instance's Prometheus registry: JVM (memory, GC, threads, class loading) and process
  * (CPU, uptime, open files) metrics from Micrometer's binders, Kafka Streams' and its clients'
  * metrics through {@link KafkaStreamsMetrics}, and kembed's own meters, which processors find
- * through {@link KembedMeters}. {@code GET /metrics} serves {@link PrometheusMeterRegistry#scrape()}.
+ * through {@link KembedMeters}. {@code GET /metrics} serves {@link
+ * PrometheusMeterRegistry#scrape()}.
  */
 public final class ServiceMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;

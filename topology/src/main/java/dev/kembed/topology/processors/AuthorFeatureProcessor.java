@@ -6,10 +6,10 @@ import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
 import dev.kembed.state.window.WindowedVectorAggregator;
-import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.features.ExposureFeatures;
 import dev.kembed.topology.features.PointInTime;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.metrics.EventTimeMetrics;
 import dev.kembed.topology.time.TaskClock;
@@ -28,15 +28,17 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Completes a similarity-feature row on the author's partition: {@code cos_viewer_author_<w>},
- * the cosine between the viewer's engagement vector (carried in the row) and the author's as of
- * the exposure. The author's vector must be read with exactly the author's events before t, so
- * the row joins the author's signals in the {@link UserVectorProcessor}'s reorder buffer and is
- * completed there, in event-time order, once the watermark passes it. A row that arrives behind
- * the released watermark is completed at once from the author's current tiles and counted.
+ * Completes a similarity-feature row on the author's partition: {@code cos_viewer_author_<w>}, the
+ * cosine between the viewer's engagement vector (carried in the row) and the author's as of the
+ * exposure. The author's vector must be read with exactly the author's events before t, so the row
+ * joins the author's signals in the {@link UserVectorProcessor}'s reorder buffer and is completed
+ * there, in event-time order, once the watermark passes it. A row that arrives behind the released
+ * watermark is completed at once from the author's current tiles and counted.
  */
-public final class AuthorFeatureProcessor implements Processor<String, PartialFeatureRow, String, SimilarityFeatures> {
-  private static final Serde<PartialFeatureRow> ROW_SERDE = InternalSerdes.of(PartialFeatureRow.class);
+public final class AuthorFeatureProcessor
+    implements Processor<String, PartialFeatureRow, String, SimilarityFeatures> {
+  private static final Serde<PartialFeatureRow> ROW_SERDE =
+      InternalSerdes.of(PartialFeatureRow.class);
 
   private final UserVectorProcessor.Stores stores;
   private final WindowConfig windows;
@@ -47,7 +49,8 @@ public final class AuthorFeatureProcessor implements Processor<String, PartialFe
   private TaskClock clock;
   private EventTimeMetrics metrics;
 
-  public AuthorFeatureProcessor(UserVectorProcessor.Stores stores, WindowConfig windows, Serde<SimilarityFeatures> rowSerde) {
+  public AuthorFeatureProcessor(
+      UserVectorProcessor.Stores stores, WindowConfig windows, Serde<SimilarityFeatures> rowSerde) {
     this.stores = stores;
     this.windows = windows;
     this.rowSerde = rowSerde;
@@ -56,10 +59,15 @@ public final class AuthorFeatureProcessor implements Processor<String, PartialFe
   @Override
   public void init(ProcessorContext<String, SimilarityFeatures> context) {
     this.context = context;
-    this.aggregator = new WindowedVectorAggregator(new KeyValueTileStore(context.getStateStore(stores.tiles())), UserVectorProcessor.unbounded(windows));
+    this.aggregator =
+        new WindowedVectorAggregator(
+            new KeyValueTileStore(context.getStateStore(stores.tiles())),
+            UserVectorProcessor.unbounded(windows));
     this.timeline = context.getStateStore(stores.timeline());
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
-    this.metrics = new EventTimeMetrics(context.metrics(), Thread.currentThread().getName() + ".author", context.taskId());
+    this.metrics =
+        new EventTimeMetrics(
+            context.metrics(), Thread.currentThread().getName() + ".author", context.taskId());
   }
 
   @Override
@@ -73,7 +81,9 @@ public final class AuthorFeatureProcessor implements Processor<String, PartialFe
       context.forward(new Record<>(rowKey(row), row, t));
       return;
     }
-    timeline.put(TimelineKeys.timeline(t, TimelineKeys.Item.AUTHOR_READ, author, partial.getId()), ROW_SERDE.serializer().serialize("", partial));
+    timeline.put(
+        TimelineKeys.timeline(t, TimelineKeys.Item.AUTHOR_READ, author, partial.getId()),
+        ROW_SERDE.serializer().serialize("", partial));
   }
 
   /** The key of a similarity-features row: viewer|entity. */
@@ -82,14 +92,25 @@ public final class AuthorFeatureProcessor implements Processor<String, PartialFe
   }
 
   /** The finished row: the viewer-side row plus cos_viewer_author from the author's tiles at t. */
-  static SimilarityFeatures complete(WindowedVectorAggregator aggregator, WindowConfig windows, String author, PartialFeatureRow partial, Serde<SimilarityFeatures> rowSerde) {
-    SimilarityFeatures row = rowSerde.deserializer().deserialize("", Utils.toArray(partial.getRow()));
-    List<WindowVector> authorVectors = aggregator.snapshotAt(author, UserVectorProcessor.kindKey(Signals.ENGAGEMENT, row.getModelId()), row.getEventTime().toEpochMilli());
+  static SimilarityFeatures complete(
+      WindowedVectorAggregator aggregator,
+      WindowConfig windows,
+      String author,
+      PartialFeatureRow partial,
+      Serde<SimilarityFeatures> rowSerde) {
+    SimilarityFeatures row =
+        rowSerde.deserializer().deserialize("", Utils.toArray(partial.getRow()));
+    List<WindowVector> authorVectors =
+        aggregator.snapshotAt(
+            author,
+            UserVectorProcessor.kindKey(Signals.ENGAGEMENT, row.getModelId()),
+            row.getEventTime().toEpochMilli());
     Map<String, Double> features = new HashMap<>(row.getFeatures());
     for (int i = 0; i < windows.windows().size(); i++) {
       String name = windows.windows().get(i).name();
       double[] viewer = viewerMean(partial, name);
-      double[] authorMean = i < authorVectors.size() ? PointInTime.mean(authorVectors.get(i)) : null;
+      double[] authorMean =
+          i < authorVectors.size() ? PointInTime.mean(authorVectors.get(i)) : null;
       var f = ExposureFeatures.viewerAuthor(name, viewer, authorMean);
       features.put(f.getKey(), f.getValue());
     }

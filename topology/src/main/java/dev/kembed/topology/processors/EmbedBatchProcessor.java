@@ -5,9 +5,9 @@ import dev.kembed.topology.content.AdaptiveBatcher;
 import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.content.InferenceWorkers;
-import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.drift.DriftMetrics;
 import dev.kembed.topology.drift.DriftStats;
+import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.internal.EmbedRequest;
@@ -28,17 +28,19 @@ import org.slf4j.LoggerFactory;
  * Embeds posts and comments in adaptive micro-batches without giving up exactly-once. Requests wait
  * in a changelogged {@link BatchBuffer}; an {@link AdaptiveBatcher} sends them to the model at once
  * when it is idle and lets them accumulate (up to {@code embed.batch.size}) while it is busy, with
- * inference on {@link InferenceWorkers} off the stream thread. Vectors go out in arrival order, from
- * the stream thread, and a request leaves the buffer only when its vector is forwarded, so a crash
- * replays nothing twice and loses nothing. A second store ({@code hashes}) remembers the content
- * hash of every embedded entity, so unchanged text is never embedded again; an edit replaces a
- * buffered text, a delete drops it (and a batch in flight for it is then not forwarded). A text
- * whose embedding or outputs fail is dead-lettered alone (with its input's bytes and coordinates)
- * and its hash is not stored; the rest of the batch goes out. With a clock store, the buffer holds
- * the task's event-time watermark at its earliest text, waiting or in flight.
+ * inference on {@link InferenceWorkers} off the stream thread. Vectors go out in arrival order,
+ * from the stream thread, and a request leaves the buffer only when its vector is forwarded, so a
+ * crash replays nothing twice and loses nothing. A second store ({@code hashes}) remembers the
+ * content hash of every embedded entity, so unchanged text is never embedded again; an edit
+ * replaces a buffered text, a delete drops it (and a batch in flight for it is then not forwarded).
+ * A text whose embedding or outputs fail is dead-lettered alone (with its input's bytes and
+ * coordinates) and its hash is not stored; the rest of the batch goes out. With a clock store, the
+ * buffer holds the task's event-time watermark at its earliest text, waiting or in flight.
  */
-public final class EmbedBatchProcessor implements Processor<String, EmbedRequest, String, ContentChange> {
+public final class EmbedBatchProcessor
+    implements Processor<String, EmbedRequest, String, ContentChange> {
   private static final Logger log = LoggerFactory.getLogger(EmbedBatchProcessor.class);
+
   /** How often the stream thread looks for finished batches when no record arrives. */
   static final Duration TICK = Duration.ofMillis(2);
 
@@ -59,27 +61,61 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   private DriftStats drift;
 
   /** Inference inline on the stream thread, no minimum wait. */
-  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize) {
+  public EmbedBatchProcessor(
+      Embedder embedder, String bufferStore, String hashStore, int batchSize) {
     this(embedder, bufferStore, hashStore, batchSize, 0, InferenceWorkers.inline(), null);
   }
 
   /** Inference inline on the stream thread; {@code minWaitMs}: see {@link AdaptiveBatcher}. */
-  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long minWaitMs) {
+  public EmbedBatchProcessor(
+      Embedder embedder, String bufferStore, String hashStore, int batchSize, long minWaitMs) {
     this(embedder, bufferStore, hashStore, batchSize, minWaitMs, InferenceWorkers.inline(), null);
   }
 
-  /** Inference inline; with {@code clockStore}, the buffer holds the task's watermark at its earliest text. */
-  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long minWaitMs, String clockStore) {
-    this(embedder, bufferStore, hashStore, batchSize, minWaitMs, InferenceWorkers.inline(), clockStore);
+  /**
+   * Inference inline; with {@code clockStore}, the buffer holds the task's watermark at its
+   * earliest text.
+   */
+  public EmbedBatchProcessor(
+      Embedder embedder,
+      String bufferStore,
+      String hashStore,
+      int batchSize,
+      long minWaitMs,
+      String clockStore) {
+    this(
+        embedder,
+        bufferStore,
+        hashStore,
+        batchSize,
+        minWaitMs,
+        InferenceWorkers.inline(),
+        clockStore);
   }
 
   /** {@code minWaitMs}: see {@link AdaptiveBatcher} ({@code embed.max.wait.ms}, 0 by default). */
-  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long minWaitMs, InferenceWorkers workers) {
+  public EmbedBatchProcessor(
+      Embedder embedder,
+      String bufferStore,
+      String hashStore,
+      int batchSize,
+      long minWaitMs,
+      InferenceWorkers workers) {
     this(embedder, bufferStore, hashStore, batchSize, minWaitMs, workers, null);
   }
 
-  /** With {@code clockStore} (nullable), the buffer holds the task's watermark at its earliest text, waiting or in flight. */
-  public EmbedBatchProcessor(Embedder embedder, String bufferStore, String hashStore, int batchSize, long minWaitMs, InferenceWorkers workers, String clockStore) {
+  /**
+   * With {@code clockStore} (nullable), the buffer holds the task's watermark at its earliest text,
+   * waiting or in flight.
+   */
+  public EmbedBatchProcessor(
+      Embedder embedder,
+      String bufferStore,
+      String hashStore,
+      int batchSize,
+      long minWaitMs,
+      InferenceWorkers workers,
+      String clockStore) {
     this.embedder = embedder;
     this.bufferStore = bufferStore;
     this.hashStore = hashStore;
@@ -94,19 +130,33 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
     this.context = context;
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore));
     if (clockStore != null) {
-      // Requests stay in the buffer until their outputs are forwarded, so this covers those in flight too.
-      ((TaskClockStore) context.getStateStore(clockStore)).clock().hold(bufferStore, buffer::earliestEventTime);
+      // Requests stay in the buffer until their outputs are forwarded, so this covers those in
+      // flight too.
+      ((TaskClockStore) context.getStateStore(clockStore))
+          .clock()
+          .hold(bufferStore, buffer::earliestEventTime);
     }
     this.hashes = context.getStateStore(hashStore);
     this.metrics = new EmbedMetrics(KembedMeters.registry(context.appConfigs()), context.taskId());
     this.dlq = DlqMetrics.from(context.appConfigs());
-    this.batcher = new AdaptiveBatcher(buffer, embedder, workers, batchSize, minWaitMs, this::forward, (n, ms) -> {
-      metrics.batch(n, ms);
-      metrics.queueDepth(buffer.size());
-    });
+    this.batcher =
+        new AdaptiveBatcher(
+            buffer,
+            embedder,
+            workers,
+            batchSize,
+            minWaitMs,
+            this::forward,
+            (n, ms) -> {
+              metrics.batch(n, ms);
+              metrics.queueDepth(buffer.size());
+            });
     this.drift = DriftMetrics.from(context.appConfigs()).stats(embedder);
     if (buffer.size() > 0) {
-      log.info("task {}: {} texts buffered before a restart will be embedded at the next flush", context.taskId(), buffer.size());
+      log.info(
+          "task {}: {} texts buffered before a restart will be embedded at the next flush",
+          context.taskId(),
+          buffer.size());
     }
     metrics.queueDepth(buffer.size());
     context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, batcher::tick);
@@ -120,7 +170,12 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
       buffer.remove(key);
       hashes.delete(key);
       metrics.queueDepth(buffer.size());
-      context.forward(new Record<>(r.getEntityId(), ContentChange.delete(r, embedder.model().id()), record.timestamp(), record.headers()));
+      context.forward(
+          new Record<>(
+              r.getEntityId(),
+              ContentChange.delete(r, embedder.model().id()),
+              record.timestamp(),
+              record.headers()));
       return;
     }
     String hash = r.getContentHash();
@@ -150,7 +205,11 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
       try {
         if (e.vector() != null) {
           boolean first = hashes.get(e.key()) == null;
-          context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(r, modelId, e.vector(), first), r.getEventTime()));
+          context.forward(
+              new Record<>(
+                  r.getEntityId(),
+                  ContentChange.upsert(r, modelId, e.vector(), first),
+                  r.getEventTime()));
           hashes.put(e.key(), r.getContentHash());
           drift.content(r.getText(), e.vector());
         } else {
@@ -165,13 +224,41 @@ public final class EmbedBatchProcessor implements Processor<String, EmbedRequest
   }
 
   private void deadLetter(EmbedRequest r, Exception e, DlqReason reason, String modelId) {
-    log.warn("{} on {} {} from {}-{}@{}: {}", reason, r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), e.toString());
+    log.warn(
+        "{} on {} {} from {}-{}@{}: {}",
+        reason,
+        r.getEntityType(),
+        r.getEntityId(),
+        r.getSourceTopic(),
+        r.getSourcePartition(),
+        r.getSourceOffset(),
+        e.toString());
     try {
-      var headers = DeadLetter.headers(dlq, reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+      var headers =
+          DeadLetter.headers(
+              dlq,
+              reason,
+              e.getClass().getName(),
+              e.getMessage(),
+              r.getSourceTopic(),
+              r.getSourcePartition(),
+              r.getSourceOffset());
       // Wall-clock time: the record's own event time may be what made its outputs fail.
-      context.forward(new Record<>(r.getEntityId(), ContentChange.failed(r, modelId, e), context.currentSystemTimeMs(), headers));
+      context.forward(
+          new Record<>(
+              r.getEntityId(),
+              ContentChange.failed(r, modelId, e),
+              context.currentSystemTimeMs(),
+              headers));
     } catch (RuntimeException dlqFailure) {
-      log.error("could not dead-letter {} {} from {}-{}@{}", r.getEntityType(), r.getEntityId(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), dlqFailure);
+      log.error(
+          "could not dead-letter {} {} from {}-{}@{}",
+          r.getEntityType(),
+          r.getEntityId(),
+          r.getSourceTopic(),
+          r.getSourcePartition(),
+          r.getSourceOffset(),
+          dlqFailure);
       dlq.dropped(DlqReason.DLQ_WRITE_FAILED);
     }
   }

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -35,7 +36,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * interactions (which become {@code UserSignal}s for the user's vectors, re-keyed by user
  * downstream) and comments waiting for their post (which give the {@code cos_comment_post}
  * feature). Either side may arrive first: an interaction or comment whose target is not embedded
- * yet waits in a store, keyed so that it is released in event-time order when the embedding
- * comes. After {@code join.grace.ms} of event time (the watermark of the join's inputs) a waiting interaction goes to the DLQ
- * (JOIN_TIMEOUT) and a waiting comment is counted and dropped. An interaction on a deleted entity
- * is counted and dropped.
+ * yet waits in a store, keyed so that it is released in event-time order when the embedding comes.
+ * After {@code join.grace.ms} of event time (the watermark of the join's inputs) a waiting
+ * interaction goes to the DLQ (JOIN_TIMEOUT) and a waiting comment is counted and dropped. An
+ * interaction on a deleted entity is counted and dropped.
  */
 public final class EntityJoinProcessor implements Processor<String, EntityEvent, String, Object> {
   public static final String COMMENT_POST_FEATURE = "cos_comment_post";
@@ -55,7 +55,8 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   private static final char SEP = '\u0000';
 
   /** Store names. */
-  public record Stores(String vectors, String deleted, String pendingInteractions, String pendingComments) {}
+  public record Stores(
+      String vectors, String deleted, String pendingInteractions, String pendingComments) {}
 
   private final Stores names;
   private final String clockStore;
@@ -72,7 +73,13 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   private long lastExpiry = Long.MIN_VALUE;
   private DlqMetrics dlq;
 
-  public EntityJoinProcessor(Stores names, String clockStore, long intervalMs, long graceMs, Set<InteractionType> exposures, Serde<InteractionEvent> interactionSerde) {
+  public EntityJoinProcessor(
+      Stores names,
+      String clockStore,
+      long intervalMs,
+      long graceMs,
+      Set<InteractionType> exposures,
+      Serde<InteractionEvent> interactionSerde) {
     this.names = names;
     this.clockStore = clockStore;
     this.intervalMs = intervalMs;
@@ -94,13 +101,16 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     // ahead cannot time out everything that waits, and a burst from one upstream task cannot
     // time out what another task has not delivered yet.
     long step = Math.max(1_000, Math.min(graceMs, 60_000));
-    context.schedule(Duration.ofMillis(intervalMs), PunctuationType.WALL_CLOCK_TIME, now -> {
-      long wm = clock.output(now);
-      if (wm != Long.MIN_VALUE && (lastExpiry == Long.MIN_VALUE || wm - lastExpiry >= step)) {
-        lastExpiry = wm;
-        expire(wm);
-      }
-    });
+    context.schedule(
+        Duration.ofMillis(intervalMs),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          long wm = clock.output(now);
+          if (wm != Long.MIN_VALUE && (lastExpiry == Long.MIN_VALUE || wm - lastExpiry >= step)) {
+            lastExpiry = wm;
+            expire(wm);
+          }
+        });
   }
 
   @Override
@@ -127,8 +137,17 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     // Release what waited for this entity: interactions in event-time order (their keys sort so).
     for (KeyValue<String, PendingInteraction> kv : prefix(pendingInteractions, id)) {
       PendingInteraction p = kv.value;
-      InteractionEvent i = interactionSerde.deserializer().deserialize(p.getSourceTopic(), Utils.toArray(p.getInteraction()));
-      emitSignal(i, embedding, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset(), Utils.toArray(p.getInteraction()));
+      InteractionEvent i =
+          interactionSerde
+              .deserializer()
+              .deserialize(p.getSourceTopic(), Utils.toArray(p.getInteraction()));
+      emitSignal(
+          i,
+          embedding,
+          p.getSourceTopic(),
+          p.getSourcePartition(),
+          p.getSourceOffset(),
+          Utils.toArray(p.getInteraction()));
       pendingInteractions.delete(kv.key);
     }
     if (embedding.getEntityType() == EntityType.POST) {
@@ -166,13 +185,38 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     } else {
       // Fixed-width hex time keeps a prefix scan in event-time order; the source coordinates
       // make the key unique per input record, so a restart never overwrites a waiting one.
-      String key = String.format(Locale.ROOT, "%s%c%016x%c%s-%d-%d", id, SEP, i.getEventTime().toEpochMilli(), SEP, topic, partition, offset);
-      pendingInteractions.put(key, PendingInteraction.newBuilder().setInteraction(ByteBuffer.wrap(raw)).setSourceTopic(topic).setSourcePartition(partition).setSourceOffset(offset).build());
+      String key =
+          String.format(
+              Locale.ROOT,
+              "%s%c%016x%c%s-%d-%d",
+              id,
+              SEP,
+              i.getEventTime().toEpochMilli(),
+              SEP,
+              topic,
+              partition,
+              offset);
+      pendingInteractions.put(
+          key,
+          PendingInteraction.newBuilder()
+              .setInteraction(ByteBuffer.wrap(raw))
+              .setSourceTopic(topic)
+              .setSourcePartition(partition)
+              .setSourceOffset(offset)
+              .build());
     }
   }
 
-  private void emitSignal(InteractionEvent i, ContentEmbedding target, String topic, int partition, long offset, byte[] raw) {
-    var signal = Signals.interaction(i, target, exposures.contains(i.getInteractionType()), topic, partition, offset, raw);
+  private void emitSignal(
+      InteractionEvent i,
+      ContentEmbedding target,
+      String topic,
+      int partition,
+      long offset,
+      byte[] raw) {
+    var signal =
+        Signals.interaction(
+            i, target, exposures.contains(i.getInteractionType()), topic, partition, offset, raw);
     context.forward(new Record<>(i.getUserId(), signal, i.getEventTime().toEpochMilli()));
   }
 
@@ -182,7 +226,8 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     if (post == null || !post.getModelId().equals(comment.getModelId())) {
       return false;
     }
-    double cos = VectorMath.cosine(Vectors.toArray(comment.getVector()), Vectors.toArray(post.getVector()));
+    double cos =
+        VectorMath.cosine(Vectors.toArray(comment.getVector()), Vectors.toArray(post.getVector()));
     Map<String, Double> features = new HashMap<>();
     features.put(COMMENT_POST_FEATURE, Double.isFinite(cos) ? cos : null);
     SimilarityFeatures row =
@@ -197,7 +242,11 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
             .setEventTime(comment.getEventTime())
             .setFeatures(features)
             .build();
-    context.forward(new Record<>(comment.getAuthorId() + "|" + comment.getEntityId(), row, comment.getEventTime().toEpochMilli()));
+    context.forward(
+        new Record<>(
+            comment.getAuthorId() + "|" + comment.getEntityId(),
+            row,
+            comment.getEventTime().toEpochMilli()));
     return true;
   }
 
@@ -215,37 +264,67 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
       }
       for (KeyValue<String, PendingInteraction> kv : old) {
         PendingInteraction p = kv.value;
-        InteractionEvent i = interactionSerde.deserializer().deserialize(p.getSourceTopic(), Utils.toArray(p.getInteraction()));
-        String msg = "no embedding for " + i.getTargetId() + " within join.grace.ms (" + graceMs + " ms of event time)";
-        var headers = DeadLetter.headers(dlq, DlqReason.JOIN_TIMEOUT, "dev.kembed.topology.errors.JoinTimeout", msg, p.getSourceTopic(), p.getSourcePartition(), p.getSourceOffset());
-        context.forward(new Record<>(i.getUserId(), new DeadLetter(i.getUserId().getBytes(StandardCharsets.UTF_8), Utils.toArray(p.getInteraction())), streamTime, headers));
+        InteractionEvent i =
+            interactionSerde
+                .deserializer()
+                .deserialize(p.getSourceTopic(), Utils.toArray(p.getInteraction()));
+        String msg =
+            "no embedding for "
+                + i.getTargetId()
+                + " within join.grace.ms ("
+                + graceMs
+                + " ms of event time)";
+        var headers =
+            DeadLetter.headers(
+                dlq,
+                DlqReason.JOIN_TIMEOUT,
+                "dev.kembed.topology.errors.JoinTimeout",
+                msg,
+                p.getSourceTopic(),
+                p.getSourcePartition(),
+                p.getSourceOffset());
+        context.forward(
+            new Record<>(
+                i.getUserId(),
+                new DeadLetter(
+                    i.getUserId().getBytes(StandardCharsets.UTF_8),
+                    Utils.toArray(p.getInteraction())),
+                streamTime,
+                headers));
         pendingInteractions.delete(kv.key);
         timedOut++;
       }
     }
     List<String> oldComments = new ArrayList<>();
     try (KeyValueIterator<String, ContentEmbedding> it = pendingComments.all()) {
-      it.forEachRemaining(kv -> {
-        if (kv.value.getEventTime().toEpochMilli() < cutoff) {
-          oldComments.add(kv.key);
-        }
-      });
+      it.forEachRemaining(
+          kv -> {
+            if (kv.value.getEventTime().toEpochMilli() < cutoff) {
+              oldComments.add(kv.key);
+            }
+          });
     }
-    oldComments.forEach(k -> {
-      pendingComments.delete(k);
-      dlq.dropped(DlqReason.JOIN_TIMEOUT);
-    });
+    oldComments.forEach(
+        k -> {
+          pendingComments.delete(k);
+          dlq.dropped(DlqReason.JOIN_TIMEOUT);
+        });
     List<String> forgotten = new ArrayList<>();
     try (KeyValueIterator<String, Long> it = deleted.all()) {
-      it.forEachRemaining(kv -> {
-        if (kv.value < cutoff) {
-          forgotten.add(kv.key);
-        }
-      });
+      it.forEachRemaining(
+          kv -> {
+            if (kv.value < cutoff) {
+              forgotten.add(kv.key);
+            }
+          });
     }
     forgotten.forEach(deleted::delete);
     if (timedOut + oldComments.size() > 0) {
-      log.info("join.grace.ms passed: {} interactions dead-lettered, {} comments dropped (their target was never embedded)", timedOut, oldComments.size());
+      log.info(
+          "join.grace.ms passed: {} interactions dead-lettered, {} comments dropped (their target"
+              + " was never embedded)",
+          timedOut,
+          oldComments.size());
     }
   }
 

@@ -17,12 +17,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * watermark channel of the task's {@link TaskClock}: its watermark is the latest event time read
  * from it, kept in a changelogged store so a restart judges lateness as before. An event more than
  * {@code user.vector.allowed.lateness.ms} behind its own partition's latest event time is late
- * <em>on arrival</em> and handed to {@link Late}; nothing that happens inside kembed later (re-keying,
- * interleaving of upstream tasks) can make a record late again.
+ * <em>on arrival</em> and handed to {@link Late}; nothing that happens inside kembed later
+ * (re-keying, interleaving of upstream tasks) can make a record late again.
  */
 public final class EventTimeGate<V> implements FixedKeyProcessor<String, V, V> {
 
-  /** What a late record becomes: a value to forward, null to drop it, or an exception for the DLQ. */
+  /**
+   * What a late record becomes: a value to forward, null to drop it, or an exception for the DLQ.
+   */
   @FunctionalInterface
   public interface Late<V> {
     V onLate(V value, long eventTimeMs, String reason, DlqMetrics dlq);
@@ -42,10 +44,16 @@ public final class EventTimeGate<V> implements FixedKeyProcessor<String, V, V> {
   private DlqMetrics dlq;
 
   /**
-   * @param partitionsByTopic the input topics this gate guards and their partition counts (the
-   *     task of partition p registers the channels of the topics that have one)
+   * @param partitionsByTopic the input topics this gate guards and their partition counts (the task
+   *     of partition p registers the channels of the topics that have one)
    */
-  public EventTimeGate(String clockStore, String maxStore, Map<String, Integer> partitionsByTopic, ToLongFunction<V> eventTime, long allowedLatenessMs, Late<V> late) {
+  public EventTimeGate(
+      String clockStore,
+      String maxStore,
+      Map<String, Integer> partitionsByTopic,
+      ToLongFunction<V> eventTime,
+      long allowedLatenessMs,
+      Late<V> late) {
     this.clockStore = clockStore;
     this.maxStore = maxStore;
     this.partitionsByTopic = partitionsByTopic;
@@ -63,16 +71,17 @@ public final class EventTimeGate<V> implements FixedKeyProcessor<String, V, V> {
     this.dlq = DlqMetrics.from(context.appConfigs());
     long now = context.currentSystemTimeMs();
     int p = context.taskId().partition();
-    partitionsByTopic.forEach((topic, n) -> {
-      if (p < n) {
-        String channel = topic + "-" + p;
-        channels.expectInput(channel, now);
-        Long max = latest.get(channel);
-        if (max != null) {
-          channels.observe(channel, max, now);
-        }
-      }
-    });
+    partitionsByTopic.forEach(
+        (topic, n) -> {
+          if (p < n) {
+            String channel = topic + "-" + p;
+            channels.expectInput(channel, now);
+            Long max = latest.get(channel);
+            if (max != null) {
+              channels.observe(channel, max, now);
+            }
+          }
+        });
   }
 
   @Override
@@ -84,7 +93,17 @@ public final class EventTimeGate<V> implements FixedKeyProcessor<String, V, V> {
     long now = context.currentSystemTimeMs();
     V value = record.value();
     if (max != Long.MIN_VALUE && t < max - allowedLatenessMs) {
-      value = late.onLate(value, t, "event " + (max - t) + " ms behind the latest event time of " + channel + ", allowed " + allowedLatenessMs, dlq);
+      value =
+          late.onLate(
+              value,
+              t,
+              "event "
+                  + (max - t)
+                  + " ms behind the latest event time of "
+                  + channel
+                  + ", allowed "
+                  + allowedLatenessMs,
+              dlq);
     } else if (t > max) {
       latest.put(channel, t);
     }

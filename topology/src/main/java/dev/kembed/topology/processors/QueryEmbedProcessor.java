@@ -4,8 +4,8 @@ import dev.kembed.inference.Embedder;
 import dev.kembed.schemas.SearchQueryEvent;
 import dev.kembed.topology.content.AdaptiveBatcher;
 import dev.kembed.topology.content.BatchBuffer;
-import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.content.ContentChange;
+import dev.kembed.topology.content.InferenceWorkers;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.errors.DlqMetrics;
@@ -13,39 +13,40 @@ import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.errors.SourceHeaders;
 import dev.kembed.topology.internal.EmbedRequest;
 import dev.kembed.topology.metrics.KembedMeters;
-import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.metrics.QueryCacheMetrics;
 import dev.kembed.topology.text.ContentHash;
+import dev.kembed.topology.time.TaskClockStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embeds search queries, keyed by normalised query. Queries repeat heavily, so a store caches
- * each normalised query's vector (per model): a repeat costs a lookup, and its SEARCH_INTENT signal
- * goes out at once. A new query waits in the same exactly-once {@link BatchBuffer} and {@link
+ * Embeds search queries, keyed by normalised query. Queries repeat heavily, so a store caches each
+ * normalised query's vector (per model): a repeat costs a lookup, and its SEARCH_INTENT signal goes
+ * out at once. A new query waits in the same exactly-once {@link BatchBuffer} and {@link
  * AdaptiveBatcher} the content stream uses (run at once when the model is idle, batched while it is
- * busy); in a batch each distinct query is embedded once however many searches wait for it,
- * goes out once to {@code content-embeddings} as a QUERY entity (and to the {@code queries} index),
- * and every waiting search becomes a signal for its user. A cached query unused for {@code
+ * busy); in a batch each distinct query is embedded once however many searches wait for it, goes
+ * out once to {@code content-embeddings} as a QUERY entity (and to the {@code queries} index), and
+ * every waiting search becomes a signal for its user. A cached query unused for {@code
  * search.query.cache.ttl.ms} of event time is evicted, so the cache holds the queries people still
  * search for rather than every query ever seen (a query searched again later is embedded again, to
- * the same vector); eviction also tombstones the query in {@code content-embeddings} and deletes
- * it from the {@code queries} index, so neither keeps every query ever searched. With a clock
- * store, the buffer holds the task's event-time watermark at its earliest search, waiting or in
- * flight; a search whose outputs fail is dead-lettered alone.
+ * the same vector); eviction also tombstones the query in {@code content-embeddings} and deletes it
+ * from the {@code queries} index, so neither keeps every query ever searched. With a clock store,
+ * the buffer holds the task's event-time watermark at its earliest search, waiting or in flight; a
+ * search whose outputs fail is dead-lettered alone.
  */
-public final class QueryEmbedProcessor implements Processor<String, SearchQueryEvent, String, Object> {
+public final class QueryEmbedProcessor
+    implements Processor<String, SearchQueryEvent, String, Object> {
   private final Embedder embedder;
   private final String bufferStore;
   private final String clockStore;
@@ -66,27 +67,107 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   static final long LAST_USED_REFRESH_MS = 86_400_000L;
 
   /** Inference inline on the stream thread, no minimum wait, no clock. */
-  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs) {
-    this(embedder, bufferStore, cacheStore, batchSize, 0, eventSerializer, cacheTtlMs, InferenceWorkers.inline(), null);
+  public QueryEmbedProcessor(
+      Embedder embedder,
+      String bufferStore,
+      String cacheStore,
+      int batchSize,
+      Serializer<SearchQueryEvent> eventSerializer,
+      long cacheTtlMs) {
+    this(
+        embedder,
+        bufferStore,
+        cacheStore,
+        batchSize,
+        0,
+        eventSerializer,
+        cacheTtlMs,
+        InferenceWorkers.inline(),
+        null);
   }
 
   /** Inference inline on the stream thread; {@code minWaitMs}: see {@link AdaptiveBatcher}. */
-  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long minWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs) {
-    this(embedder, bufferStore, cacheStore, batchSize, minWaitMs, eventSerializer, cacheTtlMs, InferenceWorkers.inline(), null);
+  public QueryEmbedProcessor(
+      Embedder embedder,
+      String bufferStore,
+      String cacheStore,
+      int batchSize,
+      long minWaitMs,
+      Serializer<SearchQueryEvent> eventSerializer,
+      long cacheTtlMs) {
+    this(
+        embedder,
+        bufferStore,
+        cacheStore,
+        batchSize,
+        minWaitMs,
+        eventSerializer,
+        cacheTtlMs,
+        InferenceWorkers.inline(),
+        null);
   }
 
-  /** Inference inline; with {@code clockStore}, the buffer holds the task's watermark at its earliest search. */
-  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long minWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs, String clockStore) {
-    this(embedder, bufferStore, cacheStore, batchSize, minWaitMs, eventSerializer, cacheTtlMs, InferenceWorkers.inline(), clockStore);
+  /**
+   * Inference inline; with {@code clockStore}, the buffer holds the task's watermark at its
+   * earliest search.
+   */
+  public QueryEmbedProcessor(
+      Embedder embedder,
+      String bufferStore,
+      String cacheStore,
+      int batchSize,
+      long minWaitMs,
+      Serializer<SearchQueryEvent> eventSerializer,
+      long cacheTtlMs,
+      String clockStore) {
+    this(
+        embedder,
+        bufferStore,
+        cacheStore,
+        batchSize,
+        minWaitMs,
+        eventSerializer,
+        cacheTtlMs,
+        InferenceWorkers.inline(),
+        clockStore);
   }
 
   /** Inference on {@code workers}, no clock. */
-  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long minWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs, InferenceWorkers workers) {
-    this(embedder, bufferStore, cacheStore, batchSize, minWaitMs, eventSerializer, cacheTtlMs, workers, null);
+  public QueryEmbedProcessor(
+      Embedder embedder,
+      String bufferStore,
+      String cacheStore,
+      int batchSize,
+      long minWaitMs,
+      Serializer<SearchQueryEvent> eventSerializer,
+      long cacheTtlMs,
+      InferenceWorkers workers) {
+    this(
+        embedder,
+        bufferStore,
+        cacheStore,
+        batchSize,
+        minWaitMs,
+        eventSerializer,
+        cacheTtlMs,
+        workers,
+        null);
   }
 
-  /** Inference on {@code workers}; with {@code clockStore} (nullable), the buffer holds the task's watermark at its earliest search, waiting or in flight. */
-  public QueryEmbedProcessor(Embedder embedder, String bufferStore, String cacheStore, int batchSize, long minWaitMs, Serializer<SearchQueryEvent> eventSerializer, long cacheTtlMs, InferenceWorkers workers, String clockStore) {
+  /**
+   * Inference on {@code workers}; with {@code clockStore} (nullable), the buffer holds the task's
+   * watermark at its earliest search, waiting or in flight.
+   */
+  public QueryEmbedProcessor(
+      Embedder embedder,
+      String bufferStore,
+      String cacheStore,
+      int batchSize,
+      long minWaitMs,
+      Serializer<SearchQueryEvent> eventSerializer,
+      long cacheTtlMs,
+      InferenceWorkers workers,
+      String clockStore) {
     this.clockStore = clockStore;
     this.workers = workers;
     this.cacheTtlMs = cacheTtlMs;
@@ -103,15 +184,22 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
     this.context = context;
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore));
     if (clockStore != null) {
-      ((TaskClockStore) context.getStateStore(clockStore)).clock().hold(bufferStore, buffer::earliestEventTime);
+      ((TaskClockStore) context.getStateStore(clockStore))
+          .clock()
+          .hold(bufferStore, buffer::earliestEventTime);
     }
     this.cache = context.getStateStore(cacheStore);
     this.metrics = new QueryCacheMetrics(KembedMeters.registry(context.appConfigs()));
     this.dlq = DlqMetrics.from(context.appConfigs());
     if (cacheTtlMs > 0) {
-      context.schedule(Duration.ofMillis(Math.max(60_000, Math.min(cacheTtlMs / 10, 3_600_000))), PunctuationType.STREAM_TIME, this::evict);
+      context.schedule(
+          Duration.ofMillis(Math.max(60_000, Math.min(cacheTtlMs / 10, 3_600_000))),
+          PunctuationType.STREAM_TIME,
+          this::evict);
     }
-    this.batcher = new AdaptiveBatcher(buffer, embedder, workers, batchSize, minWaitMs, this::deliver, (n, ms) -> {});
+    this.batcher =
+        new AdaptiveBatcher(
+            buffer, embedder, workers, batchSize, minWaitMs, this::deliver, (n, ms) -> {});
     context.schedule(EmbedBatchProcessor.TICK, PunctuationType.WALL_CLOCK_TIME, batcher::tick);
   }
 
@@ -135,7 +223,8 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
             .setSourceTopic(topic)
             .setSourcePartition(SourceHeaders.partition(record.headers()))
             .setSourceOffset(SourceHeaders.offset(record.headers()))
-            .setSourceValue(ByteBuffer.wrap(eventSerializer.serialize(topic == null ? "" : topic, q)))
+            .setSourceValue(
+                ByteBuffer.wrap(eventSerializer.serialize(topic == null ? "" : topic, q)))
             .build();
     byte[] cached = cache.get(cacheKey(query));
     if (cached != null) {
@@ -149,7 +238,15 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
     }
     metrics.miss();
     // Unique per search: the same query from two users waits twice but is embedded once.
-    String key = String.format(Locale.ROOT, "%s%c%s-%d-%d", query, '\u0000', topic, request.getSourcePartition(), request.getSourceOffset());
+    String key =
+        String.format(
+            Locale.ROOT,
+            "%s%c%s-%d-%d",
+            query,
+            '\u0000',
+            topic,
+            request.getSourcePartition(),
+            request.getSourceOffset());
     buffer.put(key, request, context.currentSystemTimeMs());
     batcher.offered(context.currentSystemTimeMs());
   }
@@ -172,7 +269,15 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
       }
       try {
         if (cache.get(cacheKey(r.getText())) == null) {
-          context.forward(new Record<>(r.getEntityId(), ContentChange.upsert(EmbedRequest.newBuilder(r).setAuthorId(null).build(), embedder.model().id(), v, true), r.getEventTime()));
+          context.forward(
+              new Record<>(
+                  r.getEntityId(),
+                  ContentChange.upsert(
+                      EmbedRequest.newBuilder(r).setAuthorId(null).build(),
+                      embedder.model().id(),
+                      v,
+                      true),
+                  r.getEventTime()));
           cache.put(cacheKey(r.getText()), encode(r.getEventTime(), v)); // only once it went out
         }
         forwardSignal(r, v);
@@ -184,17 +289,38 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   }
 
   private void forwardSignal(EmbedRequest r, float[] v) {
-    context.forward(new Record<>(r.getAuthorId(), Signals.search(r, embedder.model().id(), v), r.getEventTime()));
+    context.forward(
+        new Record<>(
+            r.getAuthorId(), Signals.search(r, embedder.model().id(), v), r.getEventTime()));
   }
 
   private void deadLetter(EmbedRequest r, Exception e, DlqReason reason) {
     try {
-      var headers = DeadLetter.headers(dlq, reason, e.getClass().getName(), e.getMessage(), r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
+      var headers =
+          DeadLetter.headers(
+              dlq,
+              reason,
+              e.getClass().getName(),
+              e.getMessage(),
+              r.getSourceTopic(),
+              r.getSourcePartition(),
+              r.getSourceOffset());
       byte[] value = Utils.toArray(r.getSourceValue());
       // Wall-clock time: the search's own event time may be what made its outputs fail.
-      context.forward(new Record<>(r.getAuthorId(), new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value), context.currentSystemTimeMs(), headers));
+      context.forward(
+          new Record<>(
+              r.getAuthorId(),
+              new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value),
+              context.currentSystemTimeMs(),
+              headers));
     } catch (RuntimeException dlqFailure) {
-      LoggerFactory.getLogger(QueryEmbedProcessor.class).error("could not dead-letter the search from {}-{}@{}", r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset(), dlqFailure);
+      LoggerFactory.getLogger(QueryEmbedProcessor.class)
+          .error(
+              "could not dead-letter the search from {}-{}@{}",
+              r.getSourceTopic(),
+              r.getSourcePartition(),
+              r.getSourceOffset(),
+              dlqFailure);
       dlq.dropped(DlqReason.DLQ_WRITE_FAILED);
     }
   }
@@ -206,19 +332,27 @@ public final class QueryEmbedProcessor implements Processor<String, SearchQueryE
   private void evict(long streamTime) {
     java.util.List<String> old = new java.util.ArrayList<>();
     try (var it = cache.all()) {
-      it.forEachRemaining(kv -> {
-        if (lastUsedOf(kv.value) < streamTime - cacheTtlMs) {
-          old.add(kv.key);
-        }
-      });
+      it.forEachRemaining(
+          kv -> {
+            if (lastUsedOf(kv.value) < streamTime - cacheTtlMs) {
+              old.add(kv.key);
+            }
+          });
     }
     String current = embedder.model().id() + "|";
     for (String key : old) {
       cache.delete(key);
       if (key.startsWith(current)) {
         String query = key.substring(current.length());
-        EmbedRequest gone = EmbedRequest.newBuilder().setEntityId(query).setEntityType("QUERY").setDeleted(true).setEventTime(streamTime).build();
-        context.forward(new Record<>(query, ContentChange.delete(gone, embedder.model().id()), streamTime));
+        EmbedRequest gone =
+            EmbedRequest.newBuilder()
+                .setEntityId(query)
+                .setEntityType("QUERY")
+                .setDeleted(true)
+                .setEventTime(streamTime)
+                .build();
+        context.forward(
+            new Record<>(query, ContentChange.delete(gone, embedder.model().id()), streamTime));
       }
     }
     metrics.evicted(old.size());

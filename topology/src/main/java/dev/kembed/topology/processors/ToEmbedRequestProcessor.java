@@ -10,13 +10,14 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Turns a post or comment record into an {@link EmbedRequest} and stamps it with where it came
- * from (topic, partition, offset, and the value re-encoded), so that if the model later fails on
- * this one text the DLQ record can still say exactly which input it was. The {@link InputGuard}
- * checks the record first (event time, bounded key and fields); invalid input throws from the
- * guard or the mapper and goes to the DLQ through Kafka Streams' processing exception handler.
+ * Turns a post or comment record into an {@link EmbedRequest} and stamps it with where it came from
+ * (topic, partition, offset, and the value re-encoded), so that if the model later fails on this
+ * one text the DLQ record can still say exactly which input it was. The {@link InputGuard} checks
+ * the record first (event time, bounded key and fields); invalid input throws from the guard or the
+ * mapper and goes to the DLQ through Kafka Streams' processing exception handler.
  */
-public final class ToEmbedRequestProcessor<V> implements FixedKeyProcessor<String, V, EmbedRequest> {
+public final class ToEmbedRequestProcessor<V>
+    implements FixedKeyProcessor<String, V, EmbedRequest> {
 
   /** Builds a request from key, value (null for a tombstone) and record timestamp. */
   @FunctionalInterface
@@ -29,7 +30,8 @@ public final class ToEmbedRequestProcessor<V> implements FixedKeyProcessor<Strin
   private final InputGuard guard;
   private FixedKeyProcessorContext<String, EmbedRequest> context;
 
-  public ToEmbedRequestProcessor(Mapper<V> mapper, Serializer<V> valueSerializer, InputGuard guard) {
+  public ToEmbedRequestProcessor(
+      Mapper<V> mapper, Serializer<V> valueSerializer, InputGuard guard) {
     this.mapper = mapper;
     this.guard = guard;
     this.valueSerializer = valueSerializer;
@@ -42,13 +44,20 @@ public final class ToEmbedRequestProcessor<V> implements FixedKeyProcessor<Strin
 
   @Override
   public void process(FixedKeyRecord<String, V> record) {
-    guard.check(record.key(), (IndexedRecord) record.value(), record.timestamp(), context.currentSystemTimeMs());
+    guard.check(
+        record.key(),
+        (IndexedRecord) record.value(),
+        record.timestamp(),
+        context.currentSystemTimeMs());
     EmbedRequest request = mapper.map(record.key(), record.value(), record.timestamp());
-    context.recordMetadata().ifPresent(m -> {
-      request.setSourceTopic(m.topic());
-      request.setSourcePartition(m.partition());
-      request.setSourceOffset(m.offset());
-    });
+    context
+        .recordMetadata()
+        .ifPresent(
+            m -> {
+              request.setSourceTopic(m.topic());
+              request.setSourcePartition(m.partition());
+              request.setSourceOffset(m.offset());
+            });
     if (record.value() != null) {
       String topic = request.getSourceTopic() == null ? "" : request.getSourceTopic();
       request.setSourceValue(ByteBuffer.wrap(valueSerializer.serialize(topic, record.value())));

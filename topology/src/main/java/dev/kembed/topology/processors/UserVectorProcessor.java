@@ -12,7 +12,6 @@ import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
 import dev.kembed.state.window.WindowedVectorAggregator;
-import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.content.Vectors;
@@ -22,6 +21,7 @@ import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.features.ExposureFeatures;
 import dev.kembed.topology.features.InteractionWeights;
 import dev.kembed.topology.features.PointInTime;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
 import dev.kembed.topology.metrics.EventTimeMetrics;
@@ -55,19 +55,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * computes the point-in-time similarity features of exposures, in event-time order whatever order
  * the repartition topics deliver the signals in.
  *
- * <p>Signals reach this task from many upstream tasks at once, so their arrival order is not
- * their event-time order. They wait in a reorder buffer (the timeline store) until the task's
- * watermark passes them: {@code S}, the minimum over every upstream task of the signal topics
- * (each sends its progress as markers, see {@link WatermarkForwarder}), and {@code R}, the same
- * over the feature rows that other user tasks send this one for authors it owns ({@link
- * AuthorFeatureProcessor}). Every punctuation:
+ * <p>Signals reach this task from many upstream tasks at once, so their arrival order is not their
+ * event-time order. They wait in a reorder buffer (the timeline store) until the task's watermark
+ * passes them: {@code S}, the minimum over every upstream task of the signal topics (each sends its
+ * progress as markers, see {@link WatermarkForwarder}), and {@code R}, the same over the feature
+ * rows that other user tasks send this one for authors it owns ({@link AuthorFeatureProcessor}).
+ * Every punctuation:
  *
  * <ul>
- *   <li>items up to {@code P = min(S, R)} are processed in (event time, reads before writes)
- *       order: a write is applied to the tiles, a read sees exactly the writes before it;
+ *   <li>items up to {@code P = min(S, R)} are processed in (event time, reads before writes) order:
+ *       a write is applied to the tiles, a read sees exactly the writes before it;
  *   <li>exposures up to {@code S} are read ahead of that: all their viewer's signals before t are
- *       known, either in the tiles or still held, and {@link PointInTime} adds the held ones;
- *       their rows go to the author's task, which holds them with the author's own signals.
+ *       known, either in the tiles or still held, and {@link PointInTime} adds the held ones; their
+ *       rows go to the author's task, which holds them with the author's own signals.
  * </ul>
  *
  * The exposure itself is applied after its row (point in time). A signal that arrives behind the
@@ -79,19 +79,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class UserVectorProcessor implements Processor<String, UserSignal, String, Object> {
   /** Clock values the user-vector processors publish: how far they have released. */
   public static final String RELEASED = "user-vectors-released";
+
   public static final String VIEWER_RELEASED = "user-vectors-viewer-released";
   public static final String SIGNALS = "signals";
   public static final String ROWS = "rows";
 
   /** Store names this processor and {@link AuthorFeatureProcessor} share. */
-  public record Stores(String tiles, String emits, String timeline, String held, String released, String clock) {
+  public record Stores(
+      String tiles, String emits, String timeline, String held, String released, String clock) {
     public String[] all() {
       return new String[] {tiles, emits, timeline, held, released, clock};
     }
   }
 
   private static final Serde<UserSignal> SIGNAL_SERDE = InternalSerdes.of(UserSignal.class);
-  private static final Serde<PartialFeatureRow> ROW_SERDE = InternalSerdes.of(PartialFeatureRow.class);
+  private static final Serde<PartialFeatureRow> ROW_SERDE =
+      InternalSerdes.of(PartialFeatureRow.class);
 
   private final Stores stores;
   private final WindowConfig windows;
@@ -110,7 +113,14 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   private TaskClock clock;
   private EventTimeMetrics metrics;
 
-  public UserVectorProcessor(Stores stores, WindowConfig windows, InteractionWeights weights, double searchWeight, long emitIntervalMs, long intervalMs, Serde<SimilarityFeatures> rowSerde) {
+  public UserVectorProcessor(
+      Stores stores,
+      WindowConfig windows,
+      InteractionWeights weights,
+      double searchWeight,
+      long emitIntervalMs,
+      long intervalMs,
+      Serde<SimilarityFeatures> rowSerde) {
     this.stores = stores;
     this.windows = windows;
     this.weights = weights;
@@ -137,20 +147,24 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.dlq = DlqMetrics.from(context.appConfigs());
-    this.aggregator = new WindowedVectorAggregator(new KeyValueTileStore(context.getStateStore(stores.tiles())), unbounded(windows));
+    this.aggregator =
+        new WindowedVectorAggregator(
+            new KeyValueTileStore(context.getStateStore(stores.tiles())), unbounded(windows));
     this.emitState = context.getStateStore(stores.emits());
     this.timeline = context.getStateStore(stores.timeline());
     this.held = context.getStateStore(stores.held());
     this.releasedStore = context.getStateStore(stores.released());
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
-    this.metrics = new EventTimeMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
+    this.metrics =
+        new EventTimeMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId());
     Long released = releasedStore.get(RELEASED);
     if (released != null) {
       clock.publish(RELEASED, released);
       clock.publish(VIEWER_RELEASED, released);
     }
     if (emitIntervalMs > 0) {
-      context.schedule(Duration.ofMillis(emitIntervalMs), PunctuationType.STREAM_TIME, this::emitDue);
+      context.schedule(
+          Duration.ofMillis(emitIntervalMs), PunctuationType.STREAM_TIME, this::emitDue);
     }
     context.schedule(Duration.ofMillis(intervalMs), PunctuationType.WALL_CLOCK_TIME, this::release);
   }
@@ -168,7 +182,9 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
       } else if (t <= clock.published(VIEWER_RELEASED)) {
         viewerRead(s, true);
       } else {
-        timeline.put(TimelineKeys.timeline(t, Item.VIEWER_READ, s.getUserId(), id), SIGNAL_SERDE.serializer().serialize("", s));
+        timeline.put(
+            TimelineKeys.timeline(t, Item.VIEWER_READ, s.getUserId(), id),
+            SIGNAL_SERDE.serializer().serialize("", s));
       }
     }
     if (weightOf(s) == 0) {
@@ -180,17 +196,28 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     } else {
       byte[] bytes = SIGNAL_SERDE.serializer().serialize("", s);
       timeline.put(TimelineKeys.timeline(t, Item.WRITE, s.getUserId(), id), bytes);
-      held.put(TimelineKeys.held(s.getUserId(), kindKey(s.getKind(), s.getModelId()), t, id), bytes);
+      held.put(
+          TimelineKeys.held(s.getUserId(), kindKey(s.getKind(), s.getModelId()), t, id), bytes);
     }
   }
 
   /** Unique per input record: its source coordinates and target. */
   static String idOf(UserSignal s) {
-    return s.getSourceTopic() + "-" + s.getSourcePartition() + "@" + s.getSourceOffset() + "/" + s.getTargetId() + "/" + s.getEventType();
+    return s.getSourceTopic()
+        + "-"
+        + s.getSourcePartition()
+        + "@"
+        + s.getSourceOffset()
+        + "/"
+        + s.getTargetId()
+        + "/"
+        + s.getEventType();
   }
 
   private double weightOf(UserSignal s) {
-    return Signals.SEARCH_INTENT.equals(s.getKind()) ? searchWeight : weights.weight(InteractionType.valueOf(s.getEventType()));
+    return Signals.SEARCH_INTENT.equals(s.getKind())
+        ? searchWeight
+        : weights.weight(InteractionType.valueOf(s.getEventType()));
   }
 
   // Releases, in event-time order, what the watermarks now allow (see the class comment). Each
@@ -211,14 +238,23 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
       for (KeyValue<Bytes, byte[]> kv : between(released, p)) {
         TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
         switch (k.item()) {
-          case VIEWER_READ -> viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), false);
+          case VIEWER_READ ->
+              viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), false);
           case AUTHOR_READ -> {
-            SimilarityFeatures row = AuthorFeatureProcessor.complete(aggregator, windows, k.user(), ROW_SERDE.deserializer().deserialize("", kv.value), rowSerde);
+            SimilarityFeatures row =
+                AuthorFeatureProcessor.complete(
+                    aggregator,
+                    windows,
+                    k.user(),
+                    ROW_SERDE.deserializer().deserialize("", kv.value),
+                    rowSerde);
             context.forward(new Record<>(AuthorFeatureProcessor.rowKey(row), row, k.time()));
           }
           case WRITE -> {
             UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
-            held.delete(TimelineKeys.held(sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id()));
+            held.delete(
+                TimelineKeys.held(
+                    sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id()));
             apply(sig);
           }
         }
@@ -249,7 +285,8 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     // timelineAfter(t) is the bare 8-byte time t+1: every real key at t+1 is longer and sorts
     // after it, so as an inclusive bound it admits exactly the keys of times up to t.
     Bytes from = after == Long.MIN_VALUE ? null : TimelineKeys.timelineAfter(after);
-    try (KeyValueIterator<Bytes, byte[]> it = timeline.range(from, TimelineKeys.timelineAfter(upTo))) {
+    try (KeyValueIterator<Bytes, byte[]> it =
+        timeline.range(from, TimelineKeys.timelineAfter(upTo))) {
       it.forEachRemaining(items::add);
     }
     return items;
@@ -257,7 +294,13 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
 
   private void apply(UserSignal s) {
     String user = s.getUserId();
-    AddResult r = aggregator.add(user, kindKey(s.getKind(), s.getModelId()), s.getEventTime(), weightOf(s), Signals.vector(s));
+    AddResult r =
+        aggregator.add(
+            user,
+            kindKey(s.getKind(), s.getModelId()),
+            s.getEventTime(),
+            weightOf(s),
+            Signals.vector(s));
     switch (r.status()) {
       case APPLIED -> emit(s, r.changed());
       // Outside every window at the user's as-of: it would change no vector. Not late input.
@@ -269,8 +312,10 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   // Viewer side of the row, from the viewer's vectors as of just before this exposure.
   private void viewerRead(UserSignal s, boolean withHeld) {
     long t = s.getEventTime();
-    List<WindowVector> engagement = asOf(s.getUserId(), kindKey(Signals.ENGAGEMENT, s.getModelId()), t, withHeld);
-    List<WindowVector> intent = asOf(s.getUserId(), kindKey(Signals.SEARCH_INTENT, s.getModelId()), t, withHeld);
+    List<WindowVector> engagement =
+        asOf(s.getUserId(), kindKey(Signals.ENGAGEMENT, s.getModelId()), t, withHeld);
+    List<WindowVector> intent =
+        asOf(s.getUserId(), kindKey(Signals.SEARCH_INTENT, s.getModelId()), t, withHeld);
     float[] post = Signals.vector(s);
     Map<String, Double> features = new LinkedHashMap<>();
     Map<String, ByteBuffer> viewerMeans = new HashMap<>();
@@ -304,7 +349,15 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
       return;
     }
     byte[] bytes = rowSerde.serializer().serialize("", row);
-    context.forward(new Record<>(s.getTargetAuthorId(), PartialFeatureRow.newBuilder().setRow(ByteBuffer.wrap(bytes)).setPackedViewerMeans(viewerMeans).setId(idOf(s)).build(), t));
+    context.forward(
+        new Record<>(
+            s.getTargetAuthorId(),
+            PartialFeatureRow.newBuilder()
+                .setRow(ByteBuffer.wrap(bytes))
+                .setPackedViewerMeans(viewerMeans)
+                .setId(idOf(s))
+                .build(),
+            t));
   }
 
   private List<WindowVector> asOf(String user, String kindKey, long t, boolean withHeld) {
@@ -315,12 +368,13 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     List<PointInTime.Held> events = new ArrayList<>();
     Bytes[] range = TimelineKeys.heldBefore(user, kindKey, t);
     try (KeyValueIterator<Bytes, byte[]> it = held.range(range[0], range[1])) {
-      it.forEachRemaining(kv -> {
-        UserSignal h = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
-        if (h.getEventTime() < t) {
-          events.add(new PointInTime.Held(h.getEventTime(), weightOf(h), Signals.vector(h)));
-        }
-      });
+      it.forEachRemaining(
+          kv -> {
+            UserSignal h = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
+            if (h.getEventTime() < t) {
+              events.add(new PointInTime.Held(h.getEventTime(), weightOf(h), Signals.vector(h)));
+            }
+          });
     }
     return PointInTime.plus(base, windows.windows(), t, events);
   }
@@ -369,22 +423,37 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   private void emitDue(long streamTime) {
     List<String> due = new ArrayList<>();
     try (KeyValueIterator<String, Long> it = emitState.all()) {
-      it.forEachRemaining(kv -> {
-        if (kv.value < 0 && streamTime - lastEmit(kv.value) >= emitIntervalMs) {
-          due.add(kv.key);
-        }
-      });
+      it.forEachRemaining(
+          kv -> {
+            if (kv.value < 0 && streamTime - lastEmit(kv.value) >= emitIntervalMs) {
+              due.add(kv.key);
+            }
+          });
     }
     for (String key : due) {
       String[] parts = key.split("\\|", 3);
       emitState.put(key, streamTime);
-      forwardVectors(parts[0], parts[1], parts[2], aggregator.snapshot(parts[0], kindKey(parts[1], parts[2])));
+      forwardVectors(
+          parts[0], parts[1], parts[2], aggregator.snapshot(parts[0], kindKey(parts[1], parts[2])));
     }
   }
 
   private void deadLetter(UserSignal s, DlqReason reason, String message) {
-    var headers = DeadLetter.headers(dlq, reason, "dev.kembed.state.window.AddResult", message, s.getSourceTopic(), s.getSourcePartition(), s.getSourceOffset());
+    var headers =
+        DeadLetter.headers(
+            dlq,
+            reason,
+            "dev.kembed.state.window.AddResult",
+            message,
+            s.getSourceTopic(),
+            s.getSourcePartition(),
+            s.getSourceOffset());
     byte[] value = s.getSourceValue() == null ? null : Utils.toArray(s.getSourceValue());
-    context.forward(new Record<>(s.getUserId(), new DeadLetter(s.getUserId().getBytes(StandardCharsets.UTF_8), value), s.getEventTime(), headers));
+    context.forward(
+        new Record<>(
+            s.getUserId(),
+            new DeadLetter(s.getUserId().getBytes(StandardCharsets.UTF_8), value),
+            s.getEventTime(),
+            headers));
   }
 }

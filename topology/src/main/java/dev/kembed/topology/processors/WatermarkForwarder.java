@@ -33,7 +33,8 @@ public final class WatermarkForwarder<V> implements Processor<String, V, String,
    * @param publishedName null to send the task's output watermark, else the name of a value
    *     published on the clock
    */
-  public WatermarkForwarder(String clockStore, String edge, int producers, long intervalMs, String publishedName) {
+  public WatermarkForwarder(
+      String clockStore, String edge, int producers, long intervalMs, String publishedName) {
     this.clockStore = clockStore;
     this.edge = edge;
     this.producers = producers;

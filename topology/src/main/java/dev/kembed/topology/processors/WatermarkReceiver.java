@@ -1,8 +1,8 @@
 package dev.kembed.topology.processors;
 
 import dev.kembed.topology.time.TaskClockStore;
-import dev.kembed.topology.time.Watermarks;
 import dev.kembed.topology.time.WatermarkTracker;
+import dev.kembed.topology.time.Watermarks;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

@@ -12,15 +12,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Texts and their vectors, cached in one file so a study can be re-analysed without re-embedding:
- * a header (model id, count, dimension) then the vectors as little-endian float32, in text order.
- * The cache is used only if it was made by the same model for the same number of texts.
+ * Texts and their vectors, cached in one file so a study can be re-analysed without re-embedding: a
+ * header (model id, count, dimension) then the vectors as little-endian float32, in text order. The
+ * cache is used only if it was made by the same model for the same number of texts.
  */
 public final class CorpusVectors {
   private CorpusVectors() {}
 
   /** Embeds {@code texts} (or reads them from {@code cache}), printing progress to {@code log}. */
-  public static float[][] embed(Embedder embedder, List<String> texts, Path cache, PrintStream log) throws IOException {
+  public static float[][] embed(Embedder embedder, List<String> texts, Path cache, PrintStream log)
+      throws IOException {
     String model = embedder.model().id();
     if (cache != null && Files.isRegularFile(cache)) {
       try (DataInputStream in = new DataInputStream(Files.newInputStream(cache))) {
@@ -48,7 +49,8 @@ public final class CorpusVectors {
       float[][] v = embedder.embed(part);
       System.arraycopy(v, 0, out, i, v.length);
       double s = (System.nanoTime() - start) / 1e9;
-      log.printf("embedded %d/%d texts (%.0f texts/s)%n", i + v.length, texts.size(), (i + v.length) / s);
+      log.printf(
+          "embedded %d/%d texts (%.0f texts/s)%n", i + v.length, texts.size(), (i + v.length) / s);
     }
     if (cache != null) {
       Files.createDirectories(cache.toAbsolutePath().getParent());

@@ -11,12 +11,17 @@ import java.util.Random;
 public final class ProjectionQuality {
   private ProjectionQuality() {}
 
-  /** Mean overlap@k over {@code queries} query indexes (the first ones), neighbours among all, self excluded. */
+  /**
+   * Mean overlap@k over {@code queries} query indexes (the first ones), neighbours among all, self
+   * excluded.
+   */
   public static double overlapAtK(float[][] full, float[][] reduced, int queries, int k) {
     return overlapAtK(neighbours(full, queries, k), reduced, k);
   }
 
-  /** The k nearest neighbours of each of the first {@code queries} vectors (computed in parallel). */
+  /**
+   * The k nearest neighbours of each of the first {@code queries} vectors (computed in parallel).
+   */
   public static int[][] neighbours(float[][] v, int queries, int k) {
     int q = Math.min(queries, v.length);
     int[][] out = new int[q][];
@@ -24,7 +29,9 @@ public final class ProjectionQuality {
     return out;
   }
 
-  /** Mean overlap@k of reduced vectors' neighbours with {@code truth} (from {@link #neighbours}). */
+  /**
+   * Mean overlap@k of reduced vectors' neighbours with {@code truth} (from {@link #neighbours}).
+   */
   public static double overlapAtK(int[][] truth, float[][] reduced, int k) {
     int[][] got = neighbours(reduced, truth.length, k);
     double sum = 0;
@@ -43,7 +50,10 @@ public final class ProjectionQuality {
     return sum / truth.length;
   }
 
-  /** Indexes of the k vectors with the highest dot product with vector i (unit vectors: cosine), i excluded. */
+  /**
+   * Indexes of the k vectors with the highest dot product with vector i (unit vectors: cosine), i
+   * excluded.
+   */
   static int[] topK(float[][] v, int i, int k) {
     int[] idx = new int[k];
     double[] best = new double[k];
@@ -90,10 +100,11 @@ public final class ProjectionQuality {
    * Pearson correlation of user→text cosines: each simulated user is the mean of a random text and
    * its {@code interests - 1} nearest neighbours (full cosine) — a user with one coherent interest,
    * as the ENGAGEMENT vector of a real user mostly is — scored against that many random texts and
-   * the same neighbours (so both high and low similarities are present). The reduced user is the mean
-   * of the same texts' reduced vectors, as the pipeline would compute it.
+   * the same neighbours (so both high and low similarities are present). The reduced user is the
+   * mean of the same texts' reduced vectors, as the pipeline would compute it.
    */
-  public static double userCorrelation(float[][] full, float[][] reduced, int users, int interests, long seed) {
+  public static double userCorrelation(
+      float[][] full, float[][] reduced, int users, int interests, long seed) {
     Random r = new Random(seed);
     int per = 2 * interests;
     double[] x = new double[users * per];

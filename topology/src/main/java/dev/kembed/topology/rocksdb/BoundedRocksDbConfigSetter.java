@@ -14,10 +14,10 @@ import org.rocksdb.WriteBufferManager;
  * recipe): all stores share one LRU block cache of {@link RocksDbBudget#totalBytes} that holds
  * data, index and filter blocks (index and filter at high priority, top-level ones pinned), and one
  * write buffer manager that charges the memtables to that cache and flushes them when they pass
- * {@link RocksDbBudget#writeBufferBytes}. Without it each store partition gets Streams' default
- * 50 MB cache and up to three 16 MB memtables, so memory grows with the number of tasks. Streams
- * creates a setter per store, so the cache and manager are shared through a static map keyed by
- * the budget; they live as long as the JVM, and {@link #close} leaves them open.
+ * {@link RocksDbBudget#writeBufferBytes}. Without it each store partition gets Streams' default 50
+ * MB cache and up to three 16 MB memtables, so memory grows with the number of tasks. Streams
+ * creates a setter per store, so the cache and manager are shared through a static map keyed by the
+ * budget; they live as long as the JVM, and {@link #close} leaves them open.
  */
 public final class BoundedRocksDbConfigSetter implements RocksDBConfigSetter {
   // Share of the cache reserved for index and filter blocks, so data blocks cannot evict them.
@@ -46,9 +46,11 @@ public final class BoundedRocksDbConfigSetter implements RocksDBConfigSetter {
 
   /** The cache and manager every store under {@code budget} uses (created on first use). */
   static Shared shared(RocksDbBudget budget) {
-    return SHARED.computeIfAbsent(budget, b -> {
-      Cache cache = new LRUCache(b.totalBytes(), -1, false, HIGH_PRIORITY_RATIO);
-      return new Shared(cache, new WriteBufferManager(b.writeBufferBytes(), cache));
-    });
+    return SHARED.computeIfAbsent(
+        budget,
+        b -> {
+          Cache cache = new LRUCache(b.totalBytes(), -1, false, HIGH_PRIORITY_RATIO);
+          return new Shared(cache, new WriteBufferManager(b.writeBufferBytes(), cache));
+        });
   }
 }

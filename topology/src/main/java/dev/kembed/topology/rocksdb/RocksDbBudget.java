@@ -7,8 +7,8 @@ import java.util.Map;
  * block cache, of which {@code writeBufferBytes} may be memtables (charged to the cache by a write
  * buffer manager, so the two never add up past the total). Read from the Streams configuration,
  * where {@code KembedConfig#streamsProperties} puts {@code rocksdb.memory.mb} and {@code
- * rocksdb.memory.write.buffer.ratio} (KembedConfig defines both keys with these names and
- * defaults; they are declared here so that this package depends on nothing of kembed's).
+ * rocksdb.memory.write.buffer.ratio} (KembedConfig defines both keys with these names and defaults;
+ * they are declared here so that this package depends on nothing of kembed's).
  */
 public record RocksDbBudget(long totalBytes, long writeBufferBytes) {
   public static final String MEMORY_MB_CONFIG = "rocksdb.memory.mb";
@@ -18,7 +18,8 @@ public record RocksDbBudget(long totalBytes, long writeBufferBytes) {
 
   public RocksDbBudget {
     if (totalBytes <= 0 || writeBufferBytes <= 0 || writeBufferBytes > totalBytes) {
-      throw new IllegalArgumentException("RocksDB budget " + totalBytes + " B with write buffers " + writeBufferBytes + " B");
+      throw new IllegalArgumentException(
+          "RocksDB budget " + totalBytes + " B with write buffers " + writeBufferBytes + " B");
     }
   }
 
@@ -31,7 +32,8 @@ public record RocksDbBudget(long totalBytes, long writeBufferBytes) {
   public static RocksDbBudget from(Map<String, ?> configs) {
     Object mb = configs.get(MEMORY_MB_CONFIG);
     Object ratio = configs.get(WRITE_BUFFER_RATIO_CONFIG);
-    return of(mb == null ? DEFAULT_MEMORY_MB : Integer.parseInt(mb.toString()),
+    return of(
+        mb == null ? DEFAULT_MEMORY_MB : Integer.parseInt(mb.toString()),
         ratio == null ? DEFAULT_WRITE_BUFFER_RATIO : Double.parseDouble(ratio.toString()));
   }
 }

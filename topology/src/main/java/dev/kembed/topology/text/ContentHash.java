@@ -6,9 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The identity of "this text under this model": hex SHA-256 over the model id and the cleaned
- * text. Equal hashes mean the stored vector is still right, so the text is not embedded again; a
- * new model id changes every hash, so a model upgrade re-embeds everything.
+ * The identity of "this text under this model": hex SHA-256 over the model id and the cleaned text.
+ * Equal hashes mean the stored vector is still right, so the text is not embedded again; a new
+ * model id changes every hash, so a model upgrade re-embeds everything.
  */
 public final class ContentHash {
   private ContentHash() {}

@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
 
 /**
  * Turns raw user text into the canonical string that is embedded and hashed: Unicode NFKC (so
- * full-width letters, ligatures and compatibility forms embed like their plain forms), control
- * and invisible format characters removed, every run of whitespace collapsed to one space, and
- * URLs kept, masked or reduced to their host. The same input always gives the same output, which
- * is what makes the content hash (and with it "do not re-embed unchanged text") reliable.
+ * full-width letters, ligatures and compatibility forms embed like their plain forms), control and
+ * invisible format characters removed, every run of whitespace collapsed to one space, and URLs
+ * kept, masked or reduced to their host. The same input always gives the same output, which is what
+ * makes the content hash (and with it "do not re-embed unchanged text") reliable.
  */
 public final class TextCleaner {
 
@@ -20,7 +20,9 @@ public final class TextCleaner {
     KEEP,
     /** Each URL becomes the token {@code [link]}: links carry little meaning for the model. */
     MASK,
-    /** Each URL becomes its host name, e.g. {@code craigslist.org}, which often does carry meaning. */
+    /**
+     * Each URL becomes its host name, e.g. {@code craigslist.org}, which often does carry meaning.
+     */
     DOMAIN;
 
     public static UrlMode parse(String s) {
@@ -28,8 +30,7 @@ public final class TextCleaner {
     }
   }
 
-  private static final Pattern URL =
-      Pattern.compile("(?i)\\b(?:https?://|www\\.)[^\\s<>\"]+");
+  private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?://|www\\.)[^\\s<>\"]+");
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private final UrlMode urlMode;
@@ -50,8 +51,8 @@ public final class TextCleaner {
   }
 
   /**
-   * The text of a post: subject and body joined so the subject, often the most telling part
-   * ("Lost dog near the park"), is never dropped and comes first (truncation cuts the tail).
+   * The text of a post: subject and body joined so the subject, often the most telling part ("Lost
+   * dog near the park"), is never dropped and comes first (truncation cuts the tail).
    */
   public String post(String subject, String body) {
     String s = clean(subject);
@@ -78,7 +79,8 @@ public final class TextCleaner {
               } else if (type == Character.CONTROL) {
                 out.append(' '); // a control char often separates words; a space keeps them apart
               } else if (type == Character.FORMAT && cp != 0x200D) {
-                // zero-width spaces, BOMs, bidi marks: invisible, drop. Keep ZWJ, which joins emoji.
+                // zero-width spaces, BOMs, bidi marks: invisible, drop. Keep ZWJ, which joins
+                // emoji.
               } else if (type == Character.UNASSIGNED || type == Character.SURROGATE) {
                 // lone surrogates and unassigned code points cannot mean anything to the tokenizer
               } else {

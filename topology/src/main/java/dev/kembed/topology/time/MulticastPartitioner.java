@@ -26,6 +26,9 @@ public final class MulticastPartitioner<V> implements StreamPartitioner<String, 
       }
       return Optional.of(all);
     }
-    return Optional.of(Set.of(BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), numPartitions)));
+    return Optional.of(
+        Set.of(
+            BuiltInPartitioner.partitionForKey(
+                key.getBytes(StandardCharsets.UTF_8), numPartitions)));
   }
 }

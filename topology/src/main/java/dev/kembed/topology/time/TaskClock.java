@@ -8,10 +8,10 @@ import java.util.function.LongSupplier;
 /**
  * The event-time clock of one stream task, shared by its processors through a {@link
  * TaskClockStore}: groups of watermark channels (input partitions, or upstream tasks of a
- * repartition topic), the holds of processors that keep records back (an embedding buffer holds
- * its oldest text), and values a processor publishes for a forwarder (how far the user-vector
- * processor has released). The task's output watermark, {@link #output}, is the minimum of all of
- * them: every record with an event time at or before it has been forwarded.
+ * repartition topic), the holds of processors that keep records back (an embedding buffer holds its
+ * oldest text), and values a processor publishes for a forwarder (how far the user-vector processor
+ * has released). The task's output watermark, {@link #output}, is the minimum of all of them: every
+ * record with an event time at or before it has been forwarded.
  */
 public final class TaskClock {
   private final long idleMs;
@@ -30,12 +30,18 @@ public final class TaskClock {
     return groups.computeIfAbsent(name, n -> new WatermarkTracker(idleMs, outOfOrdernessMs));
   }
 
-  /** Registers a hold: a supplier of the earliest event time still held ({@link Long#MAX_VALUE}: none). */
+  /**
+   * Registers a hold: a supplier of the earliest event time still held ({@link Long#MAX_VALUE}:
+   * none).
+   */
   public void hold(String name, LongSupplier earliestHeld) {
     holds.put(name, earliestHeld);
   }
 
-  /** Everything at or before this event time has left the task (after {@link WatermarkTracker#advance}). */
+  /**
+   * Everything at or before this event time has left the task (after {@link
+   * WatermarkTracker#advance}).
+   */
   public long output(long nowMs) {
     long wm = Long.MAX_VALUE;
     for (WatermarkTracker g : groups.values()) {

@@ -58,7 +58,8 @@ public final class TaskClockStore implements StateStore {
   }
 
   /** A builder for the topology: one clock store per sub-topology that needs one. */
-  public static StoreBuilder<TaskClockStore> builder(String name, long idleMs, long outOfOrdernessMs) {
+  public static StoreBuilder<TaskClockStore> builder(
+      String name, long idleMs, long outOfOrdernessMs) {
     return new StoreBuilder<>() {
       @Override
       public StoreBuilder<TaskClockStore> withCachingEnabled() {

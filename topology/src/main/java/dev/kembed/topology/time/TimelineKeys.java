@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * Binary keys of the user-vector processor's reorder buffer. Timeline keys sort by event time,
- * then by kind of item (reads before writes, so a read at t never sees a write at t), then user
- * and a unique id; held-write keys sort by user, kind and event time, so "this user's held writes
- * before t" is one range scan. Longs have their sign bit flipped so unsigned byte order is numeric
- * order; strings are length-prefixed so no id can run into the next field.
+ * Binary keys of the user-vector processor's reorder buffer. Timeline keys sort by event time, then
+ * by kind of item (reads before writes, so a read at t never sees a write at t), then user and a
+ * unique id; held-write keys sort by user, kind and event time, so "this user's held writes before
+ * t" is one range scan. Longs have their sign bit flipped so unsigned byte order is numeric order;
+ * strings are length-prefixed so no id can run into the next field.
  */
 public final class TimelineKeys {
   /** Kinds of timeline item, in their order at equal event time. */
@@ -28,7 +28,12 @@ public final class TimelineKeys {
     byte[] u = utf8(user);
     byte[] i = utf8(id);
     ByteBuffer b = ByteBuffer.allocate(8 + 1 + 4 + u.length + 4 + i.length);
-    b.putLong(time ^ Long.MIN_VALUE).put((byte) item.ordinal()).putInt(u.length).put(u).putInt(i.length).put(i);
+    b.putLong(time ^ Long.MIN_VALUE)
+        .put((byte) item.ordinal())
+        .putInt(u.length)
+        .put(u)
+        .putInt(i.length)
+        .put(i);
     return Bytes.wrap(b.array());
   }
 
@@ -65,7 +70,11 @@ public final class TimelineKeys {
   private static ByteBuffer heldPrefix(String user, String kind, int extra) {
     byte[] u = utf8(user);
     byte[] k = utf8(kind);
-    return ByteBuffer.allocate(4 + u.length + 4 + k.length + extra).putInt(u.length).put(u).putInt(k.length).put(k);
+    return ByteBuffer.allocate(4 + u.length + 4 + k.length + extra)
+        .putInt(u.length)
+        .put(u)
+        .putInt(k.length)
+        .put(k);
   }
 
   private static byte[] utf8(String s) {

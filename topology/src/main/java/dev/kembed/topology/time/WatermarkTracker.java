@@ -12,9 +12,9 @@ import java.util.Map;
  * holding the others back only once it has confirmed its idleness after they moved ahead of it: an
  * input partition by {@code idleMs} more of silence, an upstream task by two more idle markers. A
  * partition that was quiet and is about to receive a burst therefore gets the time to show its
- * first records, and a burst does not race its own partitions. A channel that was registered but never reported counts
- * as {@link Long#MIN_VALUE} and not idle, so nothing passes an upstream task that has not spoken yet.
- * Pure logic; one instance per stream task, used from its thread only.
+ * first records, and a burst does not race its own partitions. A channel that was registered but
+ * never reported counts as {@link Long#MIN_VALUE} and not idle, so nothing passes an upstream task
+ * that has not spoken yet. Pure logic; one instance per stream task, used from its thread only.
  */
 public final class WatermarkTracker {
   /** One channel's state. */

@@ -29,22 +29,31 @@ class ArchitectureTest {
   private static final Path MAIN = Path.of("src/main/java");
   private static final String ROOT = "dev.kembed.topology";
   private static final List<String> FORBIDDEN =
-      List.of("dev.kembed.demo.", "dev.kembed.testkit.", "org.apache.kafka.common.test.", "kafka.server.", "kafka.utils.", "scala.", "org.apache.logging.log4j.");
+      List.of(
+          "dev.kembed.demo.",
+          "dev.kembed.testkit.",
+          "org.apache.kafka.common.test.",
+          "kafka.server.",
+          "kafka.utils.",
+          "scala.",
+          "org.apache.logging.log4j.");
   // A qualified type name: lower-case package segments, then an upper-case simple name.
   private static final Pattern QUALIFIED = Pattern.compile("\\b((?:[a-z_][a-z0-9_]*\\.)+)[A-Z]");
 
   @Test
   void serviceCodeRefersToNoBrokerTestKitDemoScalaOrLog4j() {
     List<String> violations = new ArrayList<>();
-    sources().forEach(file -> {
-      for (String pkg : referencedPackages(file)) {
-        for (String banned : FORBIDDEN) {
-          if (pkg.startsWith(banned)) {
-            violations.add(MAIN.relativize(file) + " -> " + pkg);
-          }
-        }
-      }
-    });
+    sources()
+        .forEach(
+            file -> {
+              for (String pkg : referencedPackages(file)) {
+                for (String banned : FORBIDDEN) {
+                  if (pkg.startsWith(banned)) {
+                    violations.add(MAIN.relativize(file) + " -> " + pkg);
+                  }
+                }
+              }
+            });
     assertEquals(List.of(), violations);
   }
 
@@ -70,16 +79,18 @@ class ArchitectureTest {
 
   private static Map<String, Set<String>> packageGraph() {
     Map<String, Set<String>> graph = new TreeMap<>();
-    sources().forEach(file -> {
-      String from = packageOf(file);
-      Set<String> edges = graph.computeIfAbsent(from, p -> new TreeSet<>());
-      for (String pkg : referencedPackages(file)) {
-        String to = pkg.substring(0, pkg.length() - 1);
-        if ((to.equals(ROOT) || to.startsWith(ROOT + ".")) && !to.equals(from)) {
-          edges.add(to);
-        }
-      }
-    });
+    sources()
+        .forEach(
+            file -> {
+              String from = packageOf(file);
+              Set<String> edges = graph.computeIfAbsent(from, p -> new TreeSet<>());
+              for (String pkg : referencedPackages(file)) {
+                String to = pkg.substring(0, pkg.length() - 1);
+                if ((to.equals(ROOT) || to.startsWith(ROOT + ".")) && !to.equals(from)) {
+                  edges.add(to);
+                }
+              }
+            });
     return graph;
   }
 
@@ -96,7 +107,8 @@ class ArchitectureTest {
     return List.of();
   }
 
-  private static List<String> visit(String node, Map<String, Set<String>> graph, Map<String, Integer> state, List<String> path) {
+  private static List<String> visit(
+      String node, Map<String, Set<String>> graph, Map<String, Integer> state, List<String> path) {
     Integer s = state.get(node);
     if (s != null && s == 2) {
       return List.of();

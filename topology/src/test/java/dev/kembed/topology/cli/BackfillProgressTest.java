@@ -10,7 +10,9 @@ class BackfillProgressTest {
   private final TopicPartition p0 = new TopicPartition("posts", 0);
   private final TopicPartition p1 = new TopicPartition("posts", 1);
   private final TopicPartition empty = new TopicPartition("comments", 0);
-  private final BackfillProgress progress = new BackfillProgress(Map.of(p0, 10L, p1, 0L, empty, 5L), Map.of(p0, 110L, p1, 50L, empty, 5L));
+  private final BackfillProgress progress =
+      new BackfillProgress(
+          Map.of(p0, 10L, p1, 0L, empty, 5L), Map.of(p0, 110L, p1, 50L, empty, 5L));
 
   @Test
   void totalIsTheRangeBetweenStartAndTarget() {
@@ -20,7 +22,8 @@ class BackfillProgressTest {
   @Test
   void consumedCountsCommitsUpToTheTargetOnly() {
     assertEquals(0, progress.consumed(Map.of()));
-    assertEquals(40 + 50, progress.consumed(Map.of(p0, 50L, p1, 80L))); // p1 went past its target: counts 50
+    assertEquals(
+        40 + 50, progress.consumed(Map.of(p0, 50L, p1, 80L))); // p1 went past its target: counts 50
   }
 
   @Test
@@ -32,8 +35,11 @@ class BackfillProgressTest {
 
   @Test
   void lineShowsCountsPercentRateAndEta() {
-    assertEquals("backfill 75 / 150 records (50.0%) 25 records/s, ETA 3s", progress.line(Map.of(p0, 60L, p1, 25L), 3.0));
-    assertEquals("backfill 0 / 150 records (0.0%) 0 records/s, ETA ?", progress.line(Map.of(), 1.0));
+    assertEquals(
+        "backfill 75 / 150 records (50.0%) 25 records/s, ETA 3s",
+        progress.line(Map.of(p0, 60L, p1, 25L), 3.0));
+    assertEquals(
+        "backfill 0 / 150 records (0.0%) 0 records/s, ETA ?", progress.line(Map.of(), 1.0));
   }
 
   @Test

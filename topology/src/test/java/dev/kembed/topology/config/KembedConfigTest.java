@@ -20,14 +20,26 @@ class KembedConfigTest {
     Properties p = c.streamsProperties();
     assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
     assertEquals("kembed-dlq", p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG));
-    assertEquals(-1L, p.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)); // order comes from kembed's watermarks
+    assertEquals(
+        -1L, p.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)); // order comes from kembed's watermarks
     assertEquals(32, c.getInt(KembedConfig.EMBED_BATCH_SIZE));
     assertTrue(c.exactlyOnce());
   }
 
   @Test
   void inferenceKeysBuildTheEmbedderOptions() {
-    var o = new KembedConfig(Map.of("inference.model", "all-minilm-l6-v2", "inference.batching", "per-text", "inference.parallelism", "3", "embed.batch.size", "16")).embedderOptions();
+    var o =
+        new KembedConfig(
+                Map.of(
+                    "inference.model",
+                    "all-minilm-l6-v2",
+                    "inference.batching",
+                    "per-text",
+                    "inference.parallelism",
+                    "3",
+                    "embed.batch.size",
+                    "16"))
+            .embedderOptions();
     assertEquals("all-minilm-l6-v2", o.model());
     assertEquals(dev.kembed.inference.EmbedderOptions.Batching.PER_TEXT, o.batching());
     assertEquals(3, o.parallelism());
@@ -47,24 +59,42 @@ class KembedConfigTest {
     Properties file = new Properties();
     file.put("embed.batch.size", "8");
     file.put("bootstrap.servers", "file:9092");
-    KembedConfig c = KembedConfig.load(file, Map.of("KEMBED_EMBED_BATCH_SIZE", "16", "KEMBED_BOOTSTRAP_SERVERS", "env:9092", "KEMBED_NOT_A_KEY", "x", "PATH", "/bin"));
+    KembedConfig c =
+        KembedConfig.load(
+            file,
+            Map.of(
+                "KEMBED_EMBED_BATCH_SIZE",
+                "16",
+                "KEMBED_BOOTSTRAP_SERVERS",
+                "env:9092",
+                "KEMBED_NOT_A_KEY",
+                "x",
+                "PATH",
+                "/bin"));
     assertEquals(16, c.getInt(KembedConfig.EMBED_BATCH_SIZE));
     assertEquals("env:9092", c.streamsProperties().get("bootstrap.servers"));
   }
 
   @Test
   void batchSizeAndWaitAreBoundedByTheTransactionTimeout() {
-    assertThrows(ConfigException.class, () -> new KembedConfig(Map.of("embed.batch.size", "100000")));
-    ConfigException e = assertThrows(ConfigException.class, () -> new KembedConfig(Map.of("embed.max.wait.ms", "6000")));
+    assertThrows(
+        ConfigException.class, () -> new KembedConfig(Map.of("embed.batch.size", "100000")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> new KembedConfig(Map.of("embed.max.wait.ms", "6000")));
     assertTrue(e.getMessage().contains("transaction.timeout.ms"), e.getMessage());
     // a longer transaction timeout allows a longer wait; at-least-once has no transaction at all
-    new KembedConfig(Map.of("embed.max.wait.ms", "6000", "producer.transaction.timeout.ms", "30000"));
+    new KembedConfig(
+        Map.of("embed.max.wait.ms", "6000", "producer.transaction.timeout.ms", "30000"));
     new KembedConfig(Map.of("embed.max.wait.ms", "6000", "processing.guarantee", "at_least_once"));
   }
 
   @Test
   void readmeConfigTableIsGeneratedFromTheConfigDef() throws Exception {
     String readme = Files.readString(Path.of("..", "README.md"));
-    assertEquals(ConfigDocs.refresh(readme, KembedConfig.CONFIG), readme, "README config table is stale: run bin/refresh-docs");
+    assertEquals(
+        ConfigDocs.refresh(readme, KembedConfig.CONFIG),
+        readme,
+        "README config table is stale: run bin/refresh-docs");
   }
 }

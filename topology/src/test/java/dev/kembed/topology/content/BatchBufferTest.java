@@ -2,8 +2,8 @@ package dev.kembed.topology.content;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.internal.InternalSerdes;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -19,13 +19,27 @@ class BatchBufferTest {
 
   private static KeyValueStore<String, EmbedRequest> store() {
     MockProcessorContext<String, Object> ctx = new MockProcessorContext<>();
-    KeyValueStore<String, EmbedRequest> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("buffer"), Serdes.String(), InternalSerdes.embedRequest()).withLoggingDisabled().build();
+    KeyValueStore<String, EmbedRequest> s =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("buffer"),
+                Serdes.String(),
+                InternalSerdes.embedRequest())
+            .withLoggingDisabled()
+            .build();
     s.init(ctx.getStateStoreContext(), s);
     return s;
   }
 
   private static EmbedRequest request(String id, long eventTime) {
-    return EmbedRequest.newBuilder().setEntityId(id).setEntityType("POST").setText("text of " + id).setContentHash("h-" + id + "-" + eventTime).setEventTime(eventTime).setSeq(0).setEnqueuedAtMs(0).build();
+    return EmbedRequest.newBuilder()
+        .setEntityId(id)
+        .setEntityType("POST")
+        .setText("text of " + id)
+        .setContentHash("h-" + id + "-" + eventTime)
+        .setEventTime(eventTime)
+        .setSeq(0)
+        .setEnqueuedAtMs(0)
+        .build();
   }
 
   @Test
@@ -43,12 +57,17 @@ class BatchBufferTest {
     assertEquals(List.of("POST:a", "POST:b"), handedOut);
     assertEquals(3_000, buffer.earliestEventTime(), "in flight still holds");
 
-    assertEquals(true, buffer.removeIfCurrent("POST:b", buffer.get("POST:b").getSeq())); // b's outputs went out
+    assertEquals(
+        true,
+        buffer.removeIfCurrent("POST:b", buffer.get("POST:b").getSeq())); // b's outputs went out
     assertEquals(3_000, buffer.earliestEventTime(), "c has the same event time");
     buffer.remove("POST:c"); // deleted
     assertEquals(5_000, buffer.earliestEventTime(), "a, in flight, is now the earliest");
 
-    buffer.put("POST:a", request("a", 7_000), 0); // an edit replaces a (the in-flight result will be dropped)
+    buffer.put(
+        "POST:a",
+        request("a", 7_000),
+        0); // an edit replaces a (the in-flight result will be dropped)
     assertEquals(7_000, buffer.earliestEventTime());
     buffer.put("POST:e", request("e", 1_000), 0);
     assertEquals(1_000, buffer.earliestEventTime());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.kembed.schemas.ContentEmbedding;
 import dev.kembed.schemas.EntityType;
 import dev.kembed.schemas.serde.KembedSerdes;
-import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.StoredEmbeddingSerde;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
 import java.nio.ByteBuffer;
@@ -17,8 +17,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
 /**
- * Internal hops and stores carry vectors as packed float32: smaller, exact, and records written
- * in the old boxed format by an earlier version are still read.
+ * Internal hops and stores carry vectors as packed float32: smaller, exact, and records written in
+ * the old boxed format by an earlier version are still read.
  */
 class PackedInternalRecordsTest {
 
@@ -31,8 +31,16 @@ class PackedInternalRecordsTest {
   }
 
   private static ContentEmbedding embedding(float[] v) {
-    return ContentEmbedding.newBuilder().setEntityId("p1").setEntityType(EntityType.POST).setAuthorId("a").setParentId(null)
-        .setModelId("m@1").setVector(Vectors.toList(v)).setContentHash("h").setEventTime(Instant.ofEpochMilli(1234)).build();
+    return ContentEmbedding.newBuilder()
+        .setEntityId("p1")
+        .setEntityType(EntityType.POST)
+        .setAuthorId("a")
+        .setParentId(null)
+        .setModelId("m@1")
+        .setVector(Vectors.toList(v))
+        .setContentHash("h")
+        .setEventTime(Instant.ofEpochMilli(1234))
+        .build();
   }
 
   @Test
@@ -44,7 +52,9 @@ class PackedInternalRecordsTest {
     byte[] old = boxed.serializer().serialize("t", embedding(v));
     // Avro writes a float in 4 bytes either way, so the size stays (the entity type is a string
     // here, the array framing is gone): the gain is that 384 Floats are never boxed.
-    assertTrue(old.length > 4 * 384 && old.length < 4 * 384 + 40, "public record: 1536 bytes of floats + header and ids: " + old.length);
+    assertTrue(
+        old.length > 4 * 384 && old.length < 4 * 384 + 40,
+        "public record: 1536 bytes of floats + header and ids: " + old.length);
     assertTrue(Math.abs(bytes.length - old.length) <= 8, bytes.length + " vs " + old.length);
     ContentEmbedding back = packed.deserializer().deserialize("t", bytes);
     assertArrayEquals(v, Vectors.toArray(back.getVector()));
@@ -59,29 +69,57 @@ class PackedInternalRecordsTest {
   @Test
   void signalsCarryPackedVectorsAndOldSignalsStillRead() {
     float[] v = vector(8);
-    UserSignal packed = UserSignal.newBuilder().setUserId("u").setKind("ENGAGEMENT").setEventType("CLICK").setEventTime(1).setModelId("m@1")
-        .setPackedVector(ByteBuffer.wrap(dev.kembed.schemas.vector.PackedVectors.pack(v))).build();
+    UserSignal packed =
+        UserSignal.newBuilder()
+            .setUserId("u")
+            .setKind("ENGAGEMENT")
+            .setEventType("CLICK")
+            .setEventTime(1)
+            .setModelId("m@1")
+            .setPackedVector(ByteBuffer.wrap(dev.kembed.schemas.vector.PackedVectors.pack(v)))
+            .build();
     Serde<UserSignal> serde = InternalSerdes.of(UserSignal.class);
-    UserSignal back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", packed));
+    UserSignal back =
+        serde.deserializer().deserialize("t", serde.serializer().serialize("t", packed));
     assertArrayEquals(v, Signals.vector(back));
     assertTrue(back.getVector().isEmpty());
-    UserSignal old = UserSignal.newBuilder(packed).setPackedVector(ByteBuffer.allocate(0)).setVector(List.of(1f, 2f)).build();
-    assertArrayEquals(new float[] {1f, 2f}, Signals.vector(serde.deserializer().deserialize("t", serde.serializer().serialize("t", old))));
+    UserSignal old =
+        UserSignal.newBuilder(packed)
+            .setPackedVector(ByteBuffer.allocate(0))
+            .setVector(List.of(1f, 2f))
+            .build();
+    assertArrayEquals(
+        new float[] {1f, 2f},
+        Signals.vector(
+            serde.deserializer().deserialize("t", serde.serializer().serialize("t", old))));
   }
 
   @Test
   void viewerMeansArePackedExactlyAndOldRowsStillRead() {
     double[] mean = {0.125, -0.3333333333333333, 0.7};
-    PartialFeatureRow row = PartialFeatureRow.newBuilder().setRow(ByteBuffer.allocate(0))
-        .setPackedViewerMeans(Map.of("P7D", ByteBuffer.wrap(dev.kembed.schemas.vector.PackedVectors.pack(mean)))).build();
+    PartialFeatureRow row =
+        PartialFeatureRow.newBuilder()
+            .setRow(ByteBuffer.allocate(0))
+            .setPackedViewerMeans(
+                Map.of("P7D", ByteBuffer.wrap(dev.kembed.schemas.vector.PackedVectors.pack(mean))))
+            .build();
     Serde<PartialFeatureRow> serde = InternalSerdes.of(PartialFeatureRow.class);
-    PartialFeatureRow back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", row));
-    double[] got = dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(back, "P7D");
+    PartialFeatureRow back =
+        serde.deserializer().deserialize("t", serde.serializer().serialize("t", row));
+    double[] got =
+        dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(back, "P7D");
     for (int i = 0; i < mean.length; i++) {
       assertEquals(mean[i], got[i], 0.0, "float64: no rounding");
     }
-    assertNull(dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(back, "P30D"));
-    PartialFeatureRow old = PartialFeatureRow.newBuilder().setRow(ByteBuffer.allocate(0)).setViewerMeans(Map.of("P7D", List.of(0.5, 0.25))).build();
-    assertArrayEquals(new double[] {0.5, 0.25}, dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(old, "P7D"));
+    assertNull(
+        dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(back, "P30D"));
+    PartialFeatureRow old =
+        PartialFeatureRow.newBuilder()
+            .setRow(ByteBuffer.allocate(0))
+            .setViewerMeans(Map.of("P7D", List.of(0.5, 0.25)))
+            .build();
+    assertArrayEquals(
+        new double[] {0.5, 0.25},
+        dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(old, "P7D"));
   }
 }

@@ -2,9 +2,9 @@ package dev.kembed.topology.drift;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.Map;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 /** Drift statistics on inputs whose answers are known by construction. */
@@ -67,12 +67,29 @@ class DriftStatsTest {
     DriftStats s = DriftMetrics.of(registry).forModel("m@1");
     s.userVector(new float[] {0.3f, 0.4f}); // norm 0.5
     s.userVector(new float[] {0.6f, 0.8f}); // norm 1.0
-    assertSame(s, DriftMetrics.of(registry).forModel("m@1"), "one instance's hooks share the stats");
-    assertEquals(0.75, registry.get("kembed.drift.user.vector.norm.mean").tag("model_id", "m@1").gauge().value(), 1e-6);
-    assertEquals(0.5, registry.get("kembed.drift.user.vector.norm.below.share").tags("model_id", "m@1", "below", "0.6").gauge().value(), 1e-6);
+    assertSame(
+        s, DriftMetrics.of(registry).forModel("m@1"), "one instance's hooks share the stats");
+    assertEquals(
+        0.75,
+        registry.get("kembed.drift.user.vector.norm.mean").tag("model_id", "m@1").gauge().value(),
+        1e-6);
+    assertEquals(
+        0.5,
+        registry
+            .get("kembed.drift.user.vector.norm.below.share")
+            .tags("model_id", "m@1", "below", "0.6")
+            .gauge()
+            .value(),
+        1e-6);
     // Another instance's registry has its own stats.
     SimpleMeterRegistry other = new SimpleMeterRegistry();
     assertNotSame(s, DriftMetrics.of(other).forModel("m@1"));
-    assertTrue(Double.isNaN(other.get("kembed.drift.user.vector.norm.mean").tag("model_id", "m@1").gauge().value()));
+    assertTrue(
+        Double.isNaN(
+            other
+                .get("kembed.drift.user.vector.norm.mean")
+                .tag("model_id", "m@1")
+                .gauge()
+                .value()));
   }
 }

@@ -32,14 +32,24 @@ class DlqProductionHandlerTest {
 
   private DlqProductionHandler handler() {
     DlqProductionHandler h = new DlqProductionHandler();
-    h.configure(Map.of("errors.dead.letter.queue.topic.name", "kembed-dlq", KembedMeters.REGISTRY_CONFIG, registry));
+    h.configure(
+        Map.of(
+            "errors.dead.letter.queue.topic.name",
+            "kembed-dlq",
+            KembedMeters.REGISTRY_CONFIG,
+            registry));
     return h;
   }
 
   @Test
   void aRefusedDeadLetterIsCountedAndSkippedNeverDeadLetteredAgain() {
     double before = counted("kembed.dropped.records", DlqReason.DLQ_WRITE_FAILED);
-    var response = handler().handleError(context(), new ProducerRecord<>("kembed-dlq", new byte[] {1}, new byte[2_000_000]), new RecordTooLargeException("too large"));
+    var response =
+        handler()
+            .handleError(
+                context(),
+                new ProducerRecord<>("kembed-dlq", new byte[] {1}, new byte[2_000_000]),
+                new RecordTooLargeException("too large"));
     assertEquals(Result.RESUME, response.result());
     assertEquals(List.of(), response.deadLetterQueueRecords(), "no dead letter of a dead letter");
     assertEquals(before + 1, counted("kembed.dropped.records", DlqReason.DLQ_WRITE_FAILED));
@@ -48,7 +58,12 @@ class DlqProductionHandlerTest {
   @Test
   void anOutputTooLargeToSendCostsOnlyItsInputWhichIsDeadLetteredAsReceived() {
     double before = counted("kembed.dlq.records", DlqReason.PROCESSING_ERROR);
-    var response = handler().handleError(context(), new ProducerRecord<>("content-embeddings", new byte[] {1}, new byte[2_000_000]), new RecordTooLargeException("too large"));
+    var response =
+        handler()
+            .handleError(
+                context(),
+                new ProducerRecord<>("content-embeddings", new byte[] {1}, new byte[2_000_000]),
+                new RecordTooLargeException("too large"));
     assertEquals(Result.RESUME, response.result());
     assertEquals(1, response.deadLetterQueueRecords().size());
     ProducerRecord<byte[], byte[]> dlq = response.deadLetterQueueRecords().get(0);
@@ -63,22 +78,55 @@ class DlqProductionHandlerTest {
 
   @Test
   void otherSendFailuresKeepKafkaStreamsDefault() {
-    var response = handler().handleError(context(), new ProducerRecord<>("content-embeddings", new byte[] {1}, new byte[] {2}), new TimeoutException("broker away"));
-    assertTrue(response.result() != Result.RESUME, "a timeout is not the input's fault: " + response.result());
+    var response =
+        handler()
+            .handleError(
+                context(),
+                new ProducerRecord<>("content-embeddings", new byte[] {1}, new byte[] {2}),
+                new TimeoutException("broker away"));
+    assertTrue(
+        response.result() != Result.RESUME,
+        "a timeout is not the input's fault: " + response.result());
   }
 
   private static ErrorHandlerContext context() {
     Headers headers = new RecordHeaders();
     return new ErrorHandlerContext() {
-      public String topic() { return "posts"; }
-      public int partition() { return 2; }
-      public long offset() { return 41; }
-      public Headers headers() { return headers; }
-      public String processorNodeId() { return "content-embeddings"; }
-      public TaskId taskId() { return new TaskId(0, 2); }
-      public long timestamp() { return 1_700_000_000_000L; }
-      public byte[] sourceRawKey() { return "p1".getBytes(StandardCharsets.UTF_8); }
-      public byte[] sourceRawValue() { return INPUT; }
+      public String topic() {
+        return "posts";
+      }
+
+      public int partition() {
+        return 2;
+      }
+
+      public long offset() {
+        return 41;
+      }
+
+      public Headers headers() {
+        return headers;
+      }
+
+      public String processorNodeId() {
+        return "content-embeddings";
+      }
+
+      public TaskId taskId() {
+        return new TaskId(0, 2);
+      }
+
+      public long timestamp() {
+        return 1_700_000_000_000L;
+      }
+
+      public byte[] sourceRawKey() {
+        return "p1".getBytes(StandardCharsets.UTF_8);
+      }
+
+      public byte[] sourceRawValue() {
+        return INPUT;
+      }
     };
   }
 }

@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * A partitioned in-memory log standing in for {@code content-embeddings}: records get offsets in
- * append order per partition, {@link #marker} takes an offset like a transaction marker, and
- * {@link #poll} returns at most {@code maxPoll} records so tests can stop the feeder mid-topic.
+ * append order per partition, {@link #marker} takes an offset like a transaction marker, and {@link
+ * #poll} returns at most {@code maxPoll} records so tests can stop the feeder mid-topic.
  */
 final class InMemoryEmbeddingSource implements EmbeddingSource {
   private final Map<Integer, List<EmbeddingRecord>> log = new TreeMap<>();
@@ -38,8 +38,14 @@ final class InMemoryEmbeddingSource implements EmbeddingSource {
     for (float f : v) {
       vector.add(f);
     }
-    return ContentEmbedding.newBuilder().setEntityId(id).setEntityType(type).setModelId(model).setVector(vector)
-        .setContentHash("h").setEventTime(Instant.EPOCH).build();
+    return ContentEmbedding.newBuilder()
+        .setEntityId(id)
+        .setEntityType(type)
+        .setModelId(model)
+        .setVector(vector)
+        .setContentHash("h")
+        .setEventTime(Instant.EPOCH)
+        .build();
   }
 
   InMemoryEmbeddingSource append(int partition, String key, ContentEmbedding value) {

@@ -33,8 +33,15 @@ class IndexServiceTest {
   @TempDir Path dir;
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
 
-  private IndexService open(InMemoryEmbeddingSource source, ModelInfo model, Map<String, Object> overrides) {
-    Map<String, Object> props = new HashMap<>(Map.of(KembedConfig.INDEX_SNAPSHOT_RECORDS, "1000", KembedConfig.INDEX_SNAPSHOT_INTERVAL_MS, "60000"));
+  private IndexService open(
+      InMemoryEmbeddingSource source, ModelInfo model, Map<String, Object> overrides) {
+    Map<String, Object> props =
+        new HashMap<>(
+            Map.of(
+                KembedConfig.INDEX_SNAPSHOT_RECORDS,
+                "1000",
+                KembedConfig.INDEX_SNAPSHOT_INTERVAL_MS,
+                "60000"));
     props.putAll(overrides);
     return IndexService.open(new KembedConfig(props), model, dir, source, clock::get);
   }
@@ -67,30 +74,46 @@ class IndexServiceTest {
 
   @Test
   void routesByEntityTypeAndKeepsOnlyTheRunningModel() throws IOException {
-    InMemoryEmbeddingSource source = threeQueriesAndAPost()
-        .append(0, "c1", embedding("c1", EntityType.COMMENT, "m@1", 0, 0, 1))
-        .append(1, "electrician", embedding("electrician", Q, "m@2", 0, 1, 0));
+    InMemoryEmbeddingSource source =
+        threeQueriesAndAPost()
+            .append(0, "c1", embedding("c1", EntityType.COMMENT, "m@1", 0, 0, 1))
+            .append(1, "electrician", embedding("electrician", Q, "m@2", 0, 1, 0));
     try (IndexService s = open(source)) {
       assertEquals(6, catchUp(s));
-      assertEquals(3, index(s, IndexService.QUERIES).size(), "m@2 query and the post/comment stay out");
+      assertEquals(
+          3, index(s, IndexService.QUERIES).size(), "m@2 query and the post/comment stay out");
       assertEquals(1, index(s, IndexService.POSTS).size(), "the comment is not a post");
       List<Neighbour> n = index(s, IndexService.QUERIES).nearest(new float[] {0, 1, 0}, 3);
-      assertEquals(List.of("plumber", "house for sale", "for sale"), n.stream().map(Neighbour::id).toList());
+      assertEquals(
+          List.of("plumber", "house for sale", "for sale"), n.stream().map(Neighbour::id).toList());
       assertEquals(0.6, n.get(1).similarity(), 1e-6);
     }
   }
 
   @Test
   void tombstoneOtherTypeAndOtherModelUnderAKeyAllRemoveIt() throws IOException {
-    InMemoryEmbeddingSource source = threeQueriesAndAPost()
-        .append(0, "p1", null)
-        .append(0, "for sale", embedding("for sale", Q, "m@2", 1, 0, 0))
-        .append(1, "plumber", embedding("plumber", P, "m@1", 0, 1, 0));
+    InMemoryEmbeddingSource source =
+        threeQueriesAndAPost()
+            .append(0, "p1", null)
+            .append(0, "for sale", embedding("for sale", Q, "m@2", 1, 0, 0))
+            .append(1, "plumber", embedding("plumber", P, "m@1", 0, 1, 0));
     try (IndexService s = open(source)) {
       catchUp(s);
-      assertEquals(0, index(s, IndexService.POSTS).nearest(new float[] {0, 0, 1}, 5).stream().filter(n -> n.id().equals("p1")).count());
-      assertEquals(List.of("house for sale"), index(s, IndexService.QUERIES).nearest(new float[] {1, 0, 0}, 5).stream().map(Neighbour::id).toList());
-      assertEquals(List.of("plumber"), index(s, IndexService.POSTS).nearest(new float[] {0, 1, 0}, 5).stream().map(Neighbour::id).toList());
+      assertEquals(
+          0,
+          index(s, IndexService.POSTS).nearest(new float[] {0, 0, 1}, 5).stream()
+              .filter(n -> n.id().equals("p1"))
+              .count());
+      assertEquals(
+          List.of("house for sale"),
+          index(s, IndexService.QUERIES).nearest(new float[] {1, 0, 0}, 5).stream()
+              .map(Neighbour::id)
+              .toList());
+      assertEquals(
+          List.of("plumber"),
+          index(s, IndexService.POSTS).nearest(new float[] {0, 1, 0}, 5).stream()
+              .map(Neighbour::id)
+              .toList());
     }
   }
 
@@ -100,11 +123,14 @@ class IndexServiceTest {
     try (IndexService s = open(first)) {
       catchUp(s);
     } // close writes the final snapshot
-    assertEquals(Map.of(0, 2L, 1, 2L), IndexSnapshots.load(dir.resolve(IndexService.QUERIES)).orElseThrow().offsets());
+    assertEquals(
+        Map.of(0, 2L, 1, 2L),
+        IndexSnapshots.load(dir.resolve(IndexService.QUERIES)).orElseThrow().offsets());
 
-    InMemoryEmbeddingSource second = threeQueriesAndAPost()
-        .append(1, "plumbers near me", embedding("plumbers near me", Q, "m@1", 0, 1, 0))
-        .append(0, "p1", null);
+    InMemoryEmbeddingSource second =
+        threeQueriesAndAPost()
+            .append(1, "plumbers near me", embedding("plumbers near me", Q, "m@1", 0, 1, 0))
+            .append(0, "p1", null);
     try (IndexService s = open(second)) {
       assertEquals(Map.of(0, 2L, 1, 2L), second.assignedAt, "seeks to the snapshot's offsets");
       assertEquals(3, index(s, IndexService.QUERIES).size(), "restored before reading anything");
@@ -119,11 +145,16 @@ class IndexServiceTest {
     try (IndexService s = open(threeQueriesAndAPost())) {
       catchUp(s);
     }
-    InMemoryEmbeddingSource source = threeQueriesAndAPost().append(0, "roofer", embedding("roofer", Q, "m@2", 0, 0, 1));
+    InMemoryEmbeddingSource source =
+        threeQueriesAndAPost().append(0, "roofer", embedding("roofer", Q, "m@2", 0, 0, 1));
     try (IndexService s = open(source, OTHER_MODEL, Map.of())) {
       assertEquals(Map.of(0, 0L, 1, 0L), source.assignedAt);
       catchUp(s);
-      assertEquals(List.of("roofer"), index(s, IndexService.QUERIES).nearest(new float[] {1, 0, 0}, 5).stream().map(Neighbour::id).toList(),
+      assertEquals(
+          List.of("roofer"),
+          index(s, IndexService.QUERIES).nearest(new float[] {1, 0, 0}, 5).stream()
+              .map(Neighbour::id)
+              .toList(),
           "no m@1 vector survives a model change");
       assertEquals("m@2", index(s, IndexService.QUERIES).modelId());
     }
@@ -141,12 +172,18 @@ class IndexServiceTest {
     }
     InMemoryEmbeddingSource source = threeQueriesAndAPost();
     try (IndexService s = open(source)) {
-      assertEquals(Map.of(0, 0L, 1, 0L), source.assignedAt, "the posts snapshot is intact, but queries needs everything");
+      assertEquals(
+          Map.of(0, 0L, 1, 0L),
+          source.assignedAt,
+          "the posts snapshot is intact, but queries needs everything");
       assertEquals(0, index(s, IndexService.QUERIES).size());
       assertEquals(1, index(s, IndexService.POSTS).size());
       catchUp(s);
       assertEquals(3, index(s, IndexService.QUERIES).size());
-      assertEquals(1, index(s, IndexService.POSTS).size(), "re-reading records the posts index has already applied changes nothing");
+      assertEquals(
+          1,
+          index(s, IndexService.POSTS).size(),
+          "re-reading records the posts index has already applied changes nothing");
     }
   }
 
@@ -156,7 +193,9 @@ class IndexServiceTest {
       catchUp(s);
     }
     // The topic was deleted and re-created: its end is now before the snapshot's offsets.
-    InMemoryEmbeddingSource recreated = new InMemoryEmbeddingSource(2, 100).append(0, "roofer", embedding("roofer", Q, "m@1", 0, 0, 1));
+    InMemoryEmbeddingSource recreated =
+        new InMemoryEmbeddingSource(2, 100)
+            .append(0, "roofer", embedding("roofer", Q, "m@1", 0, 0, 1));
     try (IndexService s = open(recreated)) {
       assertEquals(Map.of(0, 0L, 1, 0L), recreated.assignedAt);
       catchUp(s);
@@ -169,18 +208,25 @@ class IndexServiceTest {
     try (IndexService s = open(threeQueriesAndAPost())) {
       catchUp(s);
     }
-    Files.setLastModifiedTime(dir.resolve(IndexService.QUERIES).resolve(IndexSnapshots.FILE_NAME), java.nio.file.attribute.FileTime.fromMillis(clock.get() - 7_200_000L));
+    Files.setLastModifiedTime(
+        dir.resolve(IndexService.QUERIES).resolve(IndexSnapshots.FILE_NAME),
+        java.nio.file.attribute.FileTime.fromMillis(clock.get() - 7_200_000L));
     InMemoryEmbeddingSource source = threeQueriesAndAPost();
-    try (IndexService s = open(source, MODEL, Map.of(KembedConfig.INDEX_SNAPSHOT_MAX_AGE_MS, "3600000"))) {
+    try (IndexService s =
+        open(source, MODEL, Map.of(KembedConfig.INDEX_SNAPSHOT_MAX_AGE_MS, "3600000"))) {
       assertEquals(Map.of(0, 0L, 1, 0L), source.assignedAt);
     }
   }
 
   @Test
-  void readyOnlyAfterReachingTheEndOffsetsSeenAtStartIncludingTransactionMarkers() throws IOException {
-    InMemoryEmbeddingSource source = new InMemoryEmbeddingSource(1, 1)
-        .append(0, "a", embedding("a", Q, "m@1", 1, 0, 0)).marker(0)
-        .append(0, "b", embedding("b", Q, "m@1", 0, 1, 0)).marker(0);
+  void readyOnlyAfterReachingTheEndOffsetsSeenAtStartIncludingTransactionMarkers()
+      throws IOException {
+    InMemoryEmbeddingSource source =
+        new InMemoryEmbeddingSource(1, 1)
+            .append(0, "a", embedding("a", Q, "m@1", 1, 0, 0))
+            .marker(0)
+            .append(0, "b", embedding("b", Q, "m@1", 0, 1, 0))
+            .marker(0);
     try (IndexService s = open(source)) {
       assertFalse(s.ready());
       s.feeder().step(Duration.ZERO);
@@ -190,7 +236,8 @@ class IndexServiceTest {
       assertFalse(s.ready(), "offset 3 read, but the marker at offset 3 is not yet passed");
       s.feeder().step(Duration.ZERO);
       assertTrue(s.ready());
-      assertEquals("c", index(s, IndexService.QUERIES).nearest(new float[] {0, 0, 1}, 1).get(0).id());
+      assertEquals(
+          "c", index(s, IndexService.QUERIES).nearest(new float[] {0, 0, 1}, 1).get(0).id());
     }
   }
 
@@ -198,8 +245,15 @@ class IndexServiceTest {
   void snapshotIsWrittenEveryNRecordsAndAfterTheInterval() throws IOException {
     InMemoryEmbeddingSource source = threeQueriesAndAPost();
     Path file = dir.resolve(IndexService.QUERIES).resolve(IndexSnapshots.FILE_NAME);
-    try (IndexService s = open(new InMemoryEmbeddingSource(2, 3).append(0, "a", embedding("a", Q, "m@1", 1, 0, 0)), MODEL,
-        Map.of(KembedConfig.INDEX_SNAPSHOT_RECORDS, "2", KembedConfig.INDEX_SNAPSHOT_INTERVAL_MS, "10000"))) {
+    try (IndexService s =
+        open(
+            new InMemoryEmbeddingSource(2, 3).append(0, "a", embedding("a", Q, "m@1", 1, 0, 0)),
+            MODEL,
+            Map.of(
+                KembedConfig.INDEX_SNAPSHOT_RECORDS,
+                "2",
+                KembedConfig.INDEX_SNAPSHOT_INTERVAL_MS,
+                "10000"))) {
       s.feeder().step(Duration.ZERO);
       assertFalse(Files.exists(file), "1 record, interval not passed");
       clock.addAndGet(9_999);
@@ -207,12 +261,26 @@ class IndexServiceTest {
       assertFalse(Files.exists(file), "interval not passed yet");
       clock.addAndGet(1);
       s.feeder().step(Duration.ZERO);
-      assertEquals(Map.of(0, 1L, 1, 0L), IndexSnapshots.load(file.getParent()).orElseThrow().offsets(), "interval passed with 1 record applied");
+      assertEquals(
+          Map.of(0, 1L, 1, 0L),
+          IndexSnapshots.load(file.getParent()).orElseThrow().offsets(),
+          "interval passed with 1 record applied");
     }
     Files.deleteIfExists(file);
-    try (IndexService s = open(source, MODEL, Map.of(KembedConfig.INDEX_SNAPSHOT_RECORDS, "2", KembedConfig.INDEX_SNAPSHOT_INTERVAL_MS, "10000"))) {
+    try (IndexService s =
+        open(
+            source,
+            MODEL,
+            Map.of(
+                KembedConfig.INDEX_SNAPSHOT_RECORDS,
+                "2",
+                KembedConfig.INDEX_SNAPSHOT_INTERVAL_MS,
+                "10000"))) {
       s.feeder().step(Duration.ZERO);
-      assertEquals(Map.of(0, 2L, 1, 2L), IndexSnapshots.load(file.getParent()).orElseThrow().offsets(), "4 records >= 2");
+      assertEquals(
+          Map.of(0, 2L, 1, 2L),
+          IndexSnapshots.load(file.getParent()).orElseThrow().offsets(),
+          "4 records >= 2");
     }
   }
 }

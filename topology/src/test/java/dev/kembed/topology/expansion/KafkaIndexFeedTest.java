@@ -43,8 +43,13 @@ class KafkaIndexFeedTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(
-        new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
+    KafkaClusterTestKit.Builder builder =
+        new KafkaClusterTestKit.Builder(
+            new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .build());
     builder.setConfigProp("offsets.topic.replication.factor", "1");
     builder.setConfigProp("transaction.state.log.replication.factor", "1");
     builder.setConfigProp("transaction.state.log.min.isr", "1");
@@ -54,23 +59,38 @@ class KafkaIndexFeedTest {
     cluster.startup();
     cluster.waitForReadyBrokers();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(TOPIC, 2, (short) 1)
+                      .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"))))
+          .all()
+          .get();
     }
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kembed-test");
-    try (KafkaProducer<String, ContentEmbedding> producer = new KafkaProducer<>(p, new StringSerializer(), KembedSerdes.of(ContentEmbedding.class).serializer())) {
+    try (KafkaProducer<String, ContentEmbedding> producer =
+        new KafkaProducer<>(
+            p, new StringSerializer(), KembedSerdes.of(ContentEmbedding.class).serializer())) {
       producer.initTransactions();
       producer.beginTransaction();
-      producer.send(new ProducerRecord<>(TOPIC, 0, "for sale", embedding("for sale", EntityType.QUERY, "m@1", 1, 0, 0)));
-      producer.send(new ProducerRecord<>(TOPIC, 1, "plumber", embedding("plumber", EntityType.QUERY, "m@1", 0, 1, 0)));
+      producer.send(
+          new ProducerRecord<>(
+              TOPIC, 0, "for sale", embedding("for sale", EntityType.QUERY, "m@1", 1, 0, 0)));
+      producer.send(
+          new ProducerRecord<>(
+              TOPIC, 1, "plumber", embedding("plumber", EntityType.QUERY, "m@1", 0, 1, 0)));
       producer.commitTransaction();
       producer.beginTransaction();
-      producer.send(new ProducerRecord<>(TOPIC, 0, "aborted", embedding("aborted", EntityType.QUERY, "m@1", 0, 0, 1)));
+      producer.send(
+          new ProducerRecord<>(
+              TOPIC, 0, "aborted", embedding("aborted", EntityType.QUERY, "m@1", 0, 0, 1)));
       producer.flush();
       producer.abortTransaction();
       producer.beginTransaction();
-      producer.send(new ProducerRecord<>(TOPIC, 1, "p1", embedding("p1", EntityType.POST, "m@1", 0, 0, 1)));
+      producer.send(
+          new ProducerRecord<>(TOPIC, 1, "p1", embedding("p1", EntityType.POST, "m@1", 0, 0, 1)));
       producer.commitTransaction();
     }
   }
@@ -81,7 +101,14 @@ class KafkaIndexFeedTest {
   }
 
   private KembedConfig config() {
-    return new KembedConfig(Map.of("bootstrap.servers", cluster.bootstrapServers(), "state.dir", stateDir.toString(), "application.id", "kembed-index-test"));
+    return new KembedConfig(
+        Map.of(
+            "bootstrap.servers",
+            cluster.bootstrapServers(),
+            "state.dir",
+            stateDir.toString(),
+            "application.id",
+            "kembed-index-test"));
   }
 
   private static void awaitReady(IndexService s) throws InterruptedException {
@@ -97,8 +124,12 @@ class KafkaIndexFeedTest {
     try (IndexService s = IndexService.open(config(), MODEL)) {
       s.start();
       awaitReady(s);
-      List<Neighbour> queries = s.index(IndexService.QUERIES).orElseThrow().nearest(new float[] {0, 0, 1}, 10);
-      assertEquals(List.of("for sale", "plumber"), queries.stream().map(Neighbour::id).sorted().toList(), "the aborted record never arrives");
+      List<Neighbour> queries =
+          s.index(IndexService.QUERIES).orElseThrow().nearest(new float[] {0, 0, 1}, 10);
+      assertEquals(
+          List.of("for sale", "plumber"),
+          queries.stream().map(Neighbour::id).sorted().toList(),
+          "the aborted record never arrives");
       assertEquals(1, s.index(IndexService.POSTS).orElseThrow().size());
       assertEquals(3, s.recordsRead(), "the three committed records, each once");
     }
@@ -108,7 +139,10 @@ class KafkaIndexFeedTest {
     assertEquals(Map.of(0, 4L, 1, 4L), IndexSnapshots.load(snapshot).orElseThrow().offsets());
 
     try (IndexService s = IndexService.open(config(), MODEL)) {
-      assertEquals(2, s.index(IndexService.QUERIES).orElseThrow().size(), "restored before the thread starts");
+      assertEquals(
+          2,
+          s.index(IndexService.QUERIES).orElseThrow().size(),
+          "restored before the thread starts");
       s.start();
       awaitReady(s);
       assertEquals(0, s.recordsRead(), "nothing re-read after a clean shutdown");

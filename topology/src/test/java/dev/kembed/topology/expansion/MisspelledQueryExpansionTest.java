@@ -15,16 +15,42 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * With the real default model, misspelled searches are expanded with the query the user meant:
- * an index of 30 past neighbourhood queries, the same exclusions and minimum score as the stream.
+ * With the real default model, misspelled searches are expanded with the query the user meant: an
+ * index of 30 past neighbourhood queries, the same exclusions and minimum score as the stream.
  */
 class MisspelledQueryExpansionTest {
-  private static final List<String> PAST_QUERIES = List.of(
-      "for sale", "plumber", "electrician", "babysitter", "lost dog", "lost cat", "yard sale",
-      "free furniture", "house cleaning", "lawn mowing", "dog walker", "piano lessons", "math tutor",
-      "car repair", "apartment for rent", "room for rent", "moving help", "handyman", "roof repair",
-      "house painter", "daycare", "farmers market", "book club", "yoga class", "pet sitter",
-      "snow removal", "tree trimming", "carpool to work", "used bikes", "free firewood");
+  private static final List<String> PAST_QUERIES =
+      List.of(
+          "for sale",
+          "plumber",
+          "electrician",
+          "babysitter",
+          "lost dog",
+          "lost cat",
+          "yard sale",
+          "free furniture",
+          "house cleaning",
+          "lawn mowing",
+          "dog walker",
+          "piano lessons",
+          "math tutor",
+          "car repair",
+          "apartment for rent",
+          "room for rent",
+          "moving help",
+          "handyman",
+          "roof repair",
+          "house painter",
+          "daycare",
+          "farmers market",
+          "book club",
+          "yoga class",
+          "pet sitter",
+          "snow removal",
+          "tree trimming",
+          "carpool to work",
+          "used bikes",
+          "free firewood");
 
   private static Embedder embedder;
   private static HnswVectorIndex index;
@@ -33,7 +59,9 @@ class MisspelledQueryExpansionTest {
   @BeforeAll
   static void buildIndex() {
     embedder = OnnxEmbedder.create();
-    index = new HnswVectorIndex(embedder.model().id(), embedder.model().dimension(), IndexOptions.defaults());
+    index =
+        new HnswVectorIndex(
+            embedder.model().id(), embedder.model().dimension(), IndexOptions.defaults());
     for (String q : PAST_QUERIES) {
       String normalised = QueryNormalizer.normalize(q);
       index.upsert(normalised, embedder.embed(normalised));
@@ -49,7 +77,13 @@ class MisspelledQueryExpansionTest {
   private static List<QueryNeighbour> expand(String raw) {
     String q = QueryNormalizer.normalize(raw);
     List<QueryNeighbour> out = EXPANDER.expand(q, embedder.embed(q), index);
-    System.out.printf("%-14s -> %s%n", raw, out.stream().limit(3).map(n -> String.format("%s (%.3f)", n.getQuery(), n.getScore())).toList());
+    System.out.printf(
+        "%-14s -> %s%n",
+        raw,
+        out.stream()
+            .limit(3)
+            .map(n -> String.format("%s (%.3f)", n.getQuery(), n.getScore()))
+            .toList());
     return out;
   }
 

@@ -45,16 +45,20 @@ class QueryExpanderTest {
     ExactIndex index = index("a", 0, "b", 59, "c", 61, "d", 120);
     // cos 59° = 0.515, cos 61° = 0.485: only a and b clear 0.5.
     assertEquals(List.of("a", "b"), queries(new QueryExpander(10, 0.5).expand("q", at(0), index)));
-    assertEquals(List.of("a", "b", "c", "d"), queries(new QueryExpander(10, -1).expand("q", at(0), index)));
+    assertEquals(
+        List.of("a", "b", "c", "d"), queries(new QueryExpander(10, -1).expand("q", at(0), index)));
   }
 
   @Test
   void theQueryItselfAndItsTrivialVariantsAreNeverOffered() {
-    ExactIndex index = index("for sale", 0, "forsale", 1, "for  sale", 2, "for sale now", 5, "sale", 20);
+    ExactIndex index =
+        index("for sale", 0, "forsale", 1, "for  sale", 2, "for sale now", 5, "sale", 20);
     List<QueryNeighbour> out = new QueryExpander(10, 0.5).expand("for sale", at(0), index);
     assertEquals(List.of("for sale now", "sale"), queries(out));
     // The caller's form need not be normalised; variants are judged on the normalised form.
-    assertEquals(List.of("for sale now", "sale"), queries(new QueryExpander(10, 0.5).expand("For Sale!", at(0), index)));
+    assertEquals(
+        List.of("for sale now", "sale"),
+        queries(new QueryExpander(10, 0.5).expand("For Sale!", at(0), index)));
   }
 
   @Test
@@ -62,7 +66,16 @@ class QueryExpanderTest {
     // Eight variants of the query sit nearer than any real neighbour; k=2 plus the slack of 4
     // would see only variants on the first ask.
     List<Object> spec = new ArrayList<>();
-    String[] variants = {"for sale", "forsale", "For Sale", "for-sale", "FOR SALE!", "for sale.", "for_sale", "for sale?"};
+    String[] variants = {
+      "for sale",
+      "forsale",
+      "For Sale",
+      "for-sale",
+      "FOR SALE!",
+      "for sale.",
+      "for_sale",
+      "for sale?"
+    };
     for (int i = 0; i < variants.length; i++) {
       spec.add(variants[i]);
       spec.add(i * 0.1);
@@ -72,14 +85,17 @@ class QueryExpanderTest {
     CountingIndex counting = new CountingIndex(index);
     List<QueryNeighbour> out = new QueryExpander(2, 0.5).expand("for sale", at(0), counting);
     assertEquals(List.of("garage sale", "yard sale"), queries(out));
-    assertEquals(List.of(6, 11), counting.asked, "6 = k + slack, then doubled up to the index size");
+    assertEquals(
+        List.of(6, 11), counting.asked, "6 = k + slack, then doubled up to the index size");
   }
 
   @Test
   void emptyOrTinyIndexAnswersWhatItHas() {
     assertEquals(List.of(), new QueryExpander(10, 0.5).expand("x", at(0), new ExactIndex("m", 2)));
     assertEquals(List.of(), new QueryExpander(10, 0.5).expand("x", at(0), index("x", 0)));
-    assertEquals(List.of("y"), queries(new QueryExpander(10, 0.5).expand("x", at(0), index("x", 0, "y", 1))));
+    assertEquals(
+        List.of("y"),
+        queries(new QueryExpander(10, 0.5).expand("x", at(0), index("x", 0, "y", 1))));
   }
 
   /** Records the k of every top-k query it passes on. */

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The expansion branch inside the whole topology: searches go out to content-embeddings, the
- * index service is fed from there (by hand, standing in for its consumer), and later searches
- * are expanded with the earlier ones.
+ * The expansion branch inside the whole topology: searches go out to content-embeddings, the index
+ * service is fed from there (by hand, standing in for its consumer), and later searches are
+ * expanded with the earlier ones.
  */
 class QueryExpansionTopologyTest {
   // Events here run up to months ahead of the driver's wall clock, which starts at T0.
@@ -62,7 +62,17 @@ class QueryExpansionTopologyTest {
   }
 
   private void start(Map<String, Object> overrides, boolean withIndexes) {
-    Map<String, Object> props = new HashMap<>(Map.of("embed.batch.size", "1", "input.max.future.ms", EVENTS_AHEAD_OF_WALL_CLOCK, "topics.partitions", "1", "watermark.idle.ms", "0"));
+    Map<String, Object> props =
+        new HashMap<>(
+            Map.of(
+                "embed.batch.size",
+                "1",
+                "input.max.future.ms",
+                EVENTS_AHEAD_OF_WALL_CLOCK,
+                "topics.partitions",
+                "1",
+                "watermark.idle.ms",
+                "0"));
     props.putAll(overrides);
     KembedConfig config = new KembedConfig(props);
     Properties p = config.streamsProperties();
@@ -70,20 +80,36 @@ class QueryExpansionTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-expansion");
     Topology topology;
     if (withIndexes) {
-      indexes = IndexService.open(config, model.model(), indexDir, topic, System::currentTimeMillis);
+      indexes =
+          IndexService.open(config, model.model(), indexDir, topic, System::currentTimeMillis);
       topology = KembedTopology.build(config, model, indexes);
     } else {
       topology = KembedTopology.build(config, model);
     }
     driver = new TopologyTestDriver(topology, p, T0);
-    searches = driver.createInputTopic("search-queries", new StringSerializer(), KembedSerdes.of(SearchQueryEvent.class).serializer());
-    embeddings = driver.createOutputTopic("content-embeddings", new StringDeserializer(), KembedSerdes.of(ContentEmbedding.class).deserializer());
-    expansions = driver.createOutputTopic("query-expansions", new StringDeserializer(), KembedSerdes.of(QueryExpansion.class).deserializer());
+    searches =
+        driver.createInputTopic(
+            "search-queries",
+            new StringSerializer(),
+            KembedSerdes.of(SearchQueryEvent.class).serializer());
+    embeddings =
+        driver.createOutputTopic(
+            "content-embeddings",
+            new StringDeserializer(),
+            KembedSerdes.of(ContentEmbedding.class).deserializer());
+    expansions =
+        driver.createOutputTopic(
+            "query-expansions",
+            new StringDeserializer(),
+            KembedSerdes.of(QueryExpansion.class).deserializer());
   }
 
   private void search(String user, String query, int minute) {
     Instant t = T0.plus(Duration.ofMinutes(minute));
-    searches.pipeInput(user, SearchQueryEvent.newBuilder().setUserId(user).setQuery(query).setEventTime(t).build(), t);
+    searches.pipeInput(
+        user,
+        SearchQueryEvent.newBuilder().setUserId(user).setQuery(query).setEventTime(t).build(),
+        t);
   }
 
   /** Copies new content-embeddings records into the index's topic and lets the feeder read them. */
@@ -117,10 +143,16 @@ class QueryExpansionTopologyTest {
     assertEquals(1.0, second.value.getNeighbours().get(0).getScore(), 1e-6);
     assertEquals("keywords@1", second.value.getModelId());
     assertEquals(T0.plus(Duration.ofMinutes(1)), second.value.getEventTime());
-    assertEquals(List.of(), queries(expansions.readValue()), "beta is orthogonal to both: cosine 0 < min score 0.5");
+    assertEquals(
+        List.of(),
+        queries(expansions.readValue()),
+        "beta is orthogonal to both: cosine 0 < min score 0.5");
 
     search("u1", "ALPHA  SALE", 3);
-    assertEquals(List.of("alpha deals"), queries(expansions.readValue()), "itself (already indexed) is excluded");
+    assertEquals(
+        List.of("alpha deals"),
+        queries(expansions.readValue()),
+        "itself (already indexed) is excluded");
     assertTrue(expansions.isEmpty());
   }
 
@@ -144,7 +176,8 @@ class QueryExpansionTopologyTest {
     start(Map.of(KembedConfig.EXPANSION_ENABLED, "false"), true);
     search("u", "alpha", 0);
     assertTrue(expansions.isEmpty());
-    assertEquals(1, embeddings.readValuesToList().size(), "the rest of the topology runs as before");
+    assertEquals(
+        1, embeddings.readValuesToList().size(), "the rest of the topology runs as before");
     driver.close();
     indexes.close();
     indexes = null;

@@ -50,13 +50,19 @@ class FeaturesPureTest {
 
   @Test
   void missingInputsGiveNullNeverZeroOrNaN() {
-    Map<String, Double> f = ExposureFeatures.viewerSide("P30D", null, new double[] {0, 0}, new float[] {1, 0});
+    Map<String, Double> f =
+        ExposureFeatures.viewerSide("P30D", null, new double[] {0, 0}, new float[] {1, 0});
     assertTrue(f.containsKey("cos_viewer_post_p30d"));
     assertNull(f.get("cos_viewer_post_p30d"));
     assertNull(f.get("dot_viewer_post_p30d"));
     assertNull(f.get("cos_intent_post_p30d"), "a zero vector has no direction");
-    assertNull(ExposureFeatures.viewerSide("P7D", new double[] {1, 0}, null, null).get("cos_viewer_post_p7d"));
+    assertNull(
+        ExposureFeatures.viewerSide("P7D", new double[] {1, 0}, null, null)
+            .get("cos_viewer_post_p7d"));
     assertNull(ExposureFeatures.viewerAuthor("P7D", new double[] {1, 0}, null).getValue());
-    assertEquals(0.0, ExposureFeatures.viewerAuthor("P7D", new double[] {1, 0}, new double[] {0, 3}).getValue(), 1e-12);
+    assertEquals(
+        0.0,
+        ExposureFeatures.viewerAuthor("P7D", new double[] {1, 0}, new double[] {0, 3}).getValue(),
+        1e-12);
   }
 }

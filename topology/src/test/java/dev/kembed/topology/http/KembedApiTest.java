@@ -39,10 +39,12 @@ class KembedApiTest {
 
   private final HttpClient client = HttpClient.newHttpClient();
   private final List<ApiServer> servers = new ArrayList<>();
-  private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.RUNNING);
+  private final AtomicReference<KafkaStreams.State> state =
+      new AtomicReference<>(KafkaStreams.State.RUNNING);
   private final FixedIndexes indexes = new FixedIndexes();
   private final Map<String, UserVectorSource.Lookup> users = new HashMap<>();
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   @AfterEach
   void stop() {
@@ -67,8 +69,13 @@ class KembedApiTest {
 
     @Override
     public List<IndexStatus> status() {
-      return byName.entrySet().stream().sorted(Map.Entry.comparingByKey())
-          .map(e -> new IndexStatus(e.getKey(), e.getValue().modelId(), e.getValue().size(), ready, null)).toList();
+      return byName.entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .map(
+              e ->
+                  new IndexStatus(
+                      e.getKey(), e.getValue().modelId(), e.getValue().size(), ready, null))
+          .toList();
     }
   }
 
@@ -83,15 +90,24 @@ class KembedApiTest {
     posts.upsert("p3", KeywordEmbedder.ALPHA);
     indexes.byName.put(IndexService.QUERIES, queries);
     indexes.byName.put(IndexService.POSTS, posts);
-    var backends = new KembedApi.Backends(users::get, indexes, new KeywordEmbedder(), new QueryExpander(10, 0.5),
-        state::get, registry);
+    var backends =
+        new KembedApi.Backends(
+            users::get,
+            indexes,
+            new KeywordEmbedder(),
+            new QueryExpander(10, 0.5),
+            state::get,
+            registry);
     ApiServer server = KembedApi.start(new HttpSettings("127.0.0.1", 0, token), backends);
     servers.add(server);
     return server;
   }
 
-  private HttpResponse<String> get(ApiServer server, String pathAndQuery, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery)).GET();
+  private HttpResponse<String> get(ApiServer server, String pathAndQuery, String token)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery))
+            .GET();
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -111,7 +127,8 @@ class KembedApiTest {
   void aServingInstanceAnswersFromItsIndexesAndSendsUserLookupsElsewhere() throws Exception {
     start(null); // fills the indexes
     var config = new dev.kembed.topology.config.KembedConfig(Map.of("http.port", "0"));
-    ApiServer serving = KembedApi.startServing(config, new KeywordEmbedder(), indexes, registry, () -> true);
+    ApiServer serving =
+        KembedApi.startServing(config, new KeywordEmbedder(), indexes, registry, () -> true);
     servers.add(serving);
     HttpResponse<String> similar = get(serving, "/similar?id=p1&k=1");
     assertEquals(200, similar.statusCode(), similar.body());
@@ -122,7 +139,14 @@ class KembedApiTest {
 
   @Test
   void anInstanceWithoutIndexesSaysSoInsteadOfFailing() throws Exception {
-    var backends = new KembedApi.Backends(users::get, Indexes.none(), new KeywordEmbedder(), new QueryExpander(10, 0.5), state::get, registry);
+    var backends =
+        new KembedApi.Backends(
+            users::get,
+            Indexes.none(),
+            new KeywordEmbedder(),
+            new QueryExpander(10, 0.5),
+            state::get,
+            registry);
     ApiServer server = KembedApi.start(new HttpSettings("127.0.0.1", 0, null), backends);
     servers.add(server);
     assertEquals(400, get(server, "/similar?id=p1").statusCode());
@@ -180,7 +204,8 @@ class KembedApiTest {
     assertEquals(0.0, n.get(1).get("score").asDouble(), 1e-6);
 
     JsonNode q = json(get(server, "/similar?id=Alpha%20Sale%21&k=1&index=queries"));
-    assertEquals("alpha sale", q.get("id").asText(), "queries are looked up by their normalised form");
+    assertEquals(
+        "alpha sale", q.get("id").asText(), "queries are looked up by their normalised form");
     assertEquals("alpha deals", q.get("neighbours").get(0).get("id").asText());
     assertEquals(1, q.get("neighbours").size());
   }
@@ -189,21 +214,35 @@ class KembedApiTest {
   void badInputGetsAClear4xx() throws Exception {
     ApiServer server = start(null);
     assertError(get(server, "/similar"), 400, "missing query parameter 'id'");
-    assertError(get(server, "/similar?id=p1&k=0"), 400, "query parameter 'k' must be in [1, 100], was 0");
-    assertError(get(server, "/similar?id=p1&k=101"), 400, "query parameter 'k' must be in [1, 100], was 101");
-    assertError(get(server, "/similar?id=p1&k=ten"), 400, "query parameter 'k' must be an integer, was 'ten'");
+    assertError(
+        get(server, "/similar?id=p1&k=0"), 400, "query parameter 'k' must be in [1, 100], was 0");
+    assertError(
+        get(server, "/similar?id=p1&k=101"),
+        400,
+        "query parameter 'k' must be in [1, 100], was 101");
+    assertError(
+        get(server, "/similar?id=p1&k=ten"),
+        400,
+        "query parameter 'k' must be an integer, was 'ten'");
     assertError(get(server, "/similar?id=nope"), 404, "'nope' is not in the posts index");
-    assertError(get(server, "/similar?id=p1&index=users"), 400, "no index named 'users' on this instance");
+    assertError(
+        get(server, "/similar?id=p1&index=users"), 400, "no index named 'users' on this instance");
     assertError(get(server, "/expand?q="), 400, "missing query parameter 'q'");
-    assertError(get(server, "/expand?q=%21%3F%21"), 400, "query parameter 'q' is empty once normalised");
+    assertError(
+        get(server, "/expand?q=%21%3F%21"), 400, "query parameter 'q' is empty once normalised");
     assertError(get(server, "/users/ghost/vectors"), 404, "unknown user 'ghost'");
     assertError(get(server, "/nowhere"), 404, "no such endpoint: /nowhere");
-    HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
-        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> post =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertError(post, 405, "only GET is supported");
   }
 
-  private static void assertError(HttpResponse<String> r, int status, String message) throws IOException {
+  private static void assertError(HttpResponse<String> r, int status, String message)
+      throws IOException {
     assertEquals(status, r.statusCode(), r.body());
     assertEquals(message, json(r).get("error").asText());
   }
@@ -223,9 +262,17 @@ class KembedApiTest {
   @Test
   void userVectorsListEveryKindAndWindow() throws Exception {
     ApiServer server = start(null);
-    users.put("u1", new UserVectorSource.Found("keywords@1", Map.of("SEARCH_INTENT", List.of(
-        new WindowVector("P7D", 604_800_000L, new double[] {0, 3, 0, 4}, 5.0, 2, 1_793_527_200_000L),
-        new WindowVector("P30D", 2_592_000_000L, new double[4], 0, 0, 1_793_527_200_000L)))));
+    users.put(
+        "u1",
+        new UserVectorSource.Found(
+            "keywords@1",
+            Map.of(
+                "SEARCH_INTENT",
+                List.of(
+                    new WindowVector(
+                        "P7D", 604_800_000L, new double[] {0, 3, 0, 4}, 5.0, 2, 1_793_527_200_000L),
+                    new WindowVector(
+                        "P30D", 2_592_000_000L, new double[4], 0, 0, 1_793_527_200_000L)))));
     HttpResponse<String> r = get(server, "/users/u1/vectors");
     assertEquals(200, r.statusCode());
     JsonNode body = json(r);
@@ -247,15 +294,28 @@ class KembedApiTest {
   @Test
   void userOwnedElsewhereIsProxiedWithTheTokenAndNeverForwardedTwice() throws Exception {
     ApiServer owner = start(TOKEN);
-    users.put("u1", new UserVectorSource.Found("keywords@1", Map.of("ENGAGEMENT", List.of(
-        new WindowVector("P7D", 604_800_000L, new double[] {1, 0, 0, 0}, 1.0, 1, 0)))));
+    users.put(
+        "u1",
+        new UserVectorSource.Found(
+            "keywords@1",
+            Map.of(
+                "ENGAGEMENT",
+                List.of(
+                    new WindowVector("P7D", 604_800_000L, new double[] {1, 0, 0, 0}, 1.0, 1, 0)))));
     // The second instance shares the token; it believes u1 lives on the first, and u2 on itself
     // while the first believes u2 lives on the second (a rebalance in flight).
-    Map<String, UserVectorSource.Lookup> seenBySecond = Map.of(
-        "u1", new UserVectorSource.Elsewhere("127.0.0.1", owner.port()),
-        "u2", new UserVectorSource.Elsewhere("127.0.0.1", owner.port()));
-    var backends = new KembedApi.Backends(seenBySecond::get, indexes, new KeywordEmbedder(), new QueryExpander(10, 0.5),
-        state::get, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Map<String, UserVectorSource.Lookup> seenBySecond =
+        Map.of(
+            "u1", new UserVectorSource.Elsewhere("127.0.0.1", owner.port()),
+            "u2", new UserVectorSource.Elsewhere("127.0.0.1", owner.port()));
+    var backends =
+        new KembedApi.Backends(
+            seenBySecond::get,
+            indexes,
+            new KeywordEmbedder(),
+            new QueryExpander(10, 0.5),
+            state::get,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     ApiServer second = KembedApi.start(new HttpSettings("127.0.0.1", 0, TOKEN), backends);
     servers.add(second);
     int secondPort = second.port();
@@ -263,20 +323,28 @@ class KembedApiTest {
 
     HttpResponse<String> r = get(second, "/users/u1/vectors", TOKEN);
     assertEquals(200, r.statusCode());
-    assertEquals("127.0.0.1:" + owner.port(), r.headers().firstValue("X-Kembed-Served-By").orElseThrow());
+    assertEquals(
+        "127.0.0.1:" + owner.port(), r.headers().firstValue("X-Kembed-Served-By").orElseThrow());
     assertEquals("ENGAGEMENT", json(r).get("vectors").get(0).get("kind").asText());
 
     HttpResponse<String> loop = get(second, "/users/u2/vectors", TOKEN);
     assertEquals(503, loop.statusCode());
-    assertEquals("ownership of this user is moving between instances", json(loop).get("error").asText());
+    assertEquals(
+        "ownership of this user is moving between instances", json(loop).get("error").asText());
     assertEquals("1", loop.headers().firstValue("Retry-After").orElseThrow());
   }
 
   @Test
   void userIdsArePercentDecodedAsOnePathSegment() throws Exception {
     ApiServer server = start(null);
-    users.put("a/b+c d", new UserVectorSource.Found("keywords@1", Map.of("ENGAGEMENT", List.of(
-        new WindowVector("P7D", 604_800_000L, new double[] {1, 0, 0, 0}, 1.0, 1, 0)))));
+    users.put(
+        "a/b+c d",
+        new UserVectorSource.Found(
+            "keywords@1",
+            Map.of(
+                "ENGAGEMENT",
+                List.of(
+                    new WindowVector("P7D", 604_800_000L, new double[] {1, 0, 0, 0}, 1.0, 1, 0)))));
     HttpResponse<String> r = get(server, "/users/a%2Fb+c%20d/vectors");
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("a/b+c d", json(r).get("user_id").asText());
@@ -298,12 +366,19 @@ class KembedApiTest {
     new DlqMetrics(registry).record(DlqReason.EMPTY_TEXT);
     HttpResponse<String> r = get(server, "/metrics");
     assertEquals(200, r.statusCode());
-    assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals(
+        "text/plain; version=0.0.4; charset=utf-8",
+        r.headers().firstValue("Content-Type").orElseThrow());
     Map<String, Double> samples = PrometheusSamples.parse(r.body());
     assertEquals(2.0, samples.get("kembed_dlq_records_total{reason=\"EMPTY_TEXT\"}"), r.body());
     assertTrue(r.body().contains("# TYPE kembed_dlq_records_total counter"), r.body());
-    assertEquals(3.0, samples.get("kembed_index_items{index=\"queries\",model_id=\"keywords@1\"}"), r.body());
-    assertEquals(3.0, samples.get("kembed_index_items{index=\"posts\",model_id=\"keywords@1\"}"), r.body());
-    assertEquals(1.0, samples.get("kembed_index_ready{index=\"posts\",model_id=\"keywords@1\"}"), r.body());
+    assertEquals(
+        3.0,
+        samples.get("kembed_index_items{index=\"queries\",model_id=\"keywords@1\"}"),
+        r.body());
+    assertEquals(
+        3.0, samples.get("kembed_index_items{index=\"posts\",model_id=\"keywords@1\"}"), r.body());
+    assertEquals(
+        1.0, samples.get("kembed_index_ready{index=\"posts\",model_id=\"keywords@1\"}"), r.body());
   }
 }

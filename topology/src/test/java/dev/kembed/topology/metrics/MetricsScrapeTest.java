@@ -41,22 +41,40 @@ class MetricsScrapeTest {
   @TempDir Path dirA;
   @TempDir Path dirB;
 
-  private record Instance(TopologyTestDriver driver, RecordingEmbedder embedder, PrometheusMeterRegistry registry) {}
+  private record Instance(
+      TopologyTestDriver driver, RecordingEmbedder embedder, PrometheusMeterRegistry registry) {}
 
   private static Instance start(Path dir) {
     // at_least_once: TopologyTestDriver drops the DLQ records Streams sends while deserializing
     // under exactly-once (see KembedTopologyTest); the counts are what this test reads.
-    KembedConfig config = new KembedConfig(Map.of("embed.batch.size", "32", "embed.max.wait.ms", "200", "processing.guarantee", "at_least_once", "input.max.future.ms", "31536000000"));
+    KembedConfig config =
+        new KembedConfig(
+            Map.of(
+                "embed.batch.size",
+                "32",
+                "embed.max.wait.ms",
+                "200",
+                "processing.guarantee",
+                "at_least_once",
+                "input.max.future.ms",
+                "31536000000"));
     RecordingEmbedder embedder = new RecordingEmbedder(new KeywordEmbedder());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Properties p = config.streamsProperties();
     p.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
     p.put(KembedMeters.REGISTRY_CONFIG, registry);
-    return new Instance(new TopologyTestDriver(KembedTopology.build(config, embedder), p, T0), embedder, registry);
+    return new Instance(
+        new TopologyTestDriver(KembedTopology.build(config, embedder), p, T0), embedder, registry);
   }
 
   private static PostEvent post(String id, String subject, String body, long minutes) {
-    return PostEvent.newBuilder().setPostId(id).setAuthorId("a-" + id).setSubject(subject).setBody(body).setEventTime(T0.plusSeconds(60 * minutes)).build();
+    return PostEvent.newBuilder()
+        .setPostId(id)
+        .setAuthorId("a-" + id)
+        .setSubject(subject)
+        .setBody(body)
+        .setEventTime(T0.plusSeconds(60 * minutes))
+        .build();
   }
 
   @Test
@@ -64,18 +82,28 @@ class MetricsScrapeTest {
     Instance a = start(dirA);
     Instance b = start(dirB);
     try {
-      TestInputTopic<String, PostEvent> posts = a.driver().createInputTopic("posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer());
-      TestInputTopic<String, byte[]> raw = a.driver().createInputTopic("posts", new StringSerializer(), new ByteArraySerializer());
+      TestInputTopic<String, PostEvent> posts =
+          a.driver()
+              .createInputTopic(
+                  "posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer());
+      TestInputTopic<String, byte[]> raw =
+          a.driver().createInputTopic("posts", new StringSerializer(), new ByteArraySerializer());
       for (int i = 0; i < 100; i++) {
-        posts.pipeInput("p" + i, post("p" + i, "Post " + i, i % 2 == 0 ? "alpha sale" : "beta garden", i));
+        posts.pipeInput(
+            "p" + i, post("p" + i, "Post " + i, i % 2 == 0 ? "alpha sale" : "beta garden", i));
       }
       raw.pipeInput("garbage", new byte[] {1, 2, 3, 4});
-      raw.pipeInput("noauthor", "{\"post_id\":\"noauthor\",\"event_time\":1}".getBytes(StandardCharsets.UTF_8));
+      raw.pipeInput(
+          "noauthor",
+          "{\"post_id\":\"noauthor\",\"event_time\":1}".getBytes(StandardCharsets.UTF_8));
       posts.pipeInput("blank", post("blank", " ", " \t ", 101));
       posts.pipeInput("other", post("mismatch", "Key", "differs", 101));
       posts.pipeInput("poison", post("poison", "Post", "gamma " + RecordingEmbedder.POISON, 102));
       a.driver().advanceWallClockTime(Duration.ofMillis(250));
-      b.driver().createInputTopic("posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer()).pipeInput("q", post("q", "Q", "alpha", 0));
+      b.driver()
+          .createInputTopic(
+              "posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer())
+          .pipeInput("q", post("q", "Q", "alpha", 0));
       b.driver().advanceWallClockTime(Duration.ofMillis(250));
 
       // Expected from the input and embed.batch.size alone: 100 good posts and the poisoned one
@@ -87,7 +115,10 @@ class MetricsScrapeTest {
 
       String scrape = a.registry().scrape();
       Map<String, Double> s = PrometheusSamples.parse(scrape);
-      assertEquals((double) texts, s.get("kembed_embeddings_total"), "texts sent to the model, the failed one included");
+      assertEquals(
+          (double) texts,
+          s.get("kembed_embeddings_total"),
+          "texts sent to the model, the failed one included");
       assertEquals((double) batches, s.get("kembed_embed_batch_duration_seconds_count"), scrape);
       assertEquals((double) batches, s.get("kembed_embed_batch_size_count"), scrape);
       assertEquals((double) texts, s.get("kembed_embed_batch_size_sum"), scrape);
@@ -95,13 +126,25 @@ class MetricsScrapeTest {
       // p50 and p99 of the batch sizes (32, 32, 32, 5): HdrHistogram-backed, within 2 % of 32.
       assertEquals(32.0, s.get("kembed_embed_batch_size{quantile=\"0.5\"}"), 32 * 0.02, scrape);
       assertEquals(32.0, s.get("kembed_embed_batch_size{quantile=\"0.99\"}"), 32 * 0.02, scrape);
-      assertTrue(scrape.contains("kembed_embed_batch_duration_seconds_bucket{le=\"+Inf\"} " + batches), "latency histogram buckets: " + scrape);
-      assertEquals(0.0, s.get("kembed_embed_queue_depth{task=\"0_0\"}"), "every buffered text was flushed");
+      assertTrue(
+          scrape.contains("kembed_embed_batch_duration_seconds_bucket{le=\"+Inf\"} " + batches),
+          "latency histogram buckets: " + scrape);
+      assertEquals(
+          0.0, s.get("kembed_embed_queue_depth{task=\"0_0\"}"), "every buffered text was flushed");
 
-      assertEquals(2.0, s.get("kembed_dlq_records_total{reason=\"UNDECODABLE\"}"), "deserialization handler: " + scrape);
-      assertEquals(1.0, s.get("kembed_dlq_records_total{reason=\"KEY_MISMATCH\"}"), "processing handler: " + scrape);
+      assertEquals(
+          2.0,
+          s.get("kembed_dlq_records_total{reason=\"UNDECODABLE\"}"),
+          "deserialization handler: " + scrape);
+      assertEquals(
+          1.0,
+          s.get("kembed_dlq_records_total{reason=\"KEY_MISMATCH\"}"),
+          "processing handler: " + scrape);
       assertEquals(1.0, s.get("kembed_dlq_records_total{reason=\"EMPTY_TEXT\"}"), scrape);
-      assertEquals(1.0, s.get("kembed_dlq_records_total{reason=\"MODEL_FAILURE\"}"), "a processor's own dead letter: " + scrape);
+      assertEquals(
+          1.0,
+          s.get("kembed_dlq_records_total{reason=\"MODEL_FAILURE\"}"),
+          "a processor's own dead letter: " + scrape);
 
       // Conventional names: no stutter, base units, no hand-made avg/max-in-ms families.
       for (String sample : s.keySet()) {
@@ -131,13 +174,16 @@ class MetricsScrapeTest {
     }
     Map<String, Double> s = PrometheusSamples.parse(registry.scrape());
     TreeMap<Double, Double> buckets = new TreeMap<>(); // upper bound (s) -> cumulative count
-    s.forEach((k, v) -> {
-      if (k.startsWith("kembed_embed_batch_duration_seconds_bucket{le=\"") && !k.contains("+Inf")) {
-        buckets.put(Double.parseDouble(k.substring(k.indexOf('"') + 1, k.lastIndexOf('"'))), v);
-      }
-    });
+    s.forEach(
+        (k, v) -> {
+          if (k.startsWith("kembed_embed_batch_duration_seconds_bucket{le=\"")
+              && !k.contains("+Inf")) {
+            buckets.put(Double.parseDouble(k.substring(k.indexOf('"') + 1, k.lastIndexOf('"'))), v);
+          }
+        });
     assertEquals(100.0, s.get("kembed_embed_batch_duration_seconds_count"));
-    assertEquals(5.050, s.get("kembed_embed_batch_duration_seconds_sum"), 1e-9, "1 + 2 + ... + 100 ms");
+    assertEquals(
+        5.050, s.get("kembed_embed_batch_duration_seconds_sum"), 1e-9, "1 + 2 + ... + 100 ms");
     assertEquals(0.1, s.get("kembed_embed_batch_duration_seconds_max"), 1e-9);
     for (double[] q : new double[][] {{0.5, 0.050}, {0.99, 0.099}}) {
       double estimate = histogramQuantile(q[0], buckets, 100);
@@ -145,10 +191,14 @@ class MetricsScrapeTest {
       // bucket holding the true value.
       double upper = buckets.ceilingKey(q[1]);
       double lower = buckets.lowerKey(upper);
-      assertTrue(estimate > lower && estimate <= upper, "p" + q[0] + " " + estimate + " outside (" + lower + ", " + upper + "]");
+      assertTrue(
+          estimate > lower && estimate <= upper,
+          "p" + q[0] + " " + estimate + " outside (" + lower + ", " + upper + "]");
     }
     metrics.close();
-    assertNull(PrometheusSamples.parse(registry.scrape()).get("kembed_embed_queue_depth{task=\"0_3\"}"), "the task's gauge goes with it");
+    assertNull(
+        PrometheusSamples.parse(registry.scrape()).get("kembed_embed_queue_depth{task=\"0_3\"}"),
+        "the task's gauge goes with it");
   }
 
   // PromQL's histogram_quantile: linear interpolation inside the bucket that holds the rank.
@@ -158,7 +208,10 @@ class MetricsScrapeTest {
     double previousCount = 0;
     for (Map.Entry<Double, Double> b : buckets.entrySet()) {
       if (b.getValue() >= rank) {
-        return previousBound + (b.getKey() - previousBound) * (rank - previousCount) / (b.getValue() - previousCount);
+        return previousBound
+            + (b.getKey() - previousBound)
+                * (rank - previousCount)
+                / (b.getValue() - previousCount);
       }
       previousBound = b.getKey();
       previousCount = b.getValue();

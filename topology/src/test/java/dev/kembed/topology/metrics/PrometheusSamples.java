@@ -18,12 +18,14 @@ public final class PrometheusSamples {
       }
       int space = line.lastIndexOf(' ');
       String value = line.substring(space + 1);
-      out.put(line.substring(0, space), switch (value) {
-        case "NaN" -> Double.NaN;
-        case "+Inf" -> Double.POSITIVE_INFINITY;
-        case "-Inf" -> Double.NEGATIVE_INFINITY;
-        default -> Double.parseDouble(value);
-      });
+      out.put(
+          line.substring(0, space),
+          switch (value) {
+            case "NaN" -> Double.NaN;
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(value);
+          });
     }
     return out;
   }

@@ -1,6 +1,5 @@
 package dev.kembed.topology.processors;
 
-import dev.kembed.topology.internal.InternalSerdes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kembed.inference.Embedder;
@@ -44,23 +43,40 @@ class EmbedBatchProcessorTest {
     public void close() {}
   }
 
-  private static KeyValueStore<String, ?> store(MockProcessorContext<String, ContentChange> ctx, String name, org.apache.kafka.common.serialization.Serde<?> serde) {
+  private static KeyValueStore<String, ?> store(
+      MockProcessorContext<String, ContentChange> ctx,
+      String name,
+      org.apache.kafka.common.serialization.Serde<?> serde) {
     @SuppressWarnings({"unchecked", "rawtypes"})
-    KeyValueStore<String, Object> s = (KeyValueStore) Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde).withLoggingDisabled().build();
+    KeyValueStore<String, Object> s =
+        (KeyValueStore)
+            Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde)
+                .withLoggingDisabled()
+                .build();
     s.init(ctx.getStateStoreContext(), s);
     ctx.addStateStore(s);
     return s;
   }
 
   private static EmbedRequest request(String id, String text, long seq) {
-    return EmbedRequest.newBuilder().setEntityId(id).setEntityType("POST").setText(text).setContentHash(ContentHash.of("len@1", text)).setEventTime(1_000 + seq).setSeq(seq).setEnqueuedAtMs(0).build();
+    return EmbedRequest.newBuilder()
+        .setEntityId(id)
+        .setEntityType("POST")
+        .setText(text)
+        .setContentHash(ContentHash.of("len@1", text))
+        .setEventTime(1_000 + seq)
+        .setSeq(seq)
+        .setEnqueuedAtMs(0)
+        .build();
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void aRestoredBufferIsEmbeddedOnceInArrivalOrder() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    KeyValueStore<String, EmbedRequest> buffer = (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    KeyValueStore<String, EmbedRequest> buffer =
+        (KeyValueStore<String, EmbedRequest>)
+            store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     // What restoration from the changelog leaves in the store, keys deliberately out of order.
     buffer.put("POST:z", request("z", "first arrived", 7));
@@ -73,7 +89,8 @@ class EmbedBatchProcessorTest {
     ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(10_000);
     List<String> out = ctx.forwarded().stream().map(f -> (String) f.record().key()).toList();
     assertEquals(List.of("z", "a", "m"), out, "arrival order (seq), not key order");
-    assertEquals(List.of(List.of("first arrived", "second", "third one")), model.calls, "one batch");
+    assertEquals(
+        List.of(List.of("first arrived", "second", "third one")), model.calls, "one batch");
     assertEquals(0L, buffer.approximateNumEntries());
 
     // A new text continues the sequence after the restored ones and nothing is emitted twice.
@@ -81,7 +98,8 @@ class EmbedBatchProcessorTest {
     ctx.setCurrentSystemTimeMs(15_000);
     p.process(new Record<>("b", request("b", "after restart", 0), 2_000));
     ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(20_000);
-    assertEquals(List.of("b"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(
+        List.of("b"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
     assertEquals(2, model.calls.size());
   }
 
@@ -90,18 +108,19 @@ class EmbedBatchProcessorTest {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
-    LengthEmbedder nanOnBad = new LengthEmbedder() {
-      @Override
-      public float[][] embed(List<String> texts) {
-        float[][] out = super.embed(texts);
-        for (int i = 0; i < texts.size(); i++) {
-          if (texts.get(i).contains("bad")) {
-            out[i][0] = Float.NaN;
+    LengthEmbedder nanOnBad =
+        new LengthEmbedder() {
+          @Override
+          public float[][] embed(List<String> texts) {
+            float[][] out = super.embed(texts);
+            for (int i = 0; i < texts.size(); i++) {
+              if (texts.get(i).contains("bad")) {
+                out[i][0] = Float.NaN;
+              }
+            }
+            return out;
           }
-        }
-        return out;
-      }
-    };
+        };
     EmbedBatchProcessor p = new EmbedBatchProcessor(nanOnBad, "buffer", "hashes", 3);
     p.init(ctx);
     ctx.setCurrentSystemTimeMs(0);
@@ -109,8 +128,13 @@ class EmbedBatchProcessorTest {
     p.process(new Record<>("b", request("b", "bad one", 0), 2));
     p.process(new Record<>("c", request("c", "good two", 0), 3));
     var out = ctx.forwarded();
-    assertEquals(List.of(ContentChange.Kind.UPSERT, ContentChange.Kind.FAILED, ContentChange.Kind.UPSERT), out.stream().map(f -> ((ContentChange) f.record().value()).kind()).toList());
-    assertEquals("INVALID_VECTOR", dev.kembed.topology.errors.DlqHeaders.read(out.get(1).record().headers(), dev.kembed.topology.errors.DlqHeaders.REASON));
+    assertEquals(
+        List.of(ContentChange.Kind.UPSERT, ContentChange.Kind.FAILED, ContentChange.Kind.UPSERT),
+        out.stream().map(f -> ((ContentChange) f.record().value()).kind()).toList());
+    assertEquals(
+        "INVALID_VECTOR",
+        dev.kembed.topology.errors.DlqHeaders.read(
+            out.get(1).record().headers(), dev.kembed.topology.errors.DlqHeaders.REASON));
   }
 
   @Test
@@ -136,7 +160,14 @@ class EmbedBatchProcessorTest {
     store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
-    EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32, 200, dev.kembed.topology.content.InferenceWorkers.inline());
+    EmbedBatchProcessor p =
+        new EmbedBatchProcessor(
+            model,
+            "buffer",
+            "hashes",
+            32,
+            200,
+            dev.kembed.topology.content.InferenceWorkers.inline());
     p.init(ctx);
     ctx.setCurrentSystemTimeMs(1_000);
     p.process(new Record<>("x", request("x", "hello", 0), 1_000));
@@ -172,13 +203,20 @@ class EmbedBatchProcessorTest {
     return EmbedRequest.newBuilder(request(id, "x", 0)).setDeleted(true).build();
   }
 
-  private record Async(MockProcessorContext<String, ContentChange> ctx, KeyValueStore<String, EmbedRequest> buffer, LengthEmbedder model, ManualExecutor executor, EmbedBatchProcessor processor) {
+  private record Async(
+      MockProcessorContext<String, ContentChange> ctx,
+      KeyValueStore<String, EmbedRequest> buffer,
+      LengthEmbedder model,
+      ManualExecutor executor,
+      EmbedBatchProcessor processor) {
     void tick() {
       ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
     }
 
     List<String> forwardedKeysAndKinds() {
-      return ctx.forwarded().stream().map(f -> f.record().key() + "/" + ((ContentChange) f.record().value()).kind()).toList();
+      return ctx.forwarded().stream()
+          .map(f -> f.record().key() + "/" + ((ContentChange) f.record().value()).kind())
+          .toList();
     }
   }
 
@@ -186,11 +224,20 @@ class EmbedBatchProcessorTest {
   private static Async async(int batchSize) {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     ctx.setCurrentSystemTimeMs(0);
-    KeyValueStore<String, EmbedRequest> buffer = (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    KeyValueStore<String, EmbedRequest> buffer =
+        (KeyValueStore<String, EmbedRequest>)
+            store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     ManualExecutor executor = new ManualExecutor();
-    EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", batchSize, 0, dev.kembed.topology.content.InferenceWorkers.on(executor));
+    EmbedBatchProcessor p =
+        new EmbedBatchProcessor(
+            model,
+            "buffer",
+            "hashes",
+            batchSize,
+            0,
+            dev.kembed.topology.content.InferenceWorkers.on(executor));
     p.init(ctx);
     return new Async(ctx, buffer, model, executor, p);
   }
@@ -199,7 +246,10 @@ class EmbedBatchProcessorTest {
   void anIdleModelGetsATextAtOnceAndABusyOneLetsTheNextBatchFill() {
     Async a = async(32);
     a.processor().process(new Record<>("a", request("a", "first", 0), 1));
-    assertEquals(1, a.executor().jobs.size(), "model idle: inference starts in process(), no punctuation needed");
+    assertEquals(
+        1,
+        a.executor().jobs.size(),
+        "model idle: inference starts in process(), no punctuation needed");
     a.processor().process(new Record<>("b", request("b", "second", 0), 2));
     a.processor().process(new Record<>("c", request("c", "third!", 0), 3));
     a.tick();
@@ -226,7 +276,10 @@ class EmbedBatchProcessorTest {
     Async a = async(32);
     a.processor().process(new Record<>("a", request("a", "in flight", 0), 1));
     assertEquals(1, a.executor().jobs.size());
-    assertEquals("in flight", a.buffer().get("POST:a").getText(), "a crash now restores it and embeds it again");
+    assertEquals(
+        "in flight",
+        a.buffer().get("POST:a").getText(),
+        "a crash now restores it and embeds it again");
     // The task closes (crash, rebalance) with the batch in flight; its successor finds the request.
     a.processor().close();
     LengthEmbedder successorModel = new LengthEmbedder();
@@ -246,7 +299,10 @@ class EmbedBatchProcessorTest {
     a.executor().runNext();
     a.tick(); // d is still current, so it goes out; e starts
     assertEquals(List.of("d/UPSERT"), a.forwardedKeysAndKinds());
-    a.processor().process(new Record<>("e", request("e", "new text, edited", 0), 3)); // edit while "old text" runs
+    a.processor()
+        .process(
+            new Record<>(
+                "e", request("e", "new text, edited", 0), 3)); // edit while "old text" runs
     a.processor().process(new Record<>("d", deletion("d"), 4));
     a.executor().runNext();
     a.tick(); // "old text" is stale: dropped; the edit starts
@@ -256,11 +312,14 @@ class EmbedBatchProcessorTest {
     assertEquals(List.of("d/UPSERT", "d/DELETE", "e/UPSERT"), a.forwardedKeysAndKinds());
     ContentChange e = (ContentChange) a.ctx().forwarded().get(2).record().value();
     assertEquals(lengthVector("new text, edited")[0], e.vector()[0], 1e-6);
-    assertEquals(List.of(List.of("to be deleted"), List.of("old text"), List.of("new text, edited")), a.model().calls);
+    assertEquals(
+        List.of(List.of("to be deleted"), List.of("old text"), List.of("new text, edited")),
+        a.model().calls);
   }
 
   @Test
-  void aFullBatchBehindABusyModelMakesTheStreamThreadWaitInsteadOfBufferingTheBacklog() throws Exception {
+  void aFullBatchBehindABusyModelMakesTheStreamThreadWaitInsteadOfBufferingTheBacklog()
+      throws Exception {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     ctx.setCurrentSystemTimeMs(0);
     store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
@@ -273,14 +332,17 @@ class EmbedBatchProcessorTest {
         p.process(new Record<>("p" + i, request("p" + i, "text " + i, 0), i));
       }
       // Never more than one batch in flight plus one full batch waiting.
-      int inBuffer = (int) ((KeyValueStore<?, ?>) ctx.getStateStore("buffer")).approximateNumEntries();
+      int inBuffer =
+          (int) ((KeyValueStore<?, ?>) ctx.getStateStore("buffer")).approximateNumEntries();
       assertEquals(true, inBuffer <= 4, "buffer holds " + inBuffer);
       while (ctx.forwarded().size() < 9) {
         Thread.sleep(5);
         ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
       }
     }
-    assertEquals(List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(
+        List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"),
+        ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
     assertEquals(9, model.calls.stream().mapToInt(List::size).sum(), "each text embedded once");
     assertEquals(true, model.calls.stream().allMatch(c -> c.size() <= 2));
   }
@@ -290,28 +352,40 @@ class EmbedBatchProcessorTest {
   @Test
   @SuppressWarnings("unchecked")
   void aTextWhoseOutputsFailIsDeadLetteredAloneAndItsHashIsNotStored() {
-    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>() {
-      @Override
-      public <K extends String, V extends ContentChange> void forward(Record<K, V> record) {
-        if ("p2".equals(record.key()) && record.value().kind() == ContentChange.Kind.UPSERT) {
-          throw new IllegalArgumentException("sink refused p2");
-        }
-        super.forward(record);
-      }
-    };
+    MockProcessorContext<String, ContentChange> ctx =
+        new MockProcessorContext<>() {
+          @Override
+          public <K extends String, V extends ContentChange> void forward(Record<K, V> record) {
+            if ("p2".equals(record.key()) && record.value().kind() == ContentChange.Kind.UPSERT) {
+              throw new IllegalArgumentException("sink refused p2");
+            }
+            super.forward(record);
+          }
+        };
     store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
-    KeyValueStore<String, String> hashes = (KeyValueStore<String, String>) store(ctx, "hashes", Serdes.String());
-    EmbedBatchProcessor p = new EmbedBatchProcessor(new LengthEmbedder(), "buffer", "hashes", 8, 200);
+    KeyValueStore<String, String> hashes =
+        (KeyValueStore<String, String>) store(ctx, "hashes", Serdes.String());
+    EmbedBatchProcessor p =
+        new EmbedBatchProcessor(new LengthEmbedder(), "buffer", "hashes", 8, 200);
     p.init(ctx);
     ctx.setCurrentSystemTimeMs(0);
     for (int i = 0; i < 8; i++) {
       p.process(new Record<>("p" + i, request("p" + i, "text number " + i, i), i));
     }
     var out = ctx.forwarded();
-    assertEquals(List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"), out.stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(
+        List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"),
+        out.stream().map(f -> (String) f.record().key()).toList());
     assertEquals(ContentChange.Kind.FAILED, ((ContentChange) out.get(2).record().value()).kind());
-    assertEquals("PROCESSING_ERROR", dev.kembed.topology.errors.DlqHeaders.read(out.get(2).record().headers(), dev.kembed.topology.errors.DlqHeaders.REASON));
-    assertEquals(7, out.stream().filter(f -> ((ContentChange) f.record().value()).kind() == ContentChange.Kind.UPSERT).count());
+    assertEquals(
+        "PROCESSING_ERROR",
+        dev.kembed.topology.errors.DlqHeaders.read(
+            out.get(2).record().headers(), dev.kembed.topology.errors.DlqHeaders.REASON));
+    assertEquals(
+        7,
+        out.stream()
+            .filter(f -> ((ContentChange) f.record().value()).kind() == ContentChange.Kind.UPSERT)
+            .count());
     assertEquals(null, hashes.get("POST:p2"), "a failed text is embedded again when re-sent");
     assertEquals(ContentHash.of("len@1", "text number 3"), hashes.get("POST:p3"));
   }
@@ -328,31 +402,64 @@ class EmbedBatchProcessorTest {
     clockStore.init(ctx.getStateStoreContext(), clockStore);
     ctx.addStateStore(clockStore);
     ManualExecutor executor = new ManualExecutor();
-    EmbedBatchProcessor p = new EmbedBatchProcessor(new LengthEmbedder(), "buffer", "hashes", 32, 0, dev.kembed.topology.content.InferenceWorkers.on(executor), "clock");
+    EmbedBatchProcessor p =
+        new EmbedBatchProcessor(
+            new LengthEmbedder(),
+            "buffer",
+            "hashes",
+            32,
+            0,
+            dev.kembed.topology.content.InferenceWorkers.on(executor),
+            "clock");
     p.init(ctx);
     var clock = clockStore.clock();
     Runnable tick = () -> ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
 
-    p.process(new Record<>("a", EmbedRequest.newBuilder(request("a", "first", 0)).setEventTime(5_000).build(), 5_000)); // in flight at once
-    p.process(new Record<>("b", EmbedRequest.newBuilder(request("b", "second", 0)).setEventTime(3_000).build(), 3_000)); // waits
-    p.process(new Record<>("c", EmbedRequest.newBuilder(request("c", "third", 0)).setEventTime(9_000).build(), 9_000)); // waits
-    assertEquals(3_000 - 1, clock.output(0), "held just before the earliest of a (in flight), b and c (waiting)");
+    p.process(
+        new Record<>(
+            "a",
+            EmbedRequest.newBuilder(request("a", "first", 0)).setEventTime(5_000).build(),
+            5_000)); // in flight at once
+    p.process(
+        new Record<>(
+            "b",
+            EmbedRequest.newBuilder(request("b", "second", 0)).setEventTime(3_000).build(),
+            3_000)); // waits
+    p.process(
+        new Record<>(
+            "c",
+            EmbedRequest.newBuilder(request("c", "third", 0)).setEventTime(9_000).build(),
+            9_000)); // waits
+    assertEquals(
+        3_000 - 1,
+        clock.output(0),
+        "held just before the earliest of a (in flight), b and c (waiting)");
 
     executor.runNext();
     tick.run(); // a goes out; b and c go to the model together
-    assertEquals(List.of("a"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(
+        List.of("a"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
     assertEquals(1, executor.jobs.size());
     assertEquals(3_000 - 1, clock.output(0), "b is in flight, its outputs not yet out");
 
-    p.process(new Record<>("d", EmbedRequest.newBuilder(request("d", "fourth", 0)).setEventTime(7_000).build(), 7_000));
+    p.process(
+        new Record<>(
+            "d",
+            EmbedRequest.newBuilder(request("d", "fourth", 0)).setEventTime(7_000).build(),
+            7_000));
     executor.runNext();
     tick.run(); // b and c go out; d goes to the model
-    assertEquals(List.of("a", "b", "c"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(
+        List.of("a", "b", "c"),
+        ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
     assertEquals(7_000 - 1, clock.output(0), "only d, in flight, still holds");
 
     executor.runNext();
     tick.run();
     assertEquals(4, ctx.forwarded().size());
-    assertEquals(Long.MIN_VALUE, clock.output(0), "nothing held (and this test clock has no input channels)");
+    assertEquals(
+        Long.MIN_VALUE,
+        clock.output(0),
+        "nothing held (and this test clock has no input channels)");
   }
 }

@@ -10,10 +10,10 @@ import dev.kembed.schemas.UserVector;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
-import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.features.InteractionWeights;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
 import dev.kembed.topology.time.MulticastPartitioner;
@@ -52,10 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The user-vector processors against random arrival orders. Each scenario is one set of signals
  * (authored posts, clicks, shares, impressions that log features, searches) for six users over 100
  * days, delivered in a random permutation — what several upstream tasks writing into one
- * repartition partition can do — with watermark markers at random points that promise only what
- * was already delivered. Whatever the order, every feature row and every final user vector must
- * equal {@link #reference}, an independent from-scratch recomputation over the raw events in this
- * test (the window rule of docs/user-vectors.md: an event at e counts at t if e &lt; t and its tile
+ * repartition partition can do — with watermark markers at random points that promise only what was
+ * already delivered. Whatever the order, every feature row and every final user vector must equal
+ * {@link #reference}, an independent from-scratch recomputation over the raw events in this test
+ * (the window rule of docs/user-vectors.md: an event at e counts at t if e &lt; t and its tile
  * starts after tileStart(t) − W), and nothing may arrive behind the watermark.
  */
 class EventTimeOrderPropertyTest {
@@ -65,13 +65,23 @@ class EventTimeOrderPropertyTest {
   private static final long T0 = Instant.parse("2025-03-01T00:00:00Z").toEpochMilli();
   private static final List<String> WINDOWS = List.of("P7D", "P30D", "P90D");
   private static final long[][] WINDOW_TILE = {{7 * DAY, HOUR}, {30 * DAY, DAY}, {90 * DAY, DAY}};
-  private static final Map<String, Double> WEIGHTS = Map.of("CREATE", 5.0, "CLICK", 2.0, "SHARE", 3.0, "IMPRESSION", 0.1, "SEARCH", 1.0);
+  private static final Map<String, Double> WEIGHTS =
+      Map.of("CREATE", 5.0, "CLICK", 2.0, "SHARE", 3.0, "IMPRESSION", 0.1, "SEARCH", 1.0);
   private static final int DIM = 6;
 
   @TempDir Path stateDir;
 
   /** One signal of the scenario. */
-  record Ev(String user, String kind, String type, long time, float[] vec, String target, String author, boolean exposure, int seq) {
+  record Ev(
+      String user,
+      String kind,
+      String type,
+      long time,
+      float[] vec,
+      String target,
+      String author,
+      boolean exposure,
+      int seq) {
     double weight() {
       return WEIGHTS.get(type);
     }
@@ -109,13 +119,36 @@ class EventTimeOrderPropertyTest {
       Ev post = posts.get(r.nextInt(posts.size()));
       String user = users.get(r.nextInt(users.size()));
       // Some events share a millisecond with another: reads must not see writes of their own time.
-      long t = i % 17 == 0 && !out.isEmpty() ? out.get(r.nextInt(out.size())).time() : post.time() + (long) (r.nextDouble() * 20 * DAY);
+      long t =
+          i % 17 == 0 && !out.isEmpty()
+              ? out.get(r.nextInt(out.size())).time()
+              : post.time() + (long) (r.nextDouble() * 20 * DAY);
       String type = types[r.nextInt(types.length)];
-      out.add(new Ev(user, "ENGAGEMENT", type, t, post.vec(), post.target(), post.author(), type.equals("IMPRESSION"), seq++));
+      out.add(
+          new Ev(
+              user,
+              "ENGAGEMENT",
+              type,
+              t,
+              post.vec(),
+              post.target(),
+              post.author(),
+              type.equals("IMPRESSION"),
+              seq++));
     }
     for (int i = 0; i < 40; i++) {
       String user = users.get(r.nextInt(users.size()));
-      out.add(new Ev(user, "SEARCH_INTENT", "SEARCH", T0 + (long) (r.nextDouble() * 100 * DAY), unit(r), "q" + i, null, false, seq++));
+      out.add(
+          new Ev(
+              user,
+              "SEARCH_INTENT",
+              "SEARCH",
+              T0 + (long) (r.nextDouble() * 100 * DAY),
+              unit(r),
+              "q" + i,
+              null,
+              false,
+              seq++));
     }
     return out;
   }
@@ -135,10 +168,18 @@ class EventTimeOrderPropertyTest {
 
   private int runAndCheck(List<Ev> events, Random r, boolean oneFinalMarker) {
     Serde<UserSignal> signalSerde = InternalSerdes.of(UserSignal.class);
-    try (TopologyTestDriver driver = new TopologyTestDriver(topology(signalSerde), props(), Instant.ofEpochMilli(T0))) {
-      TestInputTopic<String, UserSignal> in = driver.createInputTopic(SIGNALS, new StringSerializer(), signalSerde.serializer());
-      TestOutputTopic<String, UserVector> vectors = driver.createOutputTopic("uv", new StringDeserializer(), KembedSerdes.of(UserVector.class).deserializer());
-      TestOutputTopic<String, SimilarityFeatures> features = driver.createOutputTopic("rows", new StringDeserializer(), KembedSerdes.of(SimilarityFeatures.class).deserializer());
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(topology(signalSerde), props(), Instant.ofEpochMilli(T0))) {
+      TestInputTopic<String, UserSignal> in =
+          driver.createInputTopic(SIGNALS, new StringSerializer(), signalSerde.serializer());
+      TestOutputTopic<String, UserVector> vectors =
+          driver.createOutputTopic(
+              "uv", new StringDeserializer(), KembedSerdes.of(UserVector.class).deserializer());
+      TestOutputTopic<String, SimilarityFeatures> features =
+          driver.createOutputTopic(
+              "rows",
+              new StringDeserializer(),
+              KembedSerdes.of(SimilarityFeatures.class).deserializer());
       List<Ev> arrival = new ArrayList<>(events);
       Collections.shuffle(arrival, r);
       for (int i = 0; i < arrival.size(); i++) {
@@ -151,7 +192,10 @@ class EventTimeOrderPropertyTest {
           for (int j = i + 1; j < arrival.size(); j++) {
             earliestLeft = Math.min(earliestLeft, arrival.get(j).time());
           }
-          long wm = earliestLeft == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : earliestLeft - 1 - (r.nextBoolean() ? 0 : r.nextInt((int) DAY));
+          long wm =
+              earliestLeft == Long.MAX_VALUE
+                  ? Long.MAX_VALUE / 2
+                  : earliestLeft - 1 - (r.nextBoolean() ? 0 : r.nextInt((int) DAY));
           marker(in, wm);
           driver.advanceWallClockTime(Duration.ofMillis(100));
         }
@@ -165,9 +209,11 @@ class EventTimeOrderPropertyTest {
       vectors.readRecordsToList().forEach(kv -> finalVectors.put(kv.key(), kv.value()));
       checkFeatures(events, got);
       checkVectors(events, finalVectors);
-      double behind = driver.metrics().entrySet().stream()
-          .filter(m -> m.getKey().name().equals("behind-watermark-total"))
-          .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue()).sum();
+      double behind =
+          driver.metrics().entrySet().stream()
+              .filter(m -> m.getKey().name().equals("behind-watermark-total"))
+              .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue())
+              .sum();
       assertEquals(0.0, behind, "signals or rows arrived behind the watermark");
       return got.size();
     }
@@ -205,26 +251,63 @@ class EventTimeOrderPropertyTest {
     StreamsBuilder b = new StreamsBuilder();
     var stores = KembedTopology.USER_STORES;
     for (String s : List.of(stores.tiles(), stores.timeline(), stores.held())) {
-      b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(s), Serdes.Bytes(), Serdes.ByteArray()));
+      b.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.inMemoryKeyValueStore(s), Serdes.Bytes(), Serdes.ByteArray()));
     }
     for (String s : List.of(stores.emits(), stores.released())) {
-      b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(s), Serdes.String(), Serdes.Long()));
+      b.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.inMemoryKeyValueStore(s), Serdes.String(), Serdes.Long()));
     }
     b.addStateStore(TaskClockStore.builder(stores.clock(), 0, 0));
     WindowConfig windows = WindowConfig.of(WINDOWS, Resolution.defaults(), Duration.ofDays(1));
-    InteractionWeights weights = InteractionWeights.parse("CREATE:5,CLICK:2,SHARE:3,IMPRESSION:0.1");
+    InteractionWeights weights =
+        InteractionWeights.parse("CREATE:5,CLICK:2,SHARE:3,IMPRESSION:0.1");
     Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
     KStream<String, Object> users =
         b.stream(SIGNALS, Consumed.with(Serdes.String(), signalSerde))
-            .process(() -> new WatermarkReceiver<UserSignal>(stores.clock(), UserVectorProcessor.SIGNALS, SIGNALS, 1), Named.as("in"), stores.clock())
-            .process(() -> new UserVectorProcessor(stores, windows, weights, 1.0, 0, 100, featureSerde), Named.as("users"), stores.all());
-    users.filter((k, v) -> v instanceof UserVectorOut).mapValues(v -> ((UserVectorOut) v).vector()).to("uv", Produced.with(Serdes.String(), KembedSerdes.of(UserVector.class)));
-    users.filter((k, v) -> v instanceof SimilarityFeatures).mapValues(v -> (SimilarityFeatures) v).to("rows", Produced.with(Serdes.String(), featureSerde));
-    users.filter((k, v) -> v instanceof PartialFeatureRow).mapValues(v -> (PartialFeatureRow) v)
-        .process(() -> new WatermarkForwarder<PartialFeatureRow>(stores.clock(), "rows-by-author", 1, 100, UserVectorProcessor.VIEWER_RELEASED), Named.as("rows-out"), stores.clock())
-        .repartition(Repartitioned.with(Serdes.String(), InternalSerdes.of(PartialFeatureRow.class)).withName("rows-by-author").withStreamPartitioner(new MulticastPartitioner<>()))
-        .process(() -> new WatermarkReceiver<PartialFeatureRow>(stores.clock(), UserVectorProcessor.ROWS, "rows-by-author", 1), Named.as("rows-in"), stores.clock())
-        .process(() -> new AuthorFeatureProcessor(stores, windows, featureSerde), Named.as("authors"), stores.all())
+            .process(
+                () ->
+                    new WatermarkReceiver<UserSignal>(
+                        stores.clock(), UserVectorProcessor.SIGNALS, SIGNALS, 1),
+                Named.as("in"),
+                stores.clock())
+            .process(
+                () -> new UserVectorProcessor(stores, windows, weights, 1.0, 0, 100, featureSerde),
+                Named.as("users"),
+                stores.all());
+    users
+        .filter((k, v) -> v instanceof UserVectorOut)
+        .mapValues(v -> ((UserVectorOut) v).vector())
+        .to("uv", Produced.with(Serdes.String(), KembedSerdes.of(UserVector.class)));
+    users
+        .filter((k, v) -> v instanceof SimilarityFeatures)
+        .mapValues(v -> (SimilarityFeatures) v)
+        .to("rows", Produced.with(Serdes.String(), featureSerde));
+    users
+        .filter((k, v) -> v instanceof PartialFeatureRow)
+        .mapValues(v -> (PartialFeatureRow) v)
+        .process(
+            () ->
+                new WatermarkForwarder<PartialFeatureRow>(
+                    stores.clock(), "rows-by-author", 1, 100, UserVectorProcessor.VIEWER_RELEASED),
+            Named.as("rows-out"),
+            stores.clock())
+        .repartition(
+            Repartitioned.with(Serdes.String(), InternalSerdes.of(PartialFeatureRow.class))
+                .withName("rows-by-author")
+                .withStreamPartitioner(new MulticastPartitioner<>()))
+        .process(
+            () ->
+                new WatermarkReceiver<PartialFeatureRow>(
+                    stores.clock(), UserVectorProcessor.ROWS, "rows-by-author", 1),
+            Named.as("rows-in"),
+            stores.clock())
+        .process(
+            () -> new AuthorFeatureProcessor(stores, windows, featureSerde),
+            Named.as("authors"),
+            stores.all())
         .to("rows", Produced.with(Serdes.String(), featureSerde));
     return b.build();
   }
@@ -243,14 +326,21 @@ class EventTimeOrderPropertyTest {
     return Math.floorDiv(t, tile) * tile;
   }
 
-  /** Σw·v, Σw and count over (user, kind)'s events at or before {@code upTo} (strictly before when {@code strict}) in window w at t. */
-  private static double[] window(List<Ev> events, String user, String kind, long t, int w, boolean strict) {
+  /**
+   * Σw·v, Σw and count over (user, kind)'s events at or before {@code upTo} (strictly before when
+   * {@code strict}) in window w at t.
+   */
+  private static double[] window(
+      List<Ev> events, String user, String kind, long t, int w, boolean strict) {
     double[] acc = new double[DIM + 2];
     for (Ev e : events) {
-      if (!e.user().equals(user) || !e.kind().equals(kind) || (strict ? e.time() >= t : e.time() > t)) {
+      if (!e.user().equals(user)
+          || !e.kind().equals(kind)
+          || (strict ? e.time() >= t : e.time() > t)) {
         continue;
       }
-      if (tileStart(e.time(), WINDOW_TILE[w][1]) <= tileStart(t, WINDOW_TILE[w][1]) - WINDOW_TILE[w][0]) {
+      if (tileStart(e.time(), WINDOW_TILE[w][1])
+          <= tileStart(t, WINDOW_TILE[w][1]) - WINDOW_TILE[w][0]) {
         continue;
       }
       for (int k = 0; k < DIM; k++) {
@@ -326,8 +416,10 @@ class EventTimeOrderPropertyTest {
   private static void checkFeatures(List<Ev> events, List<SimilarityFeatures> got) {
     Map<String, SimilarityFeatures> byKey = new HashMap<>();
     for (SimilarityFeatures row : got) {
-      String key = row.getViewerId() + "|" + row.getEntityId() + "|" + row.getEventTime().toEpochMilli();
-      // Two exposures of one viewer to one post in the same millisecond would be one key: rare, skip.
+      String key =
+          row.getViewerId() + "|" + row.getEntityId() + "|" + row.getEventTime().toEpochMilli();
+      // Two exposures of one viewer to one post in the same millisecond would be one key: rare,
+      // skip.
       byKey.put(key, row);
     }
     int expected = 0;
@@ -367,14 +459,17 @@ class EventTimeOrderPropertyTest {
           continue;
         }
         assertNotNull(v, uk.getKey() + " " + WINDOWS.get(w));
-        assertEquals((long) acc[DIM + 1], v.getEventCount(), "count " + uk.getKey() + " " + WINDOWS.get(w));
+        assertEquals(
+            (long) acc[DIM + 1], v.getEventCount(), "count " + uk.getKey() + " " + WINDOWS.get(w));
         assertEquals(acc[DIM], v.getTotalWeight(), 1e-9 * acc[DIM], "weight " + uk.getKey());
         float[] unit = new float[DIM];
         for (int k = 0; k < DIM; k++) {
           unit[k] = v.getVector().get(k);
         }
         double[] sum = java.util.Arrays.copyOf(acc, DIM);
-        assertTrue(cos(sum, unit) >= 1 - 1e-9, "direction " + uk.getKey() + " " + WINDOWS.get(w) + ": " + cos(sum, unit));
+        assertTrue(
+            cos(sum, unit) >= 1 - 1e-9,
+            "direction " + uk.getKey() + " " + WINDOWS.get(w) + ": " + cos(sum, unit));
       }
     }
   }

@@ -29,12 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 100,000 users' vectors written into two RocksDB stores through kembed's Streams configuration
- * (so through {@link BoundedRocksDbConfigSetter}), with a 16 MiB budget: RocksDB's own memory
+ * 100,000 users' vectors written into two RocksDB stores through kembed's Streams configuration (so
+ * through {@link BoundedRocksDbConfigSetter}), with a 16 MiB budget: RocksDB's own memory
  * properties, read through Kafka Streams' RocksDB metrics (KIP-607: block-cache-usage,
- * cur-size-all-mem-tables, estimate-table-readers-mem), sampled every 5,000 users, stay under
- * the budget while 2 x 160 MB are written and a seventh of it read back, and both stores report
- * the one shared cache.
+ * cur-size-all-mem-tables, estimate-table-readers-mem), sampled every 5,000 users, stay under the
+ * budget while 2 x 160 MB are written and a seventh of it read back, and both stores report the one
+ * shared cache.
  */
 class RocksDbMemoryBudgetTest {
   private static final int USERS = 100_000;
@@ -68,20 +68,40 @@ class RocksDbMemoryBudgetTest {
 
   @Test
   void hundredThousandUsersStayInsideTheBudget() {
-    Properties p = new KembedConfig(Map.of(KembedConfig.ROCKSDB_MEMORY_MB, String.valueOf(BUDGET_MB), "processing.guarantee", "at_least_once")).streamsProperties();
-    assertEquals(BoundedRocksDbConfigSetter.class.getName(), p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG), "kembed's config wires the setter");
+    Properties p =
+        new KembedConfig(
+                Map.of(
+                    KembedConfig.ROCKSDB_MEMORY_MB,
+                    String.valueOf(BUDGET_MB),
+                    "processing.guarantee",
+                    "at_least_once"))
+            .streamsProperties();
+    assertEquals(
+        BoundedRocksDbConfigSetter.class.getName(),
+        p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG),
+        "kembed's config wires the setter");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "rocksdb-budget");
     Topology t = new Topology();
     t.addSource("in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), "vectors");
     t.addProcessor("write", Writer::new, "in");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("vectors-a"), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(), "write");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("vectors-b"), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(), "write");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore("vectors-a"), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        "write");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore("vectors-b"), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        "write");
     long budget = BUDGET_MB * 1024L * 1024L;
     long maxUsage = 0;
     long maxMemtables = 0;
-    try (TopologyTestDriver driver = new TopologyTestDriver(t, p, Instant.parse("2026-11-01T00:00:00Z"))) {
-      TestInputTopic<String, byte[]> in = driver.createInputTopic("vectors", new StringSerializer(), new ByteArraySerializer());
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(t, p, Instant.parse("2026-11-01T00:00:00Z"))) {
+      TestInputTopic<String, byte[]> in =
+          driver.createInputTopic("vectors", new StringSerializer(), new ByteArraySerializer());
       Random random = new Random(7);
       byte[] vector = new byte[VECTOR_BYTES];
       for (int u = 0; u < USERS; u++) {
@@ -99,11 +119,24 @@ class RocksDbMemoryBudgetTest {
       Memory end = memory(driver);
       maxUsage = Math.max(maxUsage, end.cacheUsage() + end.tableReaders());
       long written = 2L * USERS * (VECTOR_BYTES + 10);
-      System.out.printf("RocksDB with a %d MiB budget after %d MB written: cache usage max %.1f MiB (capacity %.1f MiB), memtables max %.1f MiB, table readers %.1f MiB%n",
-          BUDGET_MB, written / 1_000_000, maxUsage / 1048576.0, end.cacheCapacity() / 1048576.0, maxMemtables / 1048576.0, end.tableReaders() / 1048576.0);
+      System.out.printf(
+          "RocksDB with a %d MiB budget after %d MB written: cache usage max %.1f MiB (capacity"
+              + " %.1f MiB), memtables max %.1f MiB, table readers %.1f MiB%n",
+          BUDGET_MB,
+          written / 1_000_000,
+          maxUsage / 1048576.0,
+          end.cacheCapacity() / 1048576.0,
+          maxMemtables / 1048576.0,
+          end.tableReaders() / 1048576.0);
       assertEquals(budget, end.cacheCapacity(), "both stores use the one cache of the budget");
       assertTrue(written > 15 * budget, "far more data than memory: " + written);
-      assertTrue(maxUsage <= budget, "block cache (memtables charged to it) + table readers " + maxUsage + " B over the budget " + budget + " B");
+      assertTrue(
+          maxUsage <= budget,
+          "block cache (memtables charged to it) + table readers "
+              + maxUsage
+              + " B over the budget "
+              + budget
+              + " B");
       assertTrue(maxMemtables <= budget, "memtables " + maxMemtables + " B");
       assertTrue(end.cacheUsage() > budget / 4, "the cache is actually used: " + end.cacheUsage());
     }
@@ -131,9 +164,24 @@ class RocksDbMemoryBudgetTest {
 
   private static long value(Map<MetricName, ? extends Metric> metrics, String store, String name) {
     return metrics.entrySet().stream()
-        .filter(e -> e.getKey().name().equals(name) && store.equals(e.getKey().tags().get("rocksdb-state-id")))
+        .filter(
+            e ->
+                e.getKey().name().equals(name)
+                    && store.equals(e.getKey().tags().get("rocksdb-state-id")))
         .map(e -> ((Number) e.getValue().metricValue()).longValue())
-        .findFirst().orElseThrow(() -> new AssertionError("no RocksDB metric " + name + " for " + store + " among "
-            + metrics.keySet().stream().filter(k -> k.group().contains("state")).map(k -> k.name() + k.tags()).limit(20).toList()));
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no RocksDB metric "
+                        + name
+                        + " for "
+                        + store
+                        + " among "
+                        + metrics.keySet().stream()
+                            .filter(k -> k.group().contains("state"))
+                            .map(k -> k.name() + k.tags())
+                            .limit(20)
+                            .toList()));
   }
 }

@@ -28,9 +28,17 @@ public final class KeywordEmbedder implements Embedder {
     float[][] out = new float[batch.size()][];
     for (int i = 0; i < out.length; i++) {
       String t = batch.get(i).toLowerCase();
-      out[i] = t.contains("alpha") ? ALPHA.clone() : t.contains("beta") ? BETA.clone() : t.contains("gamma") ? GAMMA.clone() : t.contains("delta") ? DELTA.clone() : null;
+      out[i] =
+          t.contains("alpha")
+              ? ALPHA.clone()
+              : t.contains("beta")
+                  ? BETA.clone()
+                  : t.contains("gamma")
+                      ? GAMMA.clone()
+                      : t.contains("delta") ? DELTA.clone() : null;
       if (out[i] == null) {
-        throw new IllegalArgumentException("KeywordEmbedder has no vector for '" + batch.get(i) + "'");
+        throw new IllegalArgumentException(
+            "KeywordEmbedder has no vector for '" + batch.get(i) + "'");
       }
     }
     return out;

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test double around the real model: records every call's batch size and texts, and fails any
- * batch containing a text with the poison marker, so tests can count inference calls and force a
- * model failure on exactly one record.
+ * Test double around the real model: records every call's batch size and texts, and fails any batch
+ * containing a text with the poison marker, so tests can count inference calls and force a model
+ * failure on exactly one record.
  */
 public final class RecordingEmbedder implements Embedder {
   public static final String POISON = "POISON-PILL";

@@ -30,7 +30,9 @@ class TextCleanerTest {
 
   @Test
   void keepsEmojiJoinsAndNonLatinScripts() {
-    assertEquals("\uD83D\uDC69\u200D\uD83D\uDD27 нужен сантехник 水道屋", keep.clean("\uD83D\uDC69\u200D\uD83D\uDD27  нужен сантехник\n水道屋"));
+    assertEquals(
+        "\uD83D\uDC69\u200D\uD83D\uDD27 нужен сантехник 水道屋",
+        keep.clean("\uD83D\uDC69\u200D\uD83D\uDD27  нужен сантехник\n水道屋"));
   }
 
   @Test
@@ -38,7 +40,8 @@ class TextCleanerTest {
     String raw = "Couch on https://www.craigslist.org/abc?x=1 and www.ebay.com/itm/9 now";
     assertEquals(raw, keep.clean(raw));
     assertEquals("Couch on [link] and [link] now", new TextCleaner(UrlMode.MASK).clean(raw));
-    assertEquals("Couch on craigslist.org and ebay.com now", new TextCleaner(UrlMode.DOMAIN).clean(raw));
+    assertEquals(
+        "Couch on craigslist.org and ebay.com now", new TextCleaner(UrlMode.DOMAIN).clean(raw));
   }
 
   @Test
@@ -49,7 +52,9 @@ class TextCleanerTest {
 
   @Test
   void postJoinsSubjectFirst() {
-    assertEquals("Lost dog. Golden retriever near the park", keep.post("Lost dog", "Golden retriever near the park"));
+    assertEquals(
+        "Lost dog. Golden retriever near the park",
+        keep.post("Lost dog", "Golden retriever near the park"));
     assertEquals("Lost dog! Golden retriever", keep.post("Lost dog!", " Golden retriever"));
     assertEquals("Only body", keep.post(null, "Only body"));
     assertEquals("Only subject", keep.post("Only subject", "  "));

@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Measures the HNSW index against exact search in one run on one machine: build throughput
- * through {@link HnswVectorIndex#upsert} on one thread (how the stream thread feeds it), heap
- * bytes per vector, recall@k against {@link ExactIndex}, p50/p99 query latency of both, and the
- * speedup ratio. One build per dataset and size; the ef values are swept on that build, since ef
- * is a query-time knob. Prints a Markdown table for {@code docs/index.md}.
+ * Measures the HNSW index against exact search in one run on one machine: build throughput through
+ * {@link HnswVectorIndex#upsert} on one thread (how the stream thread feeds it), heap bytes per
+ * vector, recall@k against {@link ExactIndex}, p50/p99 query latency of both, and the speedup
+ * ratio. One build per dataset and size; the ef values are swept on that build, since ef is a
+ * query-time knob. Prints a Markdown table for {@code docs/index.md}.
  *
  * <pre>
  * java -Xmx12g -cp ... dev.kembed.state.index.bench.IndexBenchmark \
@@ -37,8 +37,10 @@ public final class IndexBenchmark {
     int dim = Integer.parseInt(a.getOrDefault("dim", "384"));
     int k = Integer.parseInt(a.getOrDefault("k", "10"));
     int m = Integer.parseInt(a.getOrDefault("m", String.valueOf(IndexOptions.DEFAULT_M)));
-    int[] efConstructions = ints(
-        a.getOrDefault("ef-construction", String.valueOf(IndexOptions.DEFAULT_EF_CONSTRUCTION)));
+    int[] efConstructions =
+        ints(
+            a.getOrDefault(
+                "ef-construction", String.valueOf(IndexOptions.DEFAULT_EF_CONSTRUCTION)));
     int[] efs = ints(a.getOrDefault("ef", "16,32,64," + IndexOptions.DEFAULT_EF + ",200"));
     int queries = Integer.parseInt(a.getOrDefault("queries", "200"));
     int warmup = Integer.parseInt(a.getOrDefault("warmup", "100"));
@@ -47,21 +49,28 @@ public final class IndexBenchmark {
     double noise = Double.parseDouble(a.getOrDefault("noise", "0.05"));
     boolean exact = !a.containsKey("no-exact");
 
-    System.out.printf(Locale.ROOT, "# IndexBenchmark %s%n# java %s, %d cores, max heap %d MiB%n",
-        String.join(" ", args), System.getProperty("java.version"),
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(
+        Locale.ROOT,
+        "# IndexBenchmark %s%n# java %s, %d cores, max heap %d MiB%n",
+        String.join(" ", args),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
     distanceCost(dim);
-    System.out.println("| dataset | N | dim | M | efC | build vec/s | heap B/vec | ef | recall@"
-        + k + " | HNSW p50 ms | HNSW p99 ms | exact p50 ms | exact p99 ms | speedup p50 |");
+    System.out.println(
+        "| dataset | N | dim | M | efC | build vec/s | heap B/vec | ef | recall@"
+            + k
+            + " | HNSW p50 ms | HNSW p99 ms | exact p50 ms | exact p99 ms | speedup p50 |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (int n : sizes) {
       for (String dataset : datasets) {
         long seed = 42;
-        VectorDatasets.Source source = switch (dataset) {
-          case "random" -> VectorDatasets.random(seed, dim);
-          case "clustered" -> VectorDatasets.clustered(seed, dim, clusters, noise);
-          default -> throw new IllegalArgumentException("unknown dataset " + dataset);
-        };
+        VectorDatasets.Source source =
+            switch (dataset) {
+              case "random" -> VectorDatasets.random(seed, dim);
+              case "clustered" -> VectorDatasets.clustered(seed, dim, clusters, noise);
+              default -> throw new IllegalArgumentException("unknown dataset " + dataset);
+            };
         float[][] data = VectorDatasets.take(source, n);
         float[][] query = VectorDatasets.take(source, warmup + queries);
         for (int efConstruction : efConstructions) {
@@ -93,16 +102,34 @@ public final class IndexBenchmark {
       }
       bestUnrolled = Math.min(bestUnrolled, (System.nanoTime() - t) / (double) calls);
     }
-    System.out.printf(Locale.ROOT, "# distance, dim %d: hnswlib FLOAT_INNER_PRODUCT %.1f ns/call, UnrolledInnerProduct %.1f ns/call (%.2fx) [%s]%n",
-        dim, bestPlain, bestUnrolled, bestPlain / bestUnrolled, sink == 42 ? "" : "ok");
+    System.out.printf(
+        Locale.ROOT,
+        "# distance, dim %d: hnswlib FLOAT_INNER_PRODUCT %.1f ns/call, UnrolledInnerProduct %.1f"
+            + " ns/call (%.2fx) [%s]%n",
+        dim,
+        bestPlain,
+        bestUnrolled,
+        bestPlain / bestUnrolled,
+        sink == 42 ? "" : "ok");
   }
 
-  private static void run(String dataset, float[][] data, float[][] queries, int warmup, int k,
-      int m, int efConstruction, int[] efs, boolean withExact) {
+  private static void run(
+      String dataset,
+      float[][] data,
+      float[][] queries,
+      int warmup,
+      int k,
+      int m,
+      int efConstruction,
+      int[] efs,
+      boolean withExact) {
     int n = data.length;
     int dim = data[0].length;
-    IndexOptions options = IndexOptions.defaults().withM(m).withEfConstruction(efConstruction)
-        .withInitialCapacity(n); // the benchmark measures the graph, not its doublings
+    IndexOptions options =
+        IndexOptions.defaults()
+            .withM(m)
+            .withEfConstruction(efConstruction)
+            .withInitialCapacity(n); // the benchmark measures the graph, not its doublings
 
     long heapBefore = usedHeapAfterGc();
     HnswVectorIndex hnsw = new HnswVectorIndex(MODEL, dim, options);
@@ -150,15 +177,34 @@ public final class IndexBenchmark {
       }
       Arrays.sort(hnswMs);
       double hnswP50 = percentile(hnswMs, 0.50);
-      String exactCols = withExact
-          ? String.format(Locale.ROOT, "%.4f | %.3f | %.3f | %.2f | %.3f | %.0fx",
-              recall / hnswMs.length, hnswP50, percentile(hnswMs, 0.99),
-              percentile(exactMs, 0.50), percentile(exactMs, 0.99),
-              percentile(exactMs, 0.50) / hnswP50)
-          : String.format(Locale.ROOT, "n/a | %.3f | %.3f | n/a | n/a | n/a",
-              hnswP50, percentile(hnswMs, 0.99));
-      System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %.0f | %d | %d | %s |%n",
-          dataset, n, dim, m, efConstruction, n / buildSeconds, bytesPerVector, ef, exactCols);
+      String exactCols =
+          withExact
+              ? String.format(
+                  Locale.ROOT,
+                  "%.4f | %.3f | %.3f | %.2f | %.3f | %.0fx",
+                  recall / hnswMs.length,
+                  hnswP50,
+                  percentile(hnswMs, 0.99),
+                  percentile(exactMs, 0.50),
+                  percentile(exactMs, 0.99),
+                  percentile(exactMs, 0.50) / hnswP50)
+              : String.format(
+                  Locale.ROOT,
+                  "n/a | %.3f | %.3f | n/a | n/a | n/a",
+                  hnswP50,
+                  percentile(hnswMs, 0.99));
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %d | %d | %d | %d | %.0f | %d | %d | %s |%n",
+          dataset,
+          n,
+          dim,
+          m,
+          efConstruction,
+          n / buildSeconds,
+          bytesPerVector,
+          ef,
+          exactCols);
     }
     hnsw.close();
   }

@@ -3,7 +3,6 @@ package dev.kembed.state.window.bench;
 import dev.kembed.state.VectorMath;
 import dev.kembed.state.window.InMemoryTileStore;
 import dev.kembed.state.window.KeyValueTileStore;
-import dev.kembed.state.window.TileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowSpec;
 import dev.kembed.state.window.WindowVector;
@@ -16,10 +15,10 @@ import java.util.function.LongConsumer;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Per-event cost of the incremental window update against recomputing every window from the
- * user's raw history, measured in the same run at dim 384 with the default windows (P7D, P30D,
- * P90D). The user is in steady state: events arrive every 90 days / N, so the longest window holds
- * about N events and each new event pushes old ones out. The recomputation is the lean baseline a
+ * Per-event cost of the incremental window update against recomputing every window from the user's
+ * raw history, measured in the same run at dim 384 with the default windows (P7D, P30D, P90D). The
+ * user is in steady state: events arrive every 90 days / N, so the longest window holds about N
+ * events and each new event pushes old ones out. The recomputation is the lean baseline a
  * non-incremental processor would run: keep the raw events still inside P90D and sum each window
  * over them. Both sides end on the same vectors (checked and printed). Run:
  *
@@ -47,10 +46,15 @@ public final class WindowUpdateBenchmark {
     }
     double[] weights = {0.1, 1.0, 5.0, 2.0};
     WindowConfig config = WindowConfig.defaults();
-    System.out.printf("dim %d, windows %s, %s%n", DIM,
-        config.windows().stream().map(WindowSpec::name).toList(), System.getProperty("java.vm.name") + " " + Runtime.version());
-    System.out.println("| history (events in P90D) | incremental, in-memory store (µs/event) | incremental, KeyValueStore (µs/event) "
-        + "| recompute from history (µs/event) | recompute / incremental (in-memory) | recompute / incremental (KeyValueStore) | min cosine |");
+    System.out.printf(
+        "dim %d, windows %s, %s%n",
+        DIM,
+        config.windows().stream().map(WindowSpec::name).toList(),
+        System.getProperty("java.vm.name") + " " + Runtime.version());
+    System.out.println(
+        "| history (events in P90D) | incremental, in-memory store (µs/event) | incremental,"
+            + " KeyValueStore (µs/event) | recompute from history (µs/event) | recompute /"
+            + " incremental (in-memory) | recompute / incremental (KeyValueStore) | min cosine |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
     // Warm-up: the same code paths on throwaway state, so no row pays for JIT compilation.
     for (int n : new int[] {100, 1_000, 1_000}) {
@@ -61,7 +65,8 @@ public final class WindowUpdateBenchmark {
     }
   }
 
-  private static void measure(int n, WindowConfig config, float[][] pool, double[] weights, boolean print) {
+  private static void measure(
+      int n, WindowConfig config, float[][] pool, double[] weights, boolean print) {
     {
       long step = 90 * DAY / n;
       Event[] events = new Event[n + 10 * 5_000 + 10 * 1_000];
@@ -69,8 +74,9 @@ public final class WindowUpdateBenchmark {
         events[i] = new Event(START + i * step, weights[i % weights.length], pool[(i * 7) % POOL]);
       }
       WindowedVectorAggregator mem = new WindowedVectorAggregator(new InMemoryTileStore(), config);
-      WindowedVectorAggregator kv = new WindowedVectorAggregator(
-          new KeyValueTileStore(Stores.inMemoryKeyValueStore("bench-" + n).get()), config);
+      WindowedVectorAggregator kv =
+          new WindowedVectorAggregator(
+              new KeyValueTileStore(Stores.inMemoryKeyValueStore("bench-" + n).get()), config);
       Recompute recompute = new Recompute(config);
       // Fill the history (also the JIT warm-up), then time further events.
       for (int i = 0; i < n; i++) {
@@ -81,14 +87,20 @@ public final class WindowUpdateBenchmark {
       int[] next = {n, n, n};
       int incrementalBatch = 5_000;
       int recomputeBatch = Math.max(20, Math.min(1_000, 200_000 / n));
-      double memUs = medianMicros(incrementalBatch, i -> {
-        Event e = events[next[0]++];
-        mem.add("user", "ENGAGEMENT", e.timeMs, e.weight, e.embedding);
-      });
-      double kvUs = medianMicros(incrementalBatch, i -> {
-        Event e = events[next[1]++];
-        kv.add("user", "ENGAGEMENT", e.timeMs, e.weight, e.embedding);
-      });
+      double memUs =
+          medianMicros(
+              incrementalBatch,
+              i -> {
+                Event e = events[next[0]++];
+                mem.add("user", "ENGAGEMENT", e.timeMs, e.weight, e.embedding);
+              });
+      double kvUs =
+          medianMicros(
+              incrementalBatch,
+              i -> {
+                Event e = events[next[1]++];
+                kv.add("user", "ENGAGEMENT", e.timeMs, e.weight, e.embedding);
+              });
       double reUs = medianMicros(recomputeBatch, i -> recompute.add(events[next[2]++]));
       // Bring all three to the same event and compare their vectors.
       int end = Math.max(next[0], Math.max(next[1], next[2]));
@@ -101,12 +113,15 @@ public final class WindowUpdateBenchmark {
       for (int i = next[2]; i < end; i++) {
         recompute.add(events[i]);
       }
-      double minCos = Math.min(recompute.minCosine(mem.snapshot("user", "ENGAGEMENT")),
-          recompute.minCosine(kv.snapshot("user", "ENGAGEMENT")));
+      double minCos =
+          Math.min(
+              recompute.minCosine(mem.snapshot("user", "ENGAGEMENT")),
+              recompute.minCosine(kv.snapshot("user", "ENGAGEMENT")));
       if (!print) {
         return;
       }
-      System.out.printf("| %,d | %.2f | %.2f | %.1f | %.0fx | %.0fx | %.9f |%n",
+      System.out.printf(
+          "| %,d | %.2f | %.2f | %.1f | %.0fx | %.0fx | %.9f |%n",
           n, memUs, kvUs, reUs, reUs / memUs, reUs / kvUs, minCos);
     }
   }
@@ -166,7 +181,8 @@ public final class WindowUpdateBenchmark {
       for (int w = 0; w < windows.size(); w++) {
         WindowVector v = incremental.get(w);
         if (Math.abs(v.totalWeight() - weightSums[w]) > 1e-9 * weightSums[w]) {
-          throw new IllegalStateException("weights differ in " + v.window() + ": " + v.totalWeight() + " vs " + weightSums[w]);
+          throw new IllegalStateException(
+              "weights differ in " + v.window() + ": " + v.totalWeight() + " vs " + weightSums[w]);
         }
         min = Math.min(min, VectorMath.cosine(v.sum(), sums[w]));
       }
