@@ -47,10 +47,13 @@ import dev.kembed.topology.internal.UserSignal;
 import dev.kembed.topology.processors.AuthorFeatureProcessor;
 import dev.kembed.topology.processors.DriftObserver;
 import dev.kembed.topology.processors.EmbedBatchProcessor;
+import dev.kembed.topology.processors.EntityJoinOutput;
 import dev.kembed.topology.processors.EntityJoinProcessor;
 import dev.kembed.topology.processors.EventTimeGate;
+import dev.kembed.topology.processors.QueryEmbedOutput;
 import dev.kembed.topology.processors.QueryEmbedProcessor;
 import dev.kembed.topology.processors.ToEmbedRequestProcessor;
+import dev.kembed.topology.processors.UserVectorOutput;
 import dev.kembed.topology.processors.UserVectorProcessor;
 import dev.kembed.topology.processors.ValidateInteractionProcessor;
 import dev.kembed.topology.processors.ValidateSearchProcessor;
@@ -68,6 +71,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -75,6 +79,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -214,6 +219,8 @@ public final class KembedTopology {
     private final long interval;
     private final long lateness;
     private final OutputSerdes outputs;
+    // Branches of processors' sealed outputs not yet taken (see byVariant).
+    private final Set<String> unrouted = new java.util.LinkedHashSet<>();
 
     Wiring(
         KembedConfig config,
@@ -246,11 +253,18 @@ public final class KembedTopology {
 
     Topology build() {
       addStores();
+      unrouted.clear();
       KStream<String, ContentChange> content = contentChanges();
-      KStream<String, Object> queries = searches();
+      Map<String, KStream<String, QueryEmbedOutput>> queries =
+          byVariant(searches(), QueryEmbedOutput.class);
+      toDeadLetters(
+          value(queries, QueryEmbedOutput.Dead.class, QueryEmbedOutput.Dead::value), "query");
+      KStream<String, UserSignal> searchSignals =
+          value(queries, QueryEmbedOutput.Signal.class, QueryEmbedOutput.Signal::value);
       KStream<String, ContentChange> changes =
           content.merge(
-              only(queries, ContentChange.class, "query-changes"), Named.as("all-content-changes"));
+              value(queries, QueryEmbedOutput.Change.class, QueryEmbedOutput.Change::value),
+              Named.as("all-content-changes"));
 
       KStream<String, ContentChange> embedded =
           changes.filter((id, c) -> c.kind() != ContentChange.Kind.FAILED, Named.as("embedded"));
@@ -266,17 +280,15 @@ public final class KembedTopology {
                   Named.as("failed-to-dead-letter")),
           "embed");
       contentOutputs(embedded);
-      if (indexes != null)
-        QueryExpansions.attach(
-            only(queries, UserSignal.class, "expansion-signals"), config, indexes.queries());
+      if (indexes != null) QueryExpansions.attach(searchSignals, config, indexes.queries());
 
-      KStream<String, Object> joined = entityJoin(embedded);
+      KStream<String, UserSignal> interactionSignals = entityJoin(embedded);
       // Each path that moves user vectors keeps its own repartition topic, and each carries its
       // writers' watermarks, so the user-vector task knows when every signal before t has arrived.
       Serde<UserSignal> signalSerde = InternalSerdes.of(UserSignal.class);
       KStream<String, UserSignal> signals =
           watermarked(
-                  only(joined, UserSignal.class, "interaction-signals"),
+                  interactionSignals,
                   signalSerde,
                   INTERACTION_SIGNALS_BY_USER,
                   CLOCK_JOIN,
@@ -297,7 +309,7 @@ public final class KembedTopology {
                   Named.as("plus-authored"))
               .merge(
                   watermarked(
-                      only(queries, UserSignal.class, "search-signals"),
+                      searchSignals,
                       signalSerde,
                       SEARCH_SIGNALS_BY_USER,
                       CLOCK_CONTENT,
@@ -307,6 +319,9 @@ public final class KembedTopology {
                       null),
                   Named.as("plus-searches"));
       userVectors(signals);
+      if (!unrouted.isEmpty()) {
+        throw new IllegalStateException("processor outputs never routed: " + unrouted);
+      }
       return builder.build();
     }
 
@@ -469,7 +484,7 @@ public final class KembedTopology {
     }
 
     // 2. Searches, re-keyed by normalised query so the embedding cache sees every repeat.
-    private KStream<String, Object> searches() {
+    private KStream<String, QueryEmbedOutput> searches() {
       Serde<SearchQueryEvent> searchSerde = input(SearchQueryEvent.class);
       int batchSize = config.getInt(EMBED_BATCH_SIZE);
       long minWait = config.getLong(EMBED_MAX_WAIT_MS);
@@ -542,7 +557,7 @@ public final class KembedTopology {
 
     // 4. The join on entity id: embeddings (and comments, sent to their post's key) meet
     //    interactions (re-keyed by target).
-    private KStream<String, Object> entityJoin(KStream<String, ContentChange> embedded) {
+    private KStream<String, UserSignal> entityJoin(KStream<String, ContentChange> embedded) {
       KStream<String, ContentEmbedding> byEntity =
           embedded
               .filter((id, c) -> !isQuery(c), Named.as("posts-and-comments"))
@@ -610,7 +625,7 @@ public final class KembedTopology {
               PENDING_INTERACTION_STORE,
               PENDING_COMMENT_STORE);
       long grace = config.getLong(JOIN_GRACE_MS);
-      KStream<String, Object> joined =
+      KStream<String, EntityJoinOutput> joined =
           embeddings
               .mapValues(EntityEvent::fromEmbeddingTopic, Named.as("wrap-embedding"))
               .merge(
@@ -626,9 +641,12 @@ public final class KembedTopology {
                   PENDING_INTERACTION_STORE,
                   PENDING_COMMENT_STORE,
                   CLOCK_JOIN);
-      toFeatures(only(joined, SimilarityFeatures.class, "comment-post-rows"), "comment-post");
-      toDeadLetters(only(joined, DeadLetter.class, "join-dead-letters"), "join");
-      return joined;
+      Map<String, KStream<String, EntityJoinOutput>> out =
+          byVariant(joined, EntityJoinOutput.class);
+      toFeatures(
+          value(out, EntityJoinOutput.Row.class, EntityJoinOutput.Row::value), "comment-post");
+      toDeadLetters(value(out, EntityJoinOutput.Dead.class, EntityJoinOutput.Dead::value), "join");
+      return value(out, EntityJoinOutput.Signal.class, EntityJoinOutput.Signal::value);
     }
 
     // A user's own new post or comment counts as CREATE / COMMENT on it, once; not if it arrived
@@ -659,7 +677,7 @@ public final class KembedTopology {
       InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
       double searchWeight = config.getDouble(SEARCH_QUERY_WEIGHT);
       long emitInterval = config.getLong(USER_VECTOR_EMIT_INTERVAL_MS);
-      KStream<String, Object> users =
+      KStream<String, UserVectorOutput> processed =
           signals.process(
               () ->
                   new UserVectorProcessor(
@@ -672,7 +690,9 @@ public final class KembedTopology {
                       featureSerde),
               Named.as("user-vectors"),
               USER_STORES.all());
-      only(users, UserVectorOut.class, "vector-updates")
+      Map<String, KStream<String, UserVectorOutput>> users =
+          byVariant(processed, UserVectorOutput.class);
+      value(users, UserVectorOutput.Vector.class, UserVectorOutput.Vector::value)
           .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
           .processValues(
               () ->
@@ -682,11 +702,13 @@ public final class KembedTopology {
           .to(
               config.topic(TOPIC_USER_VECTORS),
               produced(UserVector.class, TOPIC_USER_VECTORS).withName("user-vectors-sink"));
-      toFeatures(only(users, SimilarityFeatures.class, "completed-rows"), "completed");
-      toDeadLetters(only(users, DeadLetter.class, "user-dead-letters"), "user");
+      toFeatures(
+          value(users, UserVectorOutput.Row.class, UserVectorOutput.Row::value), "completed");
+      toDeadLetters(
+          value(users, UserVectorOutput.Dead.class, UserVectorOutput.Dead::value), "user");
       KStream<String, SimilarityFeatures> rows =
           watermarked(
-                  only(users, PartialFeatureRow.class, "viewer-rows"),
+                  value(users, UserVectorOutput.Partial.class, UserVectorOutput.Partial::value),
                   InternalSerdes.of(PartialFeatureRow.class),
                   ROWS_BY_AUTHOR,
                   CLOCK_USERS,
@@ -747,12 +769,37 @@ public final class KembedTopology {
       return Produced.with(outputs.key(type, topic), values);
     }
 
-    /** The records of one type from a processor that emits several. */
-    private static <T> KStream<String, T> only(
-        KStream<String, Object> mixed, Class<T> type, String name) {
-      return mixed
-          .filter((k, v) -> type.isInstance(v), Named.as(name + "-filter"))
-          .mapValues(type::cast, Named.as(name));
+    /**
+     * Splits a processor's sealed output into one branch per permitted variant ({@code split()},
+     * branches named {@code <output>-<variant>}). Every branch must be taken by {@link #value}
+     * before {@link #build} returns, so a new variant cannot be dropped unrouted.
+     */
+    private <R> Map<String, KStream<String, R>> byVariant(KStream<String, R> out, Class<R> sealed) {
+      var split = out.split(Named.as(lower(sealed) + "-"));
+      for (Class<?> variant : sealed.getPermittedSubclasses()) {
+        split = split.branch((k, v) -> variant.isInstance(v), Branched.as(lower(variant)));
+        unrouted.add(branchName(variant));
+      }
+      return split.noDefaultBranch();
+    }
+
+    /** The values of one variant's branch, unwrapped. */
+    private <R, V extends R, T> KStream<String, T> value(
+        Map<String, KStream<String, R>> branches, Class<V> variant, Function<V, T> unwrap) {
+      String name = branchName(variant);
+      KStream<String, R> branch = branches.get(name);
+      if (branch == null || !unrouted.remove(name)) {
+        throw new IllegalStateException("no untaken branch " + name + " in " + branches.keySet());
+      }
+      return branch.mapValues(v -> unwrap.apply(variant.cast(v)), Named.as(name + "-value"));
+    }
+
+    private static String branchName(Class<?> variant) {
+      return lower(variant.getEnclosingClass()) + "-" + lower(variant);
+    }
+
+    private static String lower(Class<?> type) {
+      return type.getSimpleName().toLowerCase(Locale.ROOT);
     }
 
     private static boolean isQuery(ContentChange c) {

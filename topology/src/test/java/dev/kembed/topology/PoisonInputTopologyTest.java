@@ -57,6 +57,7 @@ class PoisonInputTopologyTest {
 
   @TempDir Path stateDir;
   private final KeywordEmbedder model = new KeywordEmbedder();
+  private dev.kembed.inference.Embedder embedder = model;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private TopologyTestDriver driver;
   private TestInputTopic<String, PostEvent> posts;
@@ -93,7 +94,7 @@ class PoisonInputTopologyTest {
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kembed-poison");
     p.put(KembedMeters.REGISTRY_CONFIG, registry);
-    driver = new TopologyTestDriver(KembedTopology.build(config, model), p, NOW);
+    driver = new TopologyTestDriver(KembedTopology.build(config, embedder), p, NOW);
     posts =
         driver.createInputTopic(
             "posts", new StringSerializer(), KembedSerdes.of(PostEvent.class).serializer());
@@ -287,6 +288,25 @@ class PoisonInputTopologyTest {
   }
 
   // Defect 5: a 0.6 MB query became a key and an internal record over the producer limit.
+  // Defect found when the processors' outputs became sealed types: a query the model failed on was
+  // forwarded as a dead letter that no branch of the topology took, so it vanished.
+  @Test
+  void aQueryTheModelFailsOnIsDeadLetteredAndTheSearchesAroundItAreEmbedded() {
+    embedder = new dev.kembed.topology.testing.RecordingEmbedder(model);
+    start(Map.of("embed.batch.size", "1"));
+    searches.pipeInput("u1", search("u1", "alpha query", hoursAgo(2)), recordTime(hoursAgo(2)));
+    String poison = dev.kembed.topology.testing.RecordingEmbedder.POISON + " query";
+    searches.pipeInput("u2", search("u2", poison, hoursAgo(1.5)), recordTime(hoursAgo(1.5)));
+    searches.pipeInput("u3", search("u3", "beta query", hoursAgo(1)), recordTime(hoursAgo(1)));
+    flush();
+    assertEquals(
+        List.of("alpha query", "beta query"),
+        embeddings.readRecordsToList().stream().map(TestRecord::key).toList());
+    List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+    assertEquals(List.of("MODEL_FAILURE"), reasons(dead));
+    assertEquals("u2", new String(dead.get(0).key()));
+  }
+
   @Test
   void aHugeQueryIsTooLongAndTheSearchesAroundItAreEmbedded() {
     start(Map.of("embed.batch.size", "1"));

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * interaction goes to the DLQ (JOIN_TIMEOUT) and a waiting comment is counted and dropped. An
  * interaction on a deleted entity is counted and dropped.
  */
-public final class EntityJoinProcessor implements Processor<String, EntityEvent, String, Object> {
+public final class EntityJoinProcessor
+    implements Processor<String, EntityEvent, String, EntityJoinOutput> {
   public static final String COMMENT_POST_FEATURE = "cos_comment_post";
   private static final Logger log = LoggerFactory.getLogger(EntityJoinProcessor.class);
   private static final char SEP = '\u0000';
@@ -64,7 +65,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   private final long graceMs;
   private final Set<InteractionType> exposures;
   private final Serde<InteractionEvent> interactionSerde;
-  private ProcessorContext<String, Object> context;
+  private ProcessorContext<String, EntityJoinOutput> context;
   private KeyValueStore<String, ContentEmbedding> vectors;
   private KeyValueStore<String, Long> deleted;
   private KeyValueStore<String, PendingInteraction> pendingInteractions;
@@ -89,7 +90,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
+  public void init(ProcessorContext<String, EntityJoinOutput> context) {
     this.context = context;
     this.dlq = DlqMetrics.from(context.appConfigs());
     this.vectors = context.getStateStore(names.vectors());
@@ -217,7 +218,9 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     var signal =
         Signals.interaction(
             i, target, exposures.contains(i.getInteractionType()), topic, partition, offset, raw);
-    context.forward(new Record<>(i.getUserId(), signal, i.getEventTime().toEpochMilli()));
+    context.forward(
+        new Record<>(
+            i.getUserId(), new EntityJoinOutput.Signal(signal), i.getEventTime().toEpochMilli()));
   }
 
   // A comment is scored only against its post embedded with the same model: after a model
@@ -245,7 +248,7 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
     context.forward(
         new Record<>(
             comment.getAuthorId() + "|" + comment.getEntityId(),
-            row,
+            new EntityJoinOutput.Row(row),
             comment.getEventTime().toEpochMilli()));
     return true;
   }
@@ -286,9 +289,10 @@ public final class EntityJoinProcessor implements Processor<String, EntityEvent,
         context.forward(
             new Record<>(
                 i.getUserId(),
-                new DeadLetter(
-                    i.getUserId().getBytes(StandardCharsets.UTF_8),
-                    Utils.toArray(p.getInteraction())),
+                new EntityJoinOutput.Dead(
+                    new DeadLetter(
+                        i.getUserId().getBytes(StandardCharsets.UTF_8),
+                        Utils.toArray(p.getInteraction()))),
                 streamTime,
                 headers));
         pendingInteractions.delete(kv.key);

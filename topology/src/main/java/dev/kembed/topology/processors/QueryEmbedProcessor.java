@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * search whose outputs fail is dead-lettered alone.
  */
 public final class QueryEmbedProcessor
-    implements Processor<String, SearchQueryEvent, String, Object> {
+    implements Processor<String, SearchQueryEvent, String, QueryEmbedOutput> {
   private final Embedder embedder;
   private final String bufferStore;
   private final String clockStore;
@@ -56,7 +56,7 @@ public final class QueryEmbedProcessor
   private final long minWaitMs;
   private final Serializer<SearchQueryEvent> eventSerializer;
   private final long cacheTtlMs;
-  private ProcessorContext<String, Object> context;
+  private ProcessorContext<String, QueryEmbedOutput> context;
   private BatchBuffer buffer;
   private AdaptiveBatcher batcher;
   private KeyValueStore<String, byte[]> cache;
@@ -180,7 +180,7 @@ public final class QueryEmbedProcessor
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
+  public void init(ProcessorContext<String, QueryEmbedOutput> context) {
     this.context = context;
     this.buffer = new BatchBuffer(context.getStateStore(bufferStore));
     if (clockStore != null) {
@@ -272,11 +272,12 @@ public final class QueryEmbedProcessor
           context.forward(
               new Record<>(
                   r.getEntityId(),
-                  ContentChange.upsert(
-                      EmbedRequest.newBuilder(r).setAuthorId(null).build(),
-                      embedder.model().id(),
-                      v,
-                      true),
+                  new QueryEmbedOutput.Change(
+                      ContentChange.upsert(
+                          EmbedRequest.newBuilder(r).setAuthorId(null).build(),
+                          embedder.model().id(),
+                          v,
+                          true)),
                   r.getEventTime()));
           cache.put(cacheKey(r.getText()), encode(r.getEventTime(), v)); // only once it went out
         }
@@ -291,7 +292,9 @@ public final class QueryEmbedProcessor
   private void forwardSignal(EmbedRequest r, float[] v) {
     context.forward(
         new Record<>(
-            r.getAuthorId(), Signals.search(r, embedder.model().id(), v), r.getEventTime()));
+            r.getAuthorId(),
+            new QueryEmbedOutput.Signal(Signals.search(r, embedder.model().id(), v)),
+            r.getEventTime()));
   }
 
   private void deadLetter(EmbedRequest r, Exception e, DlqReason reason) {
@@ -310,7 +313,8 @@ public final class QueryEmbedProcessor
       context.forward(
           new Record<>(
               r.getAuthorId(),
-              new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value),
+              new QueryEmbedOutput.Dead(
+                  new DeadLetter(r.getAuthorId().getBytes(StandardCharsets.UTF_8), value)),
               context.currentSystemTimeMs(),
               headers));
     } catch (RuntimeException dlqFailure) {
@@ -352,7 +356,10 @@ public final class QueryEmbedProcessor
                 .setEventTime(streamTime)
                 .build();
         context.forward(
-            new Record<>(query, ContentChange.delete(gone, embedder.model().id()), streamTime));
+            new Record<>(
+                query,
+                new QueryEmbedOutput.Change(ContentChange.delete(gone, embedder.model().id())),
+                streamTime));
       }
     }
     metrics.evicted(old.size());

@@ -76,7 +76,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * include it. Lateness is judged where records enter kembed ({@link EventTimeGate}), never here.
  * Vectors of different models never mix: the aggregator's kind key includes the model id.
  */
-public final class UserVectorProcessor implements Processor<String, UserSignal, String, Object> {
+public final class UserVectorProcessor
+    implements Processor<String, UserSignal, String, UserVectorOutput> {
   /** Clock values the user-vector processors publish: how far they have released. */
   public static final String RELEASED = "user-vectors-released";
 
@@ -104,7 +105,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   private final long intervalMs;
   private final Serde<SimilarityFeatures> rowSerde;
   private DlqMetrics dlq;
-  private ProcessorContext<String, Object> context;
+  private ProcessorContext<String, UserVectorOutput> context;
   private WindowedVectorAggregator aggregator;
   private KeyValueStore<String, Long> emitState;
   private KeyValueStore<Bytes, byte[]> timeline;
@@ -144,7 +145,7 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
+  public void init(ProcessorContext<String, UserVectorOutput> context) {
     this.context = context;
     this.dlq = DlqMetrics.from(context.appConfigs());
     this.aggregator =
@@ -248,7 +249,9 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
                     k.user(),
                     ROW_SERDE.deserializer().deserialize("", kv.value),
                     rowSerde);
-            context.forward(new Record<>(AuthorFeatureProcessor.rowKey(row), row, k.time()));
+            context.forward(
+                new Record<>(
+                    AuthorFeatureProcessor.rowKey(row), new UserVectorOutput.Row(row), k.time()));
           }
           case WRITE -> {
             UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
@@ -345,18 +348,20 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
         var e = ExposureFeatures.viewerAuthor(w.name(), null, null);
         features.put(e.getKey(), e.getValue());
       }
-      context.forward(new Record<>(s.getUserId() + "|" + s.getTargetId(), row, t));
+      context.forward(
+          new Record<>(s.getUserId() + "|" + s.getTargetId(), new UserVectorOutput.Row(row), t));
       return;
     }
     byte[] bytes = rowSerde.serializer().serialize("", row);
     context.forward(
         new Record<>(
             s.getTargetAuthorId(),
-            PartialFeatureRow.newBuilder()
-                .setRow(ByteBuffer.wrap(bytes))
-                .setPackedViewerMeans(viewerMeans)
-                .setId(idOf(s))
-                .build(),
+            new UserVectorOutput.Partial(
+                PartialFeatureRow.newBuilder()
+                    .setRow(ByteBuffer.wrap(bytes))
+                    .setPackedViewerMeans(viewerMeans)
+                    .setId(idOf(s))
+                    .build()),
             t));
   }
 
@@ -411,7 +416,9 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
                   .setEventCount(v.count())
                   .setAsOf(Instant.ofEpochMilli(v.asOf()))
                   .build();
-      context.forward(new Record<>(key, new UserVectorOut(out), Math.max(0, v.asOf())));
+      context.forward(
+          new Record<>(
+              key, new UserVectorOutput.Vector(new UserVectorOut(out)), Math.max(0, v.asOf())));
     }
   }
 
@@ -452,7 +459,8 @@ public final class UserVectorProcessor implements Processor<String, UserSignal, 
     context.forward(
         new Record<>(
             s.getUserId(),
-            new DeadLetter(s.getUserId().getBytes(StandardCharsets.UTF_8), value),
+            new UserVectorOutput.Dead(
+                new DeadLetter(s.getUserId().getBytes(StandardCharsets.UTF_8), value)),
             s.getEventTime(),
             headers));
   }

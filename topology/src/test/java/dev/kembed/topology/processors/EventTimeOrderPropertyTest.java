@@ -11,7 +11,6 @@ import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.KembedTopology;
-import dev.kembed.topology.content.UserVectorOut;
 import dev.kembed.topology.features.InteractionWeights;
 import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
@@ -265,7 +264,7 @@ class EventTimeOrderPropertyTest {
     InteractionWeights weights =
         InteractionWeights.parse("CREATE:5,CLICK:2,SHARE:3,IMPRESSION:0.1");
     Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
-    KStream<String, Object> users =
+    KStream<String, UserVectorOutput> users =
         b.stream(SIGNALS, Consumed.with(Serdes.String(), signalSerde))
             .process(
                 () ->
@@ -278,16 +277,16 @@ class EventTimeOrderPropertyTest {
                 Named.as("users"),
                 stores.all());
     users
-        .filter((k, v) -> v instanceof UserVectorOut)
-        .mapValues(v -> ((UserVectorOut) v).vector())
+        .filter((k, v) -> v instanceof UserVectorOutput.Vector)
+        .mapValues(v -> ((UserVectorOutput.Vector) v).value().vector())
         .to("uv", Produced.with(Serdes.String(), KembedSerdes.of(UserVector.class)));
     users
-        .filter((k, v) -> v instanceof SimilarityFeatures)
-        .mapValues(v -> (SimilarityFeatures) v)
+        .filter((k, v) -> v instanceof UserVectorOutput.Row)
+        .mapValues(v -> ((UserVectorOutput.Row) v).value())
         .to("rows", Produced.with(Serdes.String(), featureSerde));
     users
-        .filter((k, v) -> v instanceof PartialFeatureRow)
-        .mapValues(v -> (PartialFeatureRow) v)
+        .filter((k, v) -> v instanceof UserVectorOutput.Partial)
+        .mapValues(v -> ((UserVectorOutput.Partial) v).value())
         .process(
             () ->
                 new WatermarkForwarder<PartialFeatureRow>(
