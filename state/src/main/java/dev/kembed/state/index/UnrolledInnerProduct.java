@@ -3,12 +3,14 @@ package dev.kembed.state.index;
 import com.github.jelmerk.hnswlib.core.DistanceFunction;
 
 /**
- * Inner-product distance ({@code 1 - u·v}, cosine distance on unit vectors) with eight independent
- * accumulators. hnswlib's own {@code FLOAT_INNER_PRODUCT} sums into one variable, so every
- * multiply-add waits for the previous one (Java may not reorder float additions); eight chains keep
- * the CPU's floating-point units busy and the JIT can vectorise the loop body. HNSW inserts spend
- * almost all their time here. The sum is rounded in a different order than a plain loop, so it can
- * differ from it in the last bits; neighbour order at that scale is noise anyway.
+ * Inner-product distance ({@code 1 - u·v}, cosine distance on unit vectors), the function HNSW
+ * inserts and searches spend almost all their time in. When the JVM runs with {@code --add-modules
+ * jdk.incubator.vector} (bin/kembed and the Docker image do) the dot product uses SIMD lanes
+ * ({@link SimdDot}); otherwise a scalar loop with eight independent accumulators. hnswlib's own
+ * {@code FLOAT_INNER_PRODUCT} sums into one variable, so every multiply-add waits for the previous
+ * one (Java may not reorder float additions). Either way the sum is rounded in a different order
+ * than a plain loop, so it can differ from it in the last bits; neighbour order at that scale is
+ * noise anyway. The class name is kept because snapshots serialise the distance by class name.
  */
 public final class UnrolledInnerProduct implements DistanceFunction<float[], Float> {
   private static final long serialVersionUID = 1L;
@@ -21,8 +23,25 @@ public final class UnrolledInnerProduct implements DistanceFunction<float[], Flo
     return 1f - dot(u, v);
   }
 
+  // Resolved once; a static final lets the JIT drop the branch.
+  private static final boolean SIMD =
+      ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+  /** Which dot product this JVM uses, for the start-up log and the benchmarks. */
+  public static String implementation() {
+    return SIMD
+        ? SimdDot.describe()
+        : "scalar, 8 accumulators (start the JVM with --add-modules"
+            + " jdk.incubator.vector for SIMD)";
+  }
+
   /** The dot product of two vectors of the same length. */
   public static float dot(float[] u, float[] v) {
+    return SIMD ? SimdDot.dot(u, v) : scalarDot(u, v);
+  }
+
+  /** The scalar dot product with eight accumulators, used when the Vector API is absent. */
+  public static float scalarDot(float[] u, float[] v) {
     int n = u.length;
     float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     int i = 0;

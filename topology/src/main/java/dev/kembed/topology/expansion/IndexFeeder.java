@@ -4,6 +4,7 @@ import dev.kembed.state.index.HnswVectorIndex;
 import dev.kembed.state.index.IndexOptions;
 import dev.kembed.state.index.IndexSnapshots;
 import dev.kembed.state.index.LoadedSnapshot;
+import dev.kembed.state.index.UnrolledInnerProduct;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,11 +93,12 @@ final class IndexFeeder {
     }
     source.assign(start);
     log.info(
-        "index feeder on {}: {} partitions, reading from {} up to {} before ready",
+        "index feeder on {}: {} partitions, reading from {} up to {} before ready; distance: {}",
         source,
         partitions.size(),
         start,
-        end);
+        end,
+        UnrolledInnerProduct.implementation());
     return new IndexFeeder(source, settings, clock, indexes, partitions, end);
   }
 
