@@ -54,8 +54,9 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--loads",
       split = ",",
       description =
-          "Open-loop rates as fractions of measured capacity (default 0.25,0.5,0.75; quick"
-              + " 0.25,0.5).")
+          "Open-loop loads as shares of the machine: a load L sends posts at L/2 of the measured"
+              + " in-stream capacity and exposures at L/2 of the user-path capacity (default"
+              + " 0.25,0.5,0.75; quick 0.25,0.5).")
   List<Double> loads;
 
   @Option(

@@ -49,8 +49,10 @@ public final class BenchReport {
     if (!first.sweep().isEmpty()) {
       out.printf(
           Locale.ROOT,
-          "Latency at fixed open-loop rates (%s; fractions of the capacities above; ms from the"
-              + " scheduled send to the record visible read_committed):%n%n",
+          "Latency at fixed open-loop rates (%s; a load L is that share of the machine: posts at"
+              + " L/2 of the in-stream capacity plus exposures at L/2 of the user-path capacity,"
+              + " both above; ms from the scheduled send to the record visible"
+              + " read_committed):%n%n",
           describe(first.variant()));
       out.println(
           "| load | posts/s | exposures/s | content-embeddings p50 / p95 / p99 ms |"
@@ -82,20 +84,33 @@ public final class BenchReport {
                       : first.userPerSecond() * first.userSeconds());
       out.printf(
           Locale.ROOT,
-          "Backfill of %s's topics with the embedding cache (`kembed backfill`'s code path, start"
-              + " to caught up including its completion check): %,d records in %.1f s = %,.0f"
-              + " records/s, against %,.0f records/s live for the burst and user-path phases"
-              + " (%.1fx); %,d texts, cache hit rate %.0f %% (%,d reused, %,d embedded)%s.%n%n",
+          "Backfill of %s's topics with the embedding cache (`kembed backfill`'s code path, a new"
+              + " application id): %,d records, caught up in %.1f s including its completion check"
+              + " = %,.0f records/s, against %,.0f records/s live for the burst and user-path"
+              + " phases (%.1fx). Content: %,d content-embeddings records, the last visible %.1f s"
+              + " after the start = **%,.0f texts/s, %.1fx the live in-stream rate** (%,.0f"
+              + " texts/s); %,d texts, cache hit rate %.0f %% (%,d reused, %,d embedded). User"
+              + " path: %,d feature rows, the last %.1f s after the start = %,.0f rows/s (live:"
+              + " %,.0f interactions/s)%s.%n%n",
           first.variant().name(),
           b.records(),
           b.seconds(),
           b.records() / b.seconds(),
           liveRecords / liveSeconds,
           (b.records() / b.seconds()) / (liveRecords / liveSeconds),
+          b.contentRecords(),
+          b.contentSeconds(),
+          b.contentPerSecond(),
+          b.contentPerSecond() / first.inStreamPerSecond(),
+          first.inStreamPerSecond(),
           b.embedded() + b.reused(),
           b.hitRate() * 100,
           b.reused(),
           b.embedded(),
+          b.featureRows(),
+          b.featureSeconds(),
+          b.featureRowsPerSecond(),
+          first.userPerSecond(),
           b.caughtUp() ? "" : " — DID NOT CATCH UP");
     }
     out.println(

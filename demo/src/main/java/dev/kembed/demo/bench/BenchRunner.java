@@ -106,13 +106,33 @@ public final class BenchRunner {
       BackfillRate backfill) {}
 
   /**
-   * A backfill of the variant's topics with the embedding cache: texts replayed per second and the
-   * cache's share.
+   * A backfill of the variant's topics with the embedding cache: records and texts replayed, the
+   * cache's share, the whole run's seconds (start to caught up, completion check included), and
+   * when the last content-embeddings record and the last feature row of the replay became visible
+   * (seconds from the start, as a reader of the backfill's outputs sees them).
    */
   public record BackfillRate(
-      long records, long embedded, long reused, double seconds, boolean caughtUp) {
+      long records,
+      long embedded,
+      long reused,
+      double seconds,
+      boolean caughtUp,
+      long contentRecords,
+      double contentSeconds,
+      long featureRows,
+      double featureSeconds) {
     public double textsPerSecond() {
       return (embedded + reused) / seconds;
+    }
+
+    /** Content-embeddings records of the replay per second, start to the last one visible. */
+    public double contentPerSecond() {
+      return contentRecords / contentSeconds;
+    }
+
+    /** Feature rows of the replay per second, start to the last one visible. */
+    public double featureRowsPerSecond() {
+      return featureRows / featureSeconds;
     }
 
     public double hitRate() {
@@ -241,6 +261,10 @@ public final class BenchRunner {
       //    transactions before anything is timed. On 2 cores the JIT compiler otherwise takes a
       //    third of the CPU during the first minute, which is not what a running deployment pays.
       warmUp(producer, postTopic, interactionTopic, arrivals, posts, base);
+      out.printf(
+          Locale.ROOT,
+          "#   warm-up done; JIT compiler quiet after %.1f s%n",
+          CpuSplit.awaitJitQuiet(Duration.ofSeconds(60)));
 
       // 1. Burst of posts → last content-embeddings record visible (closed loop: capacity).
       CpuSplit cpu = CpuSplit.start();
@@ -318,7 +342,10 @@ public final class BenchRunner {
             userSeconds,
             done ? "" : ", TIMED OUT");
 
-        // 3. Open-loop sweep at fixed fractions of the measured capacities. Event time runs with
+        // 3. Open-loop sweep. A load L is that share of the machine: posts at L/2 of the content
+        //    capacity plus exposures at L/2 of the user-path capacity, each capacity having been
+        //    measured with the whole machine to itself (L of both at once would be 2L). Event time
+        // runs with
         //    the schedule for posts and exposures alike, after everything sent before, as a live
         //    feed's does (a post stamped hours behind the exposures would hold their rows back
         //    until its partition turned idle: the watermark is exact, not the bench's friend).
@@ -332,8 +359,8 @@ public final class BenchRunner {
                   arrivals,
                   posts,
                   f,
-                  f * inStream,
-                  f * userRate,
+                  f / 2 * inStream,
+                  f / 2 * userRate,
                   sweepClock));
           sweepClock += options.sweepStep().toMillis() + Duration.ofMinutes(1).toMillis();
         }
@@ -428,26 +455,54 @@ public final class BenchRunner {
           @Override
           public void close() {}
         };
-    var result =
+    Backfill backfill =
         new Backfill(
-                live,
-                new Backfill.Options(
-                    id, "backfill.", null, true, Duration.ofSeconds(5), Duration.ofMinutes(10)),
-                new PrintStream(java.io.OutputStream.nullOutputStream()))
-            .run(cfg -> shared);
-    BackfillRate rate =
-        new BackfillRate(
-            result.records(),
-            result.embedded(),
-            result.reused(),
-            result.seconds(),
-            result.caughtUp());
+            live,
+            new Backfill.Options(
+                id, "backfill.", null, true, Duration.ofSeconds(5), Duration.ofMinutes(10)),
+            new PrintStream(java.io.OutputStream.nullOutputStream()));
+    KembedConfig replay = backfill.replayConfig();
+    try (Admin admin = Admin.create(AdminProps.of(replay))) {
+      TopicCreator.ensure(admin, replay);
+    }
+    Backfill.Result result;
+    long t0;
+    BackfillRate rate;
+    try (Arrivals seen =
+        new Arrivals(
+            AdminProps.consumer(replay),
+            replay.topic(TOPIC_CONTENT_EMBEDDINGS),
+            replay.topic(TOPIC_SIMILARITY_FEATURES))) {
+      t0 = System.nanoTime();
+      result = backfill.run(cfg -> shared);
+      Thread.sleep(500); // the watcher's last poll: the backfill waited for quiet outputs anyway
+      long lastContent =
+          seen.embeddingAt.values().stream().mapToLong(Long::longValue).max().orElse(t0);
+      long lastRow = seen.featureAt.values().stream().mapToLong(Long::longValue).max().orElse(t0);
+      rate =
+          new BackfillRate(
+              result.records(),
+              result.embedded(),
+              result.reused(),
+              result.seconds(),
+              result.caughtUp(),
+              seen.embeddings.get(),
+              (lastContent - t0) / 1e9,
+              seen.features.get(),
+              (lastRow - t0) / 1e9);
+    }
     out.printf(
         Locale.ROOT,
-        "#   backfill: %,d records in %.1f s, %,.0f texts/s, cache hit rate %.0f %%%s%n",
+        "#   backfill: %,d records in %.1f s; %,d content records by %.1f s (%,.0f/s), %,d feature"
+            + " rows by %.1f s (%,.0f/s); cache hit rate %.0f %%%s%n",
         rate.records(),
         rate.seconds(),
-        rate.textsPerSecond(),
+        rate.contentRecords(),
+        rate.contentSeconds(),
+        rate.contentPerSecond(),
+        rate.featureRows(),
+        rate.featureSeconds(),
+        rate.featureRowsPerSecond(),
         rate.hitRate() * 100,
         rate.caughtUp() ? "" : " (did not catch up)");
     return rate;
