@@ -1,9 +1,7 @@
 package dev.kembed.schemas.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -19,11 +17,11 @@ public final class AvroSerializer<T extends SpecificRecord>
     implements org.apache.kafka.common.serialization.Serializer<T> {
 
   private final String typeName;
-  private final BinaryMessageEncoder<T> encoder;
+  private final SingleObjectCodec<T> codec;
 
   AvroSerializer(SpecificData model, Schema schema) {
     this.typeName = schema.getName();
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.codec = new SingleObjectCodec<>(model, schema);
   }
 
   @Override
@@ -31,14 +29,12 @@ public final class AvroSerializer<T extends SpecificRecord>
     if (data == null) {
       return null;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try {
-      encoder.encode(data, out);
+      return codec.encode(data);
     } catch (IOException | RuntimeException e) {
       // Typically a required field left null by a setter; Avro names the field in its message.
       throw new SerializationException(
           "cannot encode " + typeName + " for topic '" + topic + "': " + e, e);
     }
-    return out.toByteArray();
   }
 }

@@ -1,9 +1,9 @@
 package dev.kembed.schemas.serde;
 
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -12,11 +12,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.MissingSchemaException;
-import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -25,8 +22,9 @@ import org.apache.avro.specific.SpecificRecord;
  * fingerprint of the writer schema, Avro binary) into the current version of one record type. The
  * writer schema is looked up by fingerprint among the current schema and every archived version,
  * and resolved against the current schema, so records from older (or registered newer) producers
- * decode with defaults filled in. The header and fingerprint are checked here before Avro's {@link
- * BinaryMessageDecoder} runs, so that failures carry a precise reason.
+ * decode with defaults filled in. The header, the fingerprint and every declared length are checked
+ * here before the body is decoded ({@link SingleObjectCodec}), so that failures carry a precise
+ * reason.
  */
 final class SingleObjectReader<T extends SpecificRecord> {
 
@@ -34,19 +32,18 @@ final class SingleObjectReader<T extends SpecificRecord> {
   static final byte MAGIC_1 = (byte) 0x01;
   static final int HEADER_LENGTH = 10;
 
-  private final BinaryMessageDecoder<T> decoder;
-
   /** Fingerprint to schema, sorted so error messages list them in a stable order. */
   private final Map<Long, Schema> known = new TreeMap<>(Long::compareUnsigned);
 
+  /** Fingerprint to a reader resolving that writer schema against the current one. */
+  private final Map<Long, DatumReader<T>> readers = new HashMap<>();
+
   SingleObjectReader(SpecificData model, Schema current, Collection<Schema> writerSchemas) {
-    SchemaStore.Cache store = new SchemaStore.Cache();
     for (Schema schema : writerSchemas) {
-      store.addSchema(schema);
       known.put(SchemaNormalization.parsingFingerprint64(schema), schema);
     }
     known.put(SchemaNormalization.parsingFingerprint64(current), current);
-    this.decoder = new BinaryMessageDecoder<>(model, current, store);
+    known.forEach((f, writer) -> readers.put(f, SingleObjectCodec.reader(model, writer, current)));
   }
 
   static boolean hasMagic(byte[] data) {
@@ -82,13 +79,16 @@ final class SingleObjectReader<T extends SpecificRecord> {
               + ")");
     }
     checkDeclaredLengths(data, known.get(fingerprint), fingerprint);
-    ByteArrayInputStream in = new ByteArrayInputStream(data);
-    T record;
     try {
-      record = decoder.decode(in, null);
-    } catch (MissingSchemaException | BadHeaderException e) {
-      // Unreachable after the checks above, unless the store and map disagree; keep the cause.
-      throw new DecodeFailure("invalid single-object header: " + e.getMessage(), e);
+      return SingleObjectCodec.decode(readers.get(fingerprint), data);
+    } catch (SingleObjectCodec.TrailingBytesException e) {
+      // The decoder does not read ahead, so leftover bytes mean the writer used another layout.
+      throw new DecodeFailure(
+          "malformed Avro payload: "
+              + e.count()
+              + " unexpected bytes after the record (writer schema "
+              + hex(fingerprint)
+              + ")");
     } catch (IOException
         | AvroRuntimeException
         | IndexOutOfBoundsException
@@ -108,16 +108,6 @@ final class SingleObjectReader<T extends SpecificRecord> {
           "malformed Avro payload for writer schema " + hex(fingerprint) + ": " + rootMessage(e),
           e);
     }
-    // The decoder does not read ahead, so leftover bytes mean the writer used a different layout.
-    if (in.available() > 0) {
-      throw new DecodeFailure(
-          "malformed Avro payload: "
-              + in.available()
-              + " unexpected bytes after the record (writer schema "
-              + hex(fingerprint)
-              + ")");
-    }
-    return record;
   }
 
   /**
@@ -150,11 +140,7 @@ final class SingleObjectReader<T extends SpecificRecord> {
   }
 
   private static long fingerprintOf(byte[] data) {
-    long fingerprint = 0;
-    for (int i = HEADER_LENGTH - 1; i >= 2; i--) {
-      fingerprint = (fingerprint << 8) | (data[i] & 0xFFL);
-    }
-    return fingerprint;
+    return SingleObjectCodec.fingerprintOf(data);
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

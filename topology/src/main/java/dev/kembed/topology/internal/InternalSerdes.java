@@ -1,15 +1,14 @@
 package dev.kembed.topology.internal;
 
+import dev.kembed.schemas.serde.SingleObjectCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Serdes for kembed's internal records (state stores, their changelogs, repartition topics). Avro
@@ -27,15 +26,15 @@ public final class InternalSerdes {
   public static <T extends SpecificRecord> Serde<T> of(Class<T> type) {
     SpecificData data = SpecificData.getForClass(type);
     Schema schema = data.getSchema(type);
-    BinaryMessageEncoder<T> encoder = new BinaryMessageEncoder<>(data, schema);
-    BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(data, schema);
+    SingleObjectCodec<T> codec = new SingleObjectCodec<>(data, schema);
+    DatumReader<T> reader = SingleObjectCodec.reader(data, schema, schema);
     return Serdes.serdeFrom(
         (topic, r) -> {
           if (r == null) {
             return null;
           }
           try {
-            return Utils.toArray(encoder.encode(r));
+            return codec.encode(r);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -44,8 +43,20 @@ public final class InternalSerdes {
           if (bytes == null) {
             return null;
           }
+          if (!SingleObjectCodec.hasHeader(bytes)
+              || SingleObjectCodec.fingerprintOf(bytes) != codec.fingerprint()) {
+            // Written by a kembed whose internal schema differs: state or repartition data of
+            // another version (see the README on draining before an upgrade), or not ours at all.
+            throw new UncheckedIOException(
+                new IOException(
+                    "internal "
+                        + type.getSimpleName()
+                        + " in "
+                        + topic
+                        + " was not written with this version's schema"));
+          }
           try {
-            return decoder.decode(bytes);
+            return SingleObjectCodec.decode(reader, bytes);
           } catch (IOException e) {
             throw new UncheckedIOException(
                 "corrupt internal " + type.getSimpleName() + " in " + topic, e);
