@@ -39,6 +39,14 @@ public final class VectorSum {
     }
   }
 
+  /** Adds everything {@code other} holds (a tile into a window being summed afresh). */
+  public void add(VectorSum other) {
+    VectorMath.addScaled(sum, other.sum, 1.0);
+    weight += other.weight;
+    count += other.count;
+    weightedCount += other.weightedCount;
+  }
+
   /** Removes everything {@code other} holds (a tile leaving a window). */
   public void subtract(VectorSum other) {
     VectorMath.addScaled(sum, other.sum, -1.0);

@@ -1,6 +1,7 @@
 package dev.kembed.state.window;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -17,9 +18,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random event sequences through two aggregators, one over {@link InMemoryTileStore} and one over
- * {@link KeyValueTileStore} on a Kafka Streams in-memory store, checked after every step against
- * {@link ReferenceWindows}: same accept/reject decision, same as-of, counts exact, total weight to
- * 1e-9 relative, sums to cosine ≥ 0.999999 (and componentwise to 1e-9 of the norm).
+ * {@link DerivedWindowSums} on a {@link KeyValueTileStore} on a Kafka Streams in-memory store (the
+ * production layout: window sums recomputed from tiles, with a cache of 0, 2 or 1,000 entries so
+ * that misses, evictions and hits all happen), checked after every step against {@link
+ * ReferenceWindows}: same accept/reject decision, same as-of, counts exact, total weight to 1e-9
+ * relative, sums to cosine ≥ 0.999999 (and componentwise to 1e-9 of the norm).
  */
 class WindowedVectorAggregatorPropertyTest {
   private static final long HOUR = 3_600_000L;
@@ -56,9 +59,12 @@ class WindowedVectorAggregatorPropertyTest {
       WindowConfig config = CONFIGS.get(seq % CONFIGS.size());
       int dim = 8 + rnd.nextInt(25);
       WindowedVectorAggregator mem = new WindowedVectorAggregator(new InMemoryTileStore(), config);
+      var kvStore = Stores.inMemoryKeyValueStore("prop-" + seq).get();
       WindowedVectorAggregator kv =
           new WindowedVectorAggregator(
-              new KeyValueTileStore(Stores.inMemoryKeyValueStore("prop-" + seq).get()), config);
+              new DerivedWindowSums(
+                  new KeyValueTileStore(kvStore), config, new int[] {0, 2, 1_000}[seq % 3]),
+              config);
       ReferenceWindows[][] refs = new ReferenceWindows[USERS.length][KINDS.length];
       ReferenceWindows.Event[][] last = new ReferenceWindows.Event[USERS.length][KINDS.length];
       for (int u = 0; u < USERS.length; u++) {
@@ -128,6 +134,13 @@ class WindowedVectorAggregatorPropertyTest {
               dim);
           for (int uu = 0; uu < USERS.length; uu++) {
             for (int kk = 0; kk < KINDS.length; kk++) {
+              for (WindowSpec w : config.windows()) {
+                assertNull(
+                    kvStore.get(
+                        org.apache.kafka.common.utils.Bytes.wrap(
+                            StateKeyCodec.windowSumKey(USERS[uu], KINDS[kk], w.lengthMs()))),
+                    ctx + ": a window sum was written to the store");
+              }
               compare(
                   ctx + " all",
                   refs[uu][kk],

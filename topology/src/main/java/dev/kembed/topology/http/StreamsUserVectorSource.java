@@ -1,5 +1,6 @@
 package dev.kembed.topology.http;
 
+import dev.kembed.state.window.DerivedWindowSums;
 import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.TileStore;
 import dev.kembed.state.window.WindowConfig;
@@ -77,7 +78,8 @@ public final class StreamsUserVectorSource implements UserVectorSource {
       String userId,
       WindowConfig windows,
       String modelId) {
-    TileStore tiles = KeyValueTileStore.readOnly(store);
+    // Window sums are not stored (DerivedWindowSums): a query sums the window's tiles.
+    TileStore tiles = new DerivedWindowSums(KeyValueTileStore.readOnly(store), windows, 0);
     WindowedVectorAggregator aggregator = new WindowedVectorAggregator(tiles, windows);
     Map<String, List<WindowVector>> byKind = new LinkedHashMap<>();
     for (String kind : KINDS) {

@@ -2,6 +2,7 @@ package dev.kembed.topology.processors;
 
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.vector.PackedVectors;
+import dev.kembed.state.window.DerivedWindowSums;
 import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
@@ -61,7 +62,10 @@ public final class AuthorFeatureProcessor
     this.context = context;
     this.aggregator =
         new WindowedVectorAggregator(
-            new KeyValueTileStore(context.getStateStore(stores.tiles())),
+            new DerivedWindowSums(
+                new KeyValueTileStore(context.getStateStore(stores.tiles())),
+                windows,
+                DerivedWindowSums.DEFAULT_MAX_ENTRIES),
             UserVectorProcessor.unbounded(windows));
     this.timeline = context.getStateStore(stores.timeline());
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();

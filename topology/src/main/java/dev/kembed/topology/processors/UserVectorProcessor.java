@@ -8,6 +8,7 @@ import dev.kembed.schemas.UserVector;
 import dev.kembed.schemas.VectorKind;
 import dev.kembed.schemas.vector.PackedVectors;
 import dev.kembed.state.window.AddResult;
+import dev.kembed.state.window.DerivedWindowSums;
 import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
@@ -150,7 +151,11 @@ public final class UserVectorProcessor
     this.dlq = DlqMetrics.from(context.appConfigs());
     this.aggregator =
         new WindowedVectorAggregator(
-            new KeyValueTileStore(context.getStateStore(stores.tiles())), unbounded(windows));
+            new DerivedWindowSums(
+                new KeyValueTileStore(context.getStateStore(stores.tiles())),
+                windows,
+                DerivedWindowSums.DEFAULT_MAX_ENTRIES),
+            unbounded(windows));
     this.emitState = context.getStateStore(stores.emits());
     this.timeline = context.getStateStore(stores.timeline());
     this.held = context.getStateStore(stores.held());

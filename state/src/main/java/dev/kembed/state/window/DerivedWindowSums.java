@@ -1,0 +1,138 @@
+package dev.kembed.state.window;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@link TileStore} that stores tiles and meta in the store it wraps but keeps no window sum
+ * there: a window's sum is by definition the sum of the tiles inside it at the (user, kind)'s
+ * as-of, so it is recomputed from them on a miss and otherwise served from a bounded, per-task LRU
+ * cache that the aggregator's writes keep current. Why: in the changelogged store the window sums
+ * were three 3 KB records (384 doubles each) in every interaction's changelog writes, a third of
+ * the bytes an IMPRESSION cost the broker, for values the tiles already determine. A miss (a user
+ * not touched since the task started, or evicted) costs one range read of the window's tiles; after
+ * a restore or a rebalance the cache starts empty. The recomputed sum adds the same tiles in
+ * another order than the incremental one, so the two agree to rounding (~1e-16 relative), not bit
+ * for bit. Not thread-safe, like the task that owns it; with {@code maxEntries} 0 every read
+ * recomputes (interactive queries).
+ */
+public final class DerivedWindowSums implements TileStore {
+  // A cached "this window is empty" (the aggregator deletes empty sums); never handed out.
+  private static final VectorSum EMPTY = VectorSum.empty(0);
+
+  /**
+   * Window sums a task keeps: at 384 dimensions about 3.1 KB each, so ~12.6 MB of heap per task
+   * holding user vectors, enough for ~1,300 active users with three windows each.
+   */
+  public static final int DEFAULT_MAX_ENTRIES = 4_096;
+
+  private record Key(String user, String kind, long windowMs) {}
+
+  private final TileStore inner;
+  private final Map<Long, WindowSpec> windowsByLength = new HashMap<>();
+  private final LinkedHashMap<Key, VectorSum> cache;
+  private final int maxEntries;
+  private long misses;
+
+  public DerivedWindowSums(TileStore inner, WindowConfig config, int maxEntries) {
+    this.inner = Objects.requireNonNull(inner, "inner");
+    if (maxEntries < 0) {
+      throw new IllegalArgumentException("maxEntries must be >= 0, was " + maxEntries);
+    }
+    this.maxEntries = maxEntries;
+    for (WindowSpec w : config.windows()) {
+      windowsByLength.put(w.lengthMs(), w);
+    }
+    this.cache =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, VectorSum> eldest) {
+            return size() > DerivedWindowSums.this.maxEntries;
+          }
+        };
+  }
+
+  /** Window sums recomputed from tiles so far (cache misses). */
+  public long misses() {
+    return misses;
+  }
+
+  @Override
+  public VectorSum getWindowSum(String user, String kind, long windowMs) {
+    Key key = new Key(user, kind, windowMs);
+    VectorSum cached = cache.get(key);
+    if (cached != null) {
+      return cached == EMPTY ? null : cached.copy();
+    }
+    Meta meta = inner.getMeta(user, kind);
+    if (meta == null) {
+      return null;
+    }
+    WindowSpec w = windowsByLength.get(windowMs);
+    if (w == null) {
+      throw new IllegalArgumentException("no window of " + windowMs + " ms is configured");
+    }
+    misses++;
+    VectorSum sum = VectorSum.empty(meta.dim());
+    long end = Resolution.tileStart(meta.asOf(), w.tileMs()) + w.tileMs();
+    for (Tile t : inner.tiles(user, kind, w.tileMs(), w.firstTileStart(meta.asOf()), end)) {
+      sum.add(t.sum());
+    }
+    if (sum.isEmpty()) {
+      remember(key, EMPTY);
+      return null;
+    }
+    remember(key, sum.copy());
+    return sum;
+  }
+
+  @Override
+  public void putWindowSum(String user, String kind, long windowMs, VectorSum sum) {
+    remember(new Key(user, kind, windowMs), sum.copy());
+  }
+
+  @Override
+  public void deleteWindowSum(String user, String kind, long windowMs) {
+    remember(new Key(user, kind, windowMs), EMPTY);
+  }
+
+  private void remember(Key key, VectorSum value) {
+    if (maxEntries > 0) {
+      cache.put(key, value);
+    }
+  }
+
+  @Override
+  public VectorSum getTile(String user, String kind, long tileMs, long tileStart) {
+    return inner.getTile(user, kind, tileMs, tileStart);
+  }
+
+  @Override
+  public void putTile(String user, String kind, long tileMs, long tileStart, VectorSum tile) {
+    inner.putTile(user, kind, tileMs, tileStart, tile);
+  }
+
+  @Override
+  public void deleteTile(String user, String kind, long tileMs, long tileStart) {
+    inner.deleteTile(user, kind, tileMs, tileStart);
+  }
+
+  @Override
+  public List<Tile> tiles(
+      String user, String kind, long tileMs, long fromInclusive, long toExclusive) {
+    return inner.tiles(user, kind, tileMs, fromInclusive, toExclusive);
+  }
+
+  @Override
+  public Meta getMeta(String user, String kind) {
+    return inner.getMeta(user, kind);
+  }
+
+  @Override
+  public void putMeta(String user, String kind, Meta meta) {
+    inner.putMeta(user, kind, meta);
+  }
+}
