@@ -188,19 +188,18 @@ public final class BenchRunner {
         // JIT compilation of the whole stream, client and broker code (7 of its 24 CPU-s in one
         // full run, against 0.2-1.4 for the variants after it), which a running deployment does
         // not.
+        // It runs the same burst and a user-path burst of up to 10,000 interactions: with a
+        // shorter one (1,000 posts, no user path) the first variant still paid 4 CPU-s of JIT in
+        // its burst and 10 in its user path, compiled for the larger batches only a full-size
+        // run reaches.
         out.println("# warm-up run (not reported) ...");
-        variant(
-            bootstrap,
-            stateDir,
-            Variant.parse("eos-warmup"),
-            embedder,
-            posts.subList(0, Math.min(posts.size(), 1_000)),
-            false);
+        variant(bootstrap, stateDir, Variant.parse("eos-warmup"), embedder, posts, Role.THROWAWAY);
         List<VariantResult> results = new ArrayList<>();
         for (int i = 0; i < options.variants().size(); i++) {
           Variant v = options.variants().get(i);
           out.printf(Locale.ROOT, "# variant %s ...%n", v.name());
-          results.add(variant(bootstrap, stateDir, v, embedder, posts, i == 0));
+          results.add(
+              variant(bootstrap, stateDir, v, embedder, posts, i == 0 ? Role.FULL : Role.BURST));
         }
         double after = alone(embedder, texts, base.getInt(EMBED_BATCH_SIZE));
         out.printf(Locale.ROOT, "# embedder alone again: %,.0f texts/s%n", after);
@@ -222,14 +221,25 @@ public final class BenchRunner {
     return texts.size() / ((System.nanoTime() - t) / 1e9);
   }
 
+  /**
+   * What a variant run does: the burst only, everything (burst, user path, sweep, backfill), or a
+   * throwaway warm-up (burst and a shorter user path, not reported).
+   */
+  private enum Role {
+    BURST,
+    FULL,
+    THROWAWAY
+  }
+
   private VariantResult variant(
       String bootstrap,
       Path stateDir,
       Variant v,
       Embedder embedder,
       List<BenchTexts.Post> posts,
-      boolean full)
+      Role role)
       throws Exception {
+    boolean full = role == Role.FULL;
     KembedConfig config = new KembedConfig(settings(bootstrap, stateDir, v.name(), v));
     try (Admin admin = Admin.create(AdminProps.of(config))) {
       TopicCreator.ensure(admin, config, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
@@ -306,14 +316,20 @@ public final class BenchRunner {
       double userSeconds = Double.NaN;
       Map<String, Double> userCpu = Map.of();
       List<SweepPoint> sweep = new ArrayList<>();
-      if (full && options.interactions() > 0) {
+      int interactions =
+          switch (role) {
+            case FULL -> options.interactions();
+            case THROWAWAY -> Math.min(options.interactions(), 10_000);
+            case BURST -> 0;
+          };
+      if (interactions > 0) {
         // 2. User path: a burst of IMPRESSIONs on the embedded posts → last similarity-features
         // row.
         Random r = new Random(options.seed());
         long before = arrivals.features.get();
         CpuSplit ucpu = CpuSplit.start();
         long u0 = System.nanoTime();
-        for (int i = 0; i < options.interactions(); i++) {
+        for (int i = 0; i < interactions; i++) {
           String user = "user-" + r.nextInt(options.users());
           sendImpression(
               producer,
@@ -325,11 +341,11 @@ public final class BenchRunner {
                   + r.nextInt((int) Duration.ofHours(12).toMillis()));
         }
         producer.flush();
-        long target = before + options.interactions();
+        long target = before + interactions;
         boolean done =
             arrivals.await(
                 () -> arrivals.features.get() >= target,
-                Duration.ofSeconds(Math.max(120, options.interactions() / 100)));
+                Duration.ofSeconds(Math.max(120, interactions / 100)));
         long uLast = System.nanoTime();
         userCpu = ucpu.stop();
         userSeconds = (uLast - u0) / 1e9;
@@ -338,17 +354,18 @@ public final class BenchRunner {
             Locale.ROOT,
             "#   user path: %,.0f interactions/s (%d in %.1f s%s)%n",
             userRate,
-            options.interactions(),
+            interactions,
             userSeconds,
             done ? "" : ", TIMED OUT");
-
+      }
+      if (full && interactions > 0) {
         // 3. Open-loop sweep. A load L is that share of the machine: posts at L/2 of the content
         //    capacity plus exposures at L/2 of the user-path capacity, each capacity having been
-        //    measured with the whole machine to itself (L of both at once would be 2L). Event time
-        // runs with
-        //    the schedule for posts and exposures alike, after everything sent before, as a live
-        //    feed's does (a post stamped hours behind the exposures would hold their rows back
-        //    until its partition turned idle: the watermark is exact, not the bench's friend).
+        //    measured with the whole machine to itself (L of both at once would be 2L). Event
+        //    time runs with the schedule for posts and exposures alike, after everything sent
+        //    before, as a live feed's does (a post stamped hours behind the exposures would hold
+        //    their rows back until its partition turned idle: the watermark is exact, not the
+        //    bench's friend).
         long sweepClock = base + Duration.ofHours(13).toMillis() + Duration.ofMinutes(1).toMillis();
         for (double f : options.loads()) {
           sweep.add(
