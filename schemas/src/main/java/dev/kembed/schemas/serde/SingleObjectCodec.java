@@ -40,7 +40,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   public SingleObjectCodec(SpecificData model, Schema schema) {
     this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
     this.header = header(fingerprint);
-    this.writer = new SpecificDatumWriter<>(schema, model);
+    this.writer = new ArrayBytesWriter<>(schema, model);
   }
 
   /** The writer schema's fingerprint, as it appears in every record this codec writes. */
@@ -121,6 +121,27 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
 
     public int count() {
       return count;
+    }
+  }
+
+  /**
+   * Writes {@code bytes} fields straight from their backing array. Avro's buffered encoder wraps
+   * every ByteBuffer in a read-only view, which has no accessible array, and then copies it into a
+   * new byte[] before writing it (a packed vector per record: 6 % of the stream thread in a
+   * user-path profile). Same bytes on the wire.
+   */
+  private static final class ArrayBytesWriter<T> extends SpecificDatumWriter<T> {
+    ArrayBytesWriter(Schema schema, SpecificData model) {
+      super(schema, model);
+    }
+
+    @Override
+    protected void writeBytes(Object datum, org.apache.avro.io.Encoder out) throws IOException {
+      if (datum instanceof java.nio.ByteBuffer b && b.hasArray()) {
+        out.writeBytes(b.array(), b.arrayOffset() + b.position(), b.remaining());
+      } else {
+        super.writeBytes(datum, out);
+      }
     }
   }
 

@@ -40,6 +40,26 @@ class SingleObjectCodecTest {
   }
 
   @Test
+  void writesBytesFieldsFromASlicedBufferExactlyAsAvroDoes() throws Exception {
+    byte[] backing = {9, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9};
+    // A view with a non-zero array offset and position: only its remaining bytes are the value.
+    java.nio.ByteBuffer slice = java.nio.ByteBuffer.wrap(backing, 2, 9).slice();
+    slice.position(1);
+    check(
+        dev.kembed.schemas.ContentEmbedding.newBuilder()
+            .setEntityId("p1")
+            .setEntityType(dev.kembed.schemas.EntityType.POST)
+            .setModelId("m")
+            .setVector(java.util.List.of())
+            .setPackedVector(slice)
+            .setVectorEncoding(dev.kembed.schemas.VectorEncoding.INT8)
+            .setContentHash("00")
+            .setEventTime(SampleRecords.T0)
+            .build());
+    assertEquals(1, slice.position(), "the writer must not move the caller's buffer");
+  }
+
+  @Test
   void aRecordWithBytesLeftOverIsRejectedWithTheirCount() throws Exception {
     SpecificRecord post = SampleRecords.post();
     SpecificData model = SpecificData.getForClass(post.getClass());
