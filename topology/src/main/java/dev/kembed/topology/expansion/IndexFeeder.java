@@ -119,6 +119,7 @@ final class IndexFeeder {
         reason = "dimension " + snap.index().dimension() + ", the model has " + s.dimension();
       }
       if (reason == null) {
+        snap.index().setEf(s.options().ef()); // ef is a query-time setting, not the snapshot's
         log.info(
             "index '{}' restored from its snapshot: {} items, resuming at offsets {}",
             spec.name(),

@@ -88,7 +88,7 @@ public final class IndexService implements Indexes, AutoCloseable {
         new IndexFeeder.Settings(
             model.id(),
             model.dimension(),
-            IndexOptions.defaults(),
+            IndexOptions.defaults().withEf(config.getInt(INDEX_EF)),
             baseDir,
             config.getLong(INDEX_SNAPSHOT_INTERVAL_MS),
             config.getInt(INDEX_SNAPSHOT_RECORDS),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kembed.inference.ModelInfo;
 import dev.kembed.schemas.EntityType;
+import dev.kembed.state.index.HnswVectorIndex;
 import dev.kembed.state.index.IndexSnapshots;
 import dev.kembed.state.index.Neighbour;
 import dev.kembed.state.index.VectorIndex;
@@ -114,6 +115,21 @@ class IndexServiceTest {
           index(s, IndexService.POSTS).nearest(new float[] {0, 1, 0}, 5).stream()
               .map(Neighbour::id)
               .toList());
+    }
+  }
+
+  @Test
+  void indexEfAppliesToAFreshIndexAndToOneRestoredFromASnapshotTakenWithAnother()
+      throws IOException {
+    try (IndexService s =
+        open(threeQueriesAndAPost(), MODEL, Map.of(KembedConfig.INDEX_EF, "37"))) {
+      catchUp(s);
+      assertEquals(37, ((HnswVectorIndex) index(s, IndexService.QUERIES)).options().ef());
+    } // the snapshot is written with ef 37
+    try (IndexService s =
+        open(threeQueriesAndAPost(), MODEL, Map.of(KembedConfig.INDEX_EF, "250"))) {
+      assertEquals(3, index(s, IndexService.QUERIES).size(), "restored from the snapshot");
+      assertEquals(250, ((HnswVectorIndex) index(s, IndexService.QUERIES)).options().ef());
     }
   }
 
