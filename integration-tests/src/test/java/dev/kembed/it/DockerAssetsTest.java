@@ -125,8 +125,9 @@ class DockerAssetsTest {
         "which is the jar the crash test runs: " + System.getProperty("kembed.jar"));
     assertTrue(
         dockerfile.contains(
-            "ENTRYPOINT [\"java\", \"-Dai.djl.offline=true\", \"-jar\","
-                + " \"/opt/kembed/kembed.jar\"]"));
+            "ENTRYPOINT [\"java\", \"--add-modules\", \"jdk.incubator.vector\","
+                + " \"-Dai.djl.offline=true\", \"-jar\", \"/opt/kembed/kembed.jar\"]"),
+        "the image runs the jar with the Vector API (SIMD index distance)");
     assertTrue(dockerfile.contains("TOKENIZERS_FLAVOR=cpu"));
     assertTrue(dockerfile.contains("/etc/kembed/kembed.properties"));
     assertTrue(dockerfile.contains("GET /health"), "the image probes the health endpoint");
@@ -155,8 +156,9 @@ class DockerAssetsTest {
         "DJL stays offline");
     assertTrue(
         dockerfile.contains(
-            "ENTRYPOINT [\"java\", \"-Dai.djl.offline=true\", \"-jar\","
-                + " \"/opt/kembed/kembed.jar\"]"));
+            "ENTRYPOINT [\"java\", \"--add-modules\", \"jdk.incubator.vector\","
+                + " \"-Dai.djl.offline=true\", \"-jar\", \"/opt/kembed/kembed.jar\"]"),
+        "the image runs the jar with the Vector API (SIMD index distance)");
     assertTrue(dockerfile.contains("GET /health"));
     // The gpu profile the image and bin/gpu-smoke use swaps the ONNX Runtime artifact.
     String pom = Files.readString(ROOT.resolve("pom.xml"));
