@@ -687,6 +687,7 @@ public final class KembedTopology {
                       searchWeight,
                       emitInterval,
                       interval,
+                      config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
                       featureSerde),
               Named.as("user-vectors"),
               USER_STORES.all());
@@ -717,7 +718,12 @@ public final class KembedTopology {
                   UserVectorProcessor.ROWS,
                   UserVectorProcessor.VIEWER_RELEASED)
               .process(
-                  () -> new AuthorFeatureProcessor(USER_STORES, windows, featureSerde),
+                  () ->
+                      new AuthorFeatureProcessor(
+                          USER_STORES,
+                          windows,
+                          config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
+                          featureSerde),
                   Named.as("author-features"),
                   USER_STORES.all());
       toFeatures(rows, "exposure");

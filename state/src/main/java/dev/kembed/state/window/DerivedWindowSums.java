@@ -24,8 +24,9 @@ public final class DerivedWindowSums implements TileStore {
   private static final VectorSum EMPTY = VectorSum.empty(0);
 
   /**
-   * Window sums a task keeps: at 384 dimensions about 3.1 KB each, so ~12.6 MB of heap per task
-   * holding user vectors, enough for ~1,300 active users with three windows each.
+   * Window sums a task keeps by default ({@code user.vector.window.cache.entries}): at 384
+   * dimensions about 3.1 KB each, so ~12.6 MB of heap per task holding user vectors, enough for
+   * ~1,300 active users with three windows each.
    */
   public static final int DEFAULT_MAX_ENTRIES = 4_096;
 

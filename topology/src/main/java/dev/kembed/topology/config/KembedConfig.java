@@ -82,6 +82,7 @@ public final class KembedConfig extends AbstractConfig {
   public static final String USER_VECTOR_WEIGHTS = "user.vector.weights";
   public static final String USER_VECTOR_LATENESS_MS = "user.vector.allowed.lateness.ms";
   public static final String USER_VECTOR_EMIT_INTERVAL_MS = "user.vector.emit.interval.ms";
+  public static final String USER_VECTOR_WINDOW_CACHE_ENTRIES = "user.vector.window.cache.entries";
   public static final String WATERMARK_INTERVAL_MS = "watermark.interval.ms";
   public static final String WATERMARK_IDLE_MS = "watermark.idle.ms";
   public static final String WATERMARK_OUT_OF_ORDERNESS_MS = "watermark.out.of.orderness.ms";
@@ -621,6 +622,21 @@ public final class KembedConfig extends AbstractConfig {
               4,
               ConfigDef.Width.SHORT,
               USER_VECTOR_EMIT_INTERVAL_MS)
+          .define(
+              USER_VECTOR_WINDOW_CACHE_ENTRIES,
+              Type.INT,
+              dev.kembed.state.window.DerivedWindowSums.DEFAULT_MAX_ENTRIES,
+              Range.atLeast(0),
+              Importance.LOW,
+              "Window sums kept in the heap per task that holds user vectors (the user-vector and"
+                  + " author-feature tasks). Window sums are not stored: a miss recomputes one"
+                  + " from the window's tiles (one range read). Each entry is about 8 x dimension"
+                  + " bytes (3.1 KB at 384); three per active user and kind. 0 recomputes on every"
+                  + " read.",
+              USERS,
+              11,
+              ConfigDef.Width.SHORT,
+              USER_VECTOR_WINDOW_CACHE_ENTRIES)
           .define(
               SEARCH_QUERY_WEIGHT,
               Type.DOUBLE,

@@ -49,10 +49,15 @@ public final class AuthorFeatureProcessor
   private KeyValueStore<Bytes, byte[]> timeline;
   private TaskClock clock;
   private EventTimeMetrics metrics;
+  private final int windowCacheEntries;
 
   public AuthorFeatureProcessor(
-      UserVectorProcessor.Stores stores, WindowConfig windows, Serde<SimilarityFeatures> rowSerde) {
+      UserVectorProcessor.Stores stores,
+      WindowConfig windows,
+      int windowCacheEntries,
+      Serde<SimilarityFeatures> rowSerde) {
     this.stores = stores;
+    this.windowCacheEntries = windowCacheEntries;
     this.windows = windows;
     this.rowSerde = rowSerde;
   }
@@ -65,7 +70,7 @@ public final class AuthorFeatureProcessor
             new DerivedWindowSums(
                 new KeyValueTileStore(context.getStateStore(stores.tiles())),
                 windows,
-                DerivedWindowSums.DEFAULT_MAX_ENTRIES),
+                windowCacheEntries),
             UserVectorProcessor.unbounded(windows));
     this.timeline = context.getStateStore(stores.timeline());
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();

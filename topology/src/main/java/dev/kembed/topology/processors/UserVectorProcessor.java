@@ -114,6 +114,7 @@ public final class UserVectorProcessor
   private KeyValueStore<String, Long> releasedStore;
   private TaskClock clock;
   private EventTimeMetrics metrics;
+  private final int windowCacheEntries;
 
   public UserVectorProcessor(
       Stores stores,
@@ -122,8 +123,10 @@ public final class UserVectorProcessor
       double searchWeight,
       long emitIntervalMs,
       long intervalMs,
+      int windowCacheEntries,
       Serde<SimilarityFeatures> rowSerde) {
     this.stores = stores;
+    this.windowCacheEntries = windowCacheEntries;
     this.windows = windows;
     this.weights = weights;
     this.searchWeight = searchWeight;
@@ -154,7 +157,7 @@ public final class UserVectorProcessor
             new DerivedWindowSums(
                 new KeyValueTileStore(context.getStateStore(stores.tiles())),
                 windows,
-                DerivedWindowSums.DEFAULT_MAX_ENTRIES),
+                windowCacheEntries),
             unbounded(windows));
     this.emitState = context.getStateStore(stores.emits());
     this.timeline = context.getStateStore(stores.timeline());

@@ -273,7 +273,9 @@ class EventTimeOrderPropertyTest {
                 Named.as("in"),
                 stores.clock())
             .process(
-                () -> new UserVectorProcessor(stores, windows, weights, 1.0, 0, 100, featureSerde),
+                // A cache of 2 window sums: most reads recompute from tiles (DerivedWindowSums).
+                () ->
+                    new UserVectorProcessor(stores, windows, weights, 1.0, 0, 100, 2, featureSerde),
                 Named.as("users"),
                 stores.all());
     users
@@ -304,7 +306,7 @@ class EventTimeOrderPropertyTest {
             Named.as("rows-in"),
             stores.clock())
         .process(
-            () -> new AuthorFeatureProcessor(stores, windows, featureSerde),
+            () -> new AuthorFeatureProcessor(stores, windows, 2, featureSerde),
             Named.as("authors"),
             stores.all())
         .to("rows", Produced.with(Serdes.String(), featureSerde));
