@@ -512,6 +512,8 @@ public final class BenchRunner {
                 id, "backfill.", null, true, Duration.ofSeconds(5), Duration.ofMinutes(10)),
             new PrintStream(java.io.OutputStream.nullOutputStream()));
     KembedConfig replay = backfill.replayConfig();
+    // The watcher assigns the replay's output partitions before the backfill starts, so they must
+    // exist already; Backfill.run's own ensure then finds them in place.
     try (Admin admin = Admin.create(AdminProps.of(replay))) {
       TopicCreator.ensure(admin, replay);
     }

@@ -75,17 +75,14 @@ public final class AnyFormatJson {
       return JsonNodeFactory.instance.nullNode();
     }
     try {
-      if (SingleObjectReader.hasMagic(data) && data.length >= SingleObjectReader.HEADER_LENGTH) {
-        long fingerprint = 0;
-        for (int i = SingleObjectReader.HEADER_LENGTH - 1; i >= 2; i--) {
-          fingerprint = (fingerprint << 8) | (data[i] & 0xFFL);
-        }
+      if (SingleObjectCodec.hasHeader(data)) {
+        long fingerprint = SingleObjectCodec.fingerprintOf(data);
         Schema writer = byFingerprint.get(fingerprint);
         if (writer == null) {
           return undecodable(
               "unknown schema fingerprint " + SingleObjectReader.hex(fingerprint), data);
         }
-        return avro(writer, data, SingleObjectReader.HEADER_LENGTH);
+        return avro(writer, data, SingleObjectCodec.HEADER_LENGTH);
       }
       if (ConfluentWire.hasMagic(data)) {
         int id = ConfluentWire.schemaId(data);

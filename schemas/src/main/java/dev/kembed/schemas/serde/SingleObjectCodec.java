@@ -31,6 +31,9 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   /** Bytes before the Avro body: two magic bytes and the fingerprint. */
   public static final int HEADER_LENGTH = 10;
 
+  static final byte MAGIC_0 = (byte) 0xC3;
+  static final byte MAGIC_1 = (byte) 0x01;
+
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private final byte[] header;
@@ -51,8 +54,8 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   /** The header every record written with {@code schema} starts with. */
   static byte[] header(long fingerprint) {
     byte[] h = new byte[HEADER_LENGTH];
-    h[0] = (byte) 0xC3;
-    h[1] = (byte) 0x01;
+    h[0] = MAGIC_0;
+    h[1] = MAGIC_1;
     for (int i = 0; i < 8; i++) {
       h[2 + i] = (byte) (fingerprint >>> (8 * i));
     }
@@ -70,7 +73,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
 
   /** Whether {@code data} is long enough to hold a header and starts with the magic bytes. */
   public static boolean hasHeader(byte[] data) {
-    return data.length >= HEADER_LENGTH && data[0] == (byte) 0xC3 && data[1] == (byte) 0x01;
+    return data.length >= HEADER_LENGTH && data[0] == MAGIC_0 && data[1] == MAGIC_1;
   }
 
   /** The single-object encoding of {@code datum}. */

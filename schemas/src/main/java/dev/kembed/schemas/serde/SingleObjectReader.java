@@ -28,10 +28,6 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class SingleObjectReader<T extends SpecificRecord> {
 
-  static final byte MAGIC_0 = (byte) 0xC3;
-  static final byte MAGIC_1 = (byte) 0x01;
-  static final int HEADER_LENGTH = 10;
-
   /** Fingerprint to schema, sorted so error messages list them in a stable order. */
   private final Map<Long, Schema> known = new TreeMap<>(Long::compareUnsigned);
 
@@ -47,7 +43,9 @@ final class SingleObjectReader<T extends SpecificRecord> {
   }
 
   static boolean hasMagic(byte[] data) {
-    return data.length >= 2 && data[0] == MAGIC_0 && data[1] == MAGIC_1;
+    return data.length >= 2
+        && data[0] == SingleObjectCodec.MAGIC_0
+        && data[1] == SingleObjectCodec.MAGIC_1;
   }
 
   static String hex(long fingerprint) {
@@ -60,14 +58,14 @@ final class SingleObjectReader<T extends SpecificRecord> {
   }
 
   T read(byte[] data) {
-    if (data.length < HEADER_LENGTH) {
+    if (data.length < SingleObjectCodec.HEADER_LENGTH) {
       throw new DecodeFailure(
           "truncated Avro payload: "
               + data.length
               + " bytes, the single-object header alone is "
-              + HEADER_LENGTH);
+              + SingleObjectCodec.HEADER_LENGTH);
     }
-    long fingerprint = fingerprintOf(data);
+    long fingerprint = SingleObjectCodec.fingerprintOf(data);
     if (!known.containsKey(fingerprint)) {
       throw new DecodeFailure(
           "unknown schema fingerprint "
@@ -121,7 +119,11 @@ final class SingleObjectReader<T extends SpecificRecord> {
     try {
       BinaryDecoder skipper =
           DecoderFactory.get()
-              .binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, null);
+              .binaryDecoder(
+                  data,
+                  SingleObjectCodec.HEADER_LENGTH,
+                  data.length - SingleObjectCodec.HEADER_LENGTH,
+                  null);
       GenericDatumReader.skip(writer, skipper);
     } catch (EOFException e) {
       throw new DecodeFailure(
@@ -137,10 +139,6 @@ final class SingleObjectReader<T extends SpecificRecord> {
           "malformed Avro payload for writer schema " + hex(fingerprint) + ": " + rootMessage(e),
           e);
     }
-  }
-
-  private static long fingerprintOf(byte[] data) {
-    return SingleObjectCodec.fingerprintOf(data);
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

@@ -36,7 +36,6 @@ public final class DerivedWindowSums implements TileStore {
   private final Map<Long, WindowSpec> windowsByLength = new HashMap<>();
   private final LinkedHashMap<Key, VectorSum> cache;
   private final int maxEntries;
-  private long misses;
 
   public DerivedWindowSums(TileStore inner, WindowConfig config, int maxEntries) {
     this.inner = Objects.requireNonNull(inner, "inner");
@@ -56,11 +55,6 @@ public final class DerivedWindowSums implements TileStore {
         };
   }
 
-  /** Window sums recomputed from tiles so far (cache misses). */
-  public long misses() {
-    return misses;
-  }
-
   @Override
   public VectorSum getWindowSum(String user, String kind, long windowMs) {
     Key key = new Key(user, kind, windowMs);
@@ -76,7 +70,6 @@ public final class DerivedWindowSums implements TileStore {
     if (w == null) {
       throw new IllegalArgumentException("no window of " + windowMs + " ms is configured");
     }
-    misses++;
     VectorSum sum = VectorSum.empty(meta.dim());
     long end = Resolution.tileStart(meta.asOf(), w.tileMs()) + w.tileMs();
     for (Tile t : inner.tiles(user, kind, w.tileMs(), w.firstTileStart(meta.asOf()), end)) {

@@ -2,8 +2,6 @@ package dev.kembed.topology.processors;
 
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.vector.PackedVectors;
-import dev.kembed.state.window.DerivedWindowSums;
-import dev.kembed.state.window.KeyValueTileStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
 import dev.kembed.state.window.WindowedVectorAggregator;
@@ -66,12 +64,8 @@ public final class AuthorFeatureProcessor
   public void init(ProcessorContext<String, SimilarityFeatures> context) {
     this.context = context;
     this.aggregator =
-        new WindowedVectorAggregator(
-            new DerivedWindowSums(
-                new KeyValueTileStore(context.getStateStore(stores.tiles())),
-                windows,
-                windowCacheEntries),
-            UserVectorProcessor.unbounded(windows));
+        UserVectorProcessor.aggregator(
+            context.getStateStore(stores.tiles()), windows, windowCacheEntries);
     this.timeline = context.getStateStore(stores.timeline());
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
     this.metrics =

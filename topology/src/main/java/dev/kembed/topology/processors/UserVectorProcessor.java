@@ -141,11 +141,16 @@ public final class UserVectorProcessor
   }
 
   /**
-   * The window configuration the tiles are kept with here: lateness was judged at the entrance, so
-   * the aggregator must accept any event however far behind the user's as-of it arrives.
+   * The aggregator over a task's tile store, as the user-vector and author-feature tasks both keep
+   * it: window sums derived from the tiles and cached ({@link DerivedWindowSums}), and unbounded
+   * lateness, because lateness was judged at the entrance, so the aggregator must accept any event
+   * however far behind the user's as-of it arrives.
    */
-  public static WindowConfig unbounded(WindowConfig windows) {
-    return new WindowConfig(windows.windows(), Long.MAX_VALUE / 4);
+  static WindowedVectorAggregator aggregator(
+      KeyValueStore<Bytes, byte[]> tiles, WindowConfig windows, int windowCacheEntries) {
+    return new WindowedVectorAggregator(
+        new DerivedWindowSums(new KeyValueTileStore(tiles), windows, windowCacheEntries),
+        new WindowConfig(windows.windows(), Long.MAX_VALUE / 4));
   }
 
   @Override
@@ -153,12 +158,7 @@ public final class UserVectorProcessor
     this.context = context;
     this.dlq = DlqMetrics.from(context.appConfigs());
     this.aggregator =
-        new WindowedVectorAggregator(
-            new DerivedWindowSums(
-                new KeyValueTileStore(context.getStateStore(stores.tiles())),
-                windows,
-                windowCacheEntries),
-            unbounded(windows));
+        aggregator(context.getStateStore(stores.tiles()), windows, windowCacheEntries);
     this.emitState = context.getStateStore(stores.emits());
     this.timeline = context.getStateStore(stores.timeline());
     this.held = context.getStateStore(stores.held());
