@@ -18,7 +18,6 @@ import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.schemas.serde.OutputFormat;
 import dev.kembed.schemas.serde.OutputSerdes;
 import dev.kembed.schemas.vector.PackedVectors;
-import dev.kembed.schemas.vector.RecordVectors;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.config.KembedConfig;
@@ -128,7 +127,6 @@ public final class KembedTopology {
   public static final String USER_TILE_STORE = "user-vector-tiles";
   public static final String USER_EMIT_STORE = "user-vector-emits";
   public static final String USER_TIMELINE_STORE = "user-vector-timeline";
-  public static final String USER_HELD_STORE = "user-vector-held";
   public static final String USER_RELEASED_STORE = "user-vector-released";
   public static final String INPUT_TIME_CONTENT = "input-time-content";
   public static final String INPUT_TIME_INTERACTIONS = "input-time-interactions";
@@ -150,12 +148,7 @@ public final class KembedTopology {
   /** The stores of the user-vector sub-topology, shared by its two processors. */
   public static final UserVectorProcessor.Stores USER_STORES =
       new UserVectorProcessor.Stores(
-          USER_TILE_STORE,
-          USER_EMIT_STORE,
-          USER_TIMELINE_STORE,
-          USER_HELD_STORE,
-          USER_RELEASED_STORE,
-          CLOCK_USERS);
+          USER_TILE_STORE, USER_EMIT_STORE, USER_TIMELINE_STORE, USER_RELEASED_STORE, CLOCK_USERS);
 
   private KembedTopology() {}
 
@@ -336,7 +329,6 @@ public final class KembedTopology {
       persistent(PENDING_COMMENT_STORE, storedEmbeddingSerde);
       binary(USER_TILE_STORE);
       binary(USER_TIMELINE_STORE);
-      binary(USER_HELD_STORE);
       persistent(USER_EMIT_STORE, Serdes.Long());
       persistent(USER_RELEASED_STORE, Serdes.Long());
       persistent(INPUT_TIME_CONTENT, Serdes.Long());
@@ -694,12 +686,16 @@ public final class KembedTopology {
       Map<String, KStream<String, UserVectorOutput>> users =
           byVariant(processed, UserVectorOutput.class);
       value(users, UserVectorOutput.Vector.class, UserVectorOutput.Vector::value)
-          .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
           .processValues(
               () ->
-                  new DriftObserver<UserVector>(
-                      (drift, v) -> drift.forModel(v.getModelId()).userVector(RecordVectors.of(v))),
+                  new DriftObserver<UserVectorOut>(
+                      (drift, v) -> {
+                        if (v.vector() != null) {
+                          drift.forModel(v.vector().getModelId()).userVector(v.unit());
+                        }
+                      }),
               Named.as("user-vector-drift"))
+          .mapValues(UserVectorOut::vector, Named.as("unwrap-vector"))
           .to(
               config.topic(TOPIC_USER_VECTORS),
               produced(UserVector.class, TOPIC_USER_VECTORS).withName("user-vectors-sink"));

@@ -249,7 +249,7 @@ class EventTimeOrderPropertyTest {
   private static org.apache.kafka.streams.Topology topology(Serde<UserSignal> signalSerde) {
     StreamsBuilder b = new StreamsBuilder();
     var stores = KembedTopology.USER_STORES;
-    for (String s : List.of(stores.tiles(), stores.timeline(), stores.held())) {
+    for (String s : List.of(stores.tiles(), stores.timeline())) {
       b.addStateStore(
           Stores.keyValueStoreBuilder(
               Stores.inMemoryKeyValueStore(s), Serdes.Bytes(), Serdes.ByteArray()));
