@@ -91,6 +91,9 @@ public final class RecordVectors {
     if (vector == null) {
       return null;
     }
+    if (vector instanceof FloatList floats) {
+      return floats.values().clone();
+    }
     float[] out = new float[vector.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = vector.get(i);

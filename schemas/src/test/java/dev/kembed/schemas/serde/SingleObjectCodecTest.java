@@ -60,6 +60,31 @@ class SingleObjectCodecTest {
   }
 
   @Test
+  void writesAFloatListVectorExactlyAsAvroWritesTheList() throws Exception {
+    float[] v = new float[384];
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
+    v[0] = -0.0f;
+    v[1] = Float.MIN_VALUE;
+    v[2] = -Float.MAX_VALUE;
+    for (float[] vector : new float[][] {v, {}, {0.5f}}) {
+      check(
+          dev.kembed.schemas.UserVector.newBuilder()
+              .setUserId("u1")
+              .setKind(dev.kembed.schemas.VectorKind.ENGAGEMENT)
+              .setWindow("P7D")
+              .setModelId("m")
+              .setVector(dev.kembed.schemas.vector.FloatList.of(vector))
+              .setTotalWeight(2.5)
+              .setEventCount(3)
+              .setAsOf(SampleRecords.T0)
+              .build());
+    }
+  }
+
+  @Test
   void aRecordWithBytesLeftOverIsRejectedWithTheirCount() throws Exception {
     SpecificRecord post = SampleRecords.post();
     SpecificData model = SpecificData.getForClass(post.getClass());
