@@ -560,6 +560,12 @@ public final class BenchRunner {
     return rate;
   }
 
+  /** How long the feed runs, unmeasured, before an open-loop step's measured records. */
+  private static final Duration LEAD = Duration.ofSeconds(5);
+
+  /** How long the feed may run on, unmeasured, after an open-loop step. */
+  private static final Duration TAIL = Duration.ofSeconds(30);
+
   private SweepPoint openLoop(
       KafkaProducer<String, byte[]> producer,
       String postTopic,
@@ -583,10 +589,29 @@ public final class BenchRunner {
     long exposureGap = (long) (seconds * 1e9 / nExposures);
     int p = 0;
     int x = 0;
-    while (p < nPosts || x < nExposures) {
-      long nextPost = p < nPosts ? t0 + p * postGap : Long.MAX_VALUE;
-      long nextExposure = x < nExposures ? t0 + x * exposureGap : Long.MAX_VALUE;
+    // The step measures a stream that flows: the feed starts LEAD before the measured records, at
+    // the same rates, and goes on after them, unmeasured, until every measured record has arrived
+    // (at most TAIL). A feed that starts or stops makes exposures wait for the idle rule
+    // (watermark.idle.ms, then as long again to confirm; docs/event-time.md): partitions that were
+    // idle must show their first records, and a feed's last records wait for its partitions to
+    // turn idle. That is a feed's start and end, not the latency under load.
+    int leadPosts = (int) (LEAD.toSeconds() * nPosts / seconds);
+    int leadExposures = (int) (LEAD.toSeconds() * nExposures / seconds);
+    long tailEnd = t0 + (LEAD.toSeconds() + seconds) * 1_000_000_000L + TAIL.toNanos();
+    long nextCheck = 0;
+    while (true) {
+      long nextPost = t0 + p * postGap;
+      long nextExposure = t0 + x * exposureGap;
       long due = Math.min(nextPost, nextExposure);
+      boolean measured = p < leadPosts + nPosts || x < leadExposures + nExposures;
+      if (!measured
+          && (due > tailEnd
+              || (due >= nextCheck && allArrived(arrivals, postSent, exposureSent)))) {
+        break;
+      }
+      if (!measured && due >= nextCheck) {
+        nextCheck = due + 100_000_000L;
+      }
       long wait = due - System.nanoTime();
       if (wait > 0) {
         LockSupport.parkNanos(wait);
@@ -596,7 +621,9 @@ public final class BenchRunner {
       if (nextPost <= nextExposure) {
         BenchTexts.Post src = posts.get(p % posts.size());
         String id = src.id() + "-" + tag + "-" + p;
-        postSent.put(id, due);
+        if (p >= leadPosts && p < leadPosts + nPosts) {
+          postSent.put(id, due);
+        }
         sendPost(
             producer,
             postTopic,
@@ -609,17 +636,15 @@ public final class BenchRunner {
         String user = "user-" + r.nextInt(options.users());
         String post = posts.get(r.nextInt(posts.size())).id();
         long eventTime = eventBase + (due - t0) / 1_000_000;
-        exposureSent.put(Arrivals.exposureKey(user, post, eventTime), due);
+        if (x >= leadExposures && x < leadExposures + nExposures) {
+          exposureSent.put(Arrivals.exposureKey(user, post, eventTime), due);
+        }
         sendImpression(producer, interactionTopic, user, post, eventTime);
         x++;
       }
     }
     producer.flush();
-    arrivals.await(
-        () ->
-            postSent.keySet().stream().allMatch(arrivals.embeddingAt::containsKey)
-                && exposureSent.keySet().stream().allMatch(arrivals.featureAt::containsKey),
-        Duration.ofSeconds(60));
+    arrivals.await(() -> allArrived(arrivals, postSent, exposureSent), Duration.ofSeconds(60));
     Latencies emb = new Latencies();
     Latencies feat = new Latencies();
     postSent.forEach((k, sent) -> emb.add(latencyMs(arrivals.embeddingAt.get(k), sent)));
@@ -634,6 +659,12 @@ public final class BenchRunner {
         emb.percentile(99),
         feat.percentile(99));
     return new SweepPoint(fraction, postRate, exposureRate, emb, feat, nPosts, nExposures);
+  }
+
+  private static boolean allArrived(
+      Arrivals arrivals, Map<String, Long> postSent, Map<String, Long> exposureSent) {
+    return postSent.keySet().stream().allMatch(arrivals.embeddingAt::containsKey)
+        && exposureSent.keySet().stream().allMatch(arrivals.featureAt::containsKey);
   }
 
   // A missing output counts as infinitely late, so it shows in the high percentiles.
