@@ -306,8 +306,8 @@ public final class BenchRunner {
       warmUp(producer, postTopic, interactionTopic, arrivals, posts, base);
       out.printf(
           Locale.ROOT,
-          "#   warm-up done; JIT compiler and broker quiet after %.1f s%n",
-          CpuSplit.awaitQuiet(Duration.ofSeconds(60)));
+          "#   warm-up done; JIT compiler quiet after %.1f s%n",
+          CpuSplit.awaitJitQuiet(Duration.ofSeconds(60)));
 
       // 1. Burst of posts → last content-embeddings record visible (closed loop: capacity).
       CpuSplit cpu = CpuSplit.start();

@@ -145,24 +145,21 @@ final class CpuSplit {
   }
 
   /**
-   * Waits until the JIT compiler threads have used under 5 % of a core, and the in-process broker's
-   * threads under 10 %, for two seconds in a row, or {@code max} has passed; returns the seconds
-   * waited. Compilation of what a warm-up made hot is queued and runs on its own threads over the
-   * following seconds (2.8 CPU-s of a 15.8 CPU-s burst on 2 cores when not waited for), and the
-   * broker goes on after a run has ended (transaction markers, the deletion of consumed repartition
-   * records, log cleaning); a timed phase that starts before they settle pays for the phase before.
+   * Waits until the JIT compiler threads have used under 5 % of a core for two seconds in a row, or
+   * {@code max} has passed; returns the seconds waited. Compilation of what a warm-up made hot is
+   * queued and runs on its own threads over the following seconds, so without this wait a timed
+   * phase right after the warm-up pays it (2.8 CPU-s of a 15.8 CPU-s burst on 2 cores).
    */
-  static double awaitQuiet(java.time.Duration max) throws InterruptedException {
+  static double awaitJitQuiet(java.time.Duration max) throws InterruptedException {
     long t0 = System.nanoTime();
     long deadline = t0 + max.toNanos();
+    long previous = jvmThreads().getOrDefault("JIT compiler", 0L);
     int quiet = 0;
     while (quiet < 2 && System.nanoTime() < deadline) {
-      CpuSplit second = start();
       Thread.sleep(1_000);
-      Map<String, Double> used = second.stop();
-      double wall = used.get("wall");
-      boolean calm = used.get("JIT compiler") / wall < 0.05 && used.get("broker") / wall < 0.10;
-      quiet = calm ? quiet + 1 : 0;
+      long now = jvmThreads().getOrDefault("JIT compiler", 0L);
+      quiet = (now - previous) / TICKS_PER_SECOND < 0.05 ? quiet + 1 : 0;
+      previous = now;
     }
     return (System.nanoTime() - t0) / 1e9;
   }
