@@ -118,6 +118,13 @@ public final class UserVectorProcessor
   private TaskClock clock;
   private EventTimeMetrics metrics;
   private final int windowCacheEntries;
+  private final int maxItems;
+
+  /** Most work one release punctuation does before it leaves the rest to the next. */
+  static final Duration RELEASE_BUDGET = Duration.ofMillis(200);
+
+  /** Most timeline items one release punctuation reads into memory. */
+  static final int RELEASE_MAX_ITEMS = 10_000;
 
   public UserVectorProcessor(
       Stores stores,
@@ -128,6 +135,30 @@ public final class UserVectorProcessor
       long intervalMs,
       int windowCacheEntries,
       Serde<SimilarityFeatures> rowSerde) {
+    this(
+        stores,
+        windows,
+        weights,
+        searchWeight,
+        emitIntervalMs,
+        intervalMs,
+        windowCacheEntries,
+        rowSerde,
+        RELEASE_MAX_ITEMS);
+  }
+
+  /** As above, reading at most {@code maxItems} timeline items per punctuation (tests: small). */
+  UserVectorProcessor(
+      Stores stores,
+      WindowConfig windows,
+      InteractionWeights weights,
+      double searchWeight,
+      long emitIntervalMs,
+      long intervalMs,
+      int windowCacheEntries,
+      Serde<SimilarityFeatures> rowSerde,
+      int maxItems) {
+    this.maxItems = maxItems;
     this.stores = stores;
     this.windowCacheEntries = windowCacheEntries;
     this.windows = windows;
@@ -254,6 +285,14 @@ public final class UserVectorProcessor
   // (max(P, S_old), S] for viewer reads, never the released head: a queue in RocksDB leaves a
   // tombstone per released item, and scanning from the start walked all of them every 100 ms
   // (most of the stream thread's time in a 30,000-interaction burst).
+  //
+  // One punctuation does at most RELEASE_BUDGET of work and reads at most maxItems items; the
+  // rest waits for the next one. A watermark can jump by hours of event time at once (a backfill,
+  // an idle partition confirmed), and releasing all of it in one punctuation kept one transaction
+  // open past transaction.timeout.ms (10 s under exactly-once): the producer was fenced, the task
+  // revived and the same punctuation started over (seen in a backfill of 60,000 records). What is
+  // published is only what was done: RELEASED up to the first item left, VIEWER_RELEASED likewise,
+  // so the rows' watermark never runs ahead of the rows sent.
   private void release(long now) {
     long s = clock.group(SIGNALS).advance(now);
     long r = clock.group(ROWS).advance(now);
@@ -263,53 +302,114 @@ public final class UserVectorProcessor
     if (s == Long.MIN_VALUE) {
       return;
     }
+    long deadline = System.nanoTime() + RELEASE_BUDGET.toNanos();
+    boolean allReleased = true;
     if (p != Long.MIN_VALUE && p > released) {
-      for (KeyValue<Bytes, byte[]> kv : between(released, p)) {
-        TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
-        switch (k.item()) {
-          case VIEWER_READ ->
-              viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), false);
-          case AUTHOR_READ -> {
-            SimilarityFeatures row =
-                AuthorFeatureProcessor.complete(
-                    aggregator,
-                    windows,
-                    k.user(),
-                    ROW_SERDE.deserializer().deserialize("", kv.value),
-                    rowSerde);
-            context.forward(
-                new Record<>(
-                    AuthorFeatureProcessor.rowKey(row), new UserVectorOutput.Row(row), k.time()));
-          }
-          case WRITE -> {
-            UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
-            held.remove(
-                sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id());
-            apply(sig);
-          }
-        }
-        timeline.delete(kv.key);
-      }
-      clock.publish(RELEASED, p);
-      releasedStore.put(RELEASED, p);
-    }
-    long readAheadFrom = Math.max(Math.max(p, released), viewerReleased);
-    if (s > readAheadFrom) {
-      for (KeyValue<Bytes, byte[]> kv : between(readAheadFrom, s)) {
-        if (TimelineKeys.parseTimeline(kv.key).item() == Item.VIEWER_READ) {
-          viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), true);
-          timeline.delete(kv.key);
-        }
+      long upTo = releaseUpTo(released, p, deadline);
+      allReleased = upTo == p;
+      if (upTo > released) {
+        clock.publish(RELEASED, upTo);
+        releasedStore.put(RELEASED, upTo);
       }
     }
-    clock.publish(VIEWER_RELEASED, s);
+    // Viewer reads not yet read ahead all lie after viewerReleased (those before it were read and
+    // deleted), so when the release stopped short only what it did is published.
+    long viewerUpTo =
+        allReleased
+            ? readAhead(Math.max(Math.max(p, released), viewerReleased), s, deadline)
+            : clock.published(RELEASED);
+    clock.publish(VIEWER_RELEASED, viewerUpTo);
     metrics.held(timeline.approximateNumEntries());
     if (p != Long.MIN_VALUE) {
       metrics.lag(Math.max(0, now - p));
     }
   }
 
-  // Timeline items with event time in (after, upTo], in order; read before any is changed.
+  // Processes the items of (after, upTo] in order until the deadline (at least one); returns the
+  // event time up to which every item is done.
+  private long releaseUpTo(long after, long upTo, long deadline) {
+    List<KeyValue<Bytes, byte[]>> items = between(after, upTo);
+    long last = after;
+    for (int i = 0; i < items.size(); i++) {
+      KeyValue<Bytes, byte[]> kv = items.get(i);
+      TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
+      if (i > 0 && System.nanoTime() > deadline) {
+        return Math.max(after, justBefore(k.time()));
+      }
+      switch (k.item()) {
+        case VIEWER_READ ->
+            viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), false);
+        case AUTHOR_READ -> {
+          SimilarityFeatures row =
+              AuthorFeatureProcessor.complete(
+                  aggregator,
+                  windows,
+                  k.user(),
+                  ROW_SERDE.deserializer().deserialize("", kv.value),
+                  rowSerde);
+          context.forward(
+              new Record<>(
+                  AuthorFeatureProcessor.rowKey(row), new UserVectorOutput.Row(row), k.time()));
+        }
+        case WRITE -> {
+          UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
+          held.remove(sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id());
+          apply(sig);
+        }
+      }
+      timeline.delete(kv.key);
+      last = k.time();
+    }
+    // A full read may have left items of the last time behind it.
+    return items.size() < maxItems ? upTo : Math.max(after, justBefore(last));
+  }
+
+  // Reads ahead the viewer reads of (from, s] until the deadline (at least one); returns the event
+  // time up to which every viewer read is done. Only viewer reads are collected: the writes and
+  // author reads between P and S stay for the release, and however many share one event time they
+  // never fill the read and stall it.
+  private long readAhead(long from, long s, long deadline) {
+    if (s <= from) {
+      return s;
+    }
+    List<KeyValue<Bytes, byte[]>> reads = new ArrayList<>();
+    long scanned = s;
+    Bytes start = from == Long.MIN_VALUE ? null : TimelineKeys.timelineAfter(from);
+    try (KeyValueIterator<Bytes, byte[]> it =
+        timeline.range(start, TimelineKeys.timelineAfter(s))) {
+      int seen = 0;
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
+        // Out of time, it stops only past the first event time, so that it always moves on.
+        if (reads.size() >= maxItems
+            || (++seen % 256 == 0 && System.nanoTime() > deadline && justBefore(k.time()) > from)) {
+          scanned = Math.max(from, justBefore(k.time()));
+          break;
+        }
+        if (k.item() == Item.VIEWER_READ) {
+          reads.add(kv);
+        }
+      }
+    }
+    for (int i = 0; i < reads.size(); i++) {
+      KeyValue<Bytes, byte[]> kv = reads.get(i);
+      if (i > 0 && System.nanoTime() > deadline) {
+        long t = TimelineKeys.parseTimeline(kv.key).time();
+        return Math.max(from, Math.min(scanned, justBefore(t)));
+      }
+      viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), true);
+      timeline.delete(kv.key);
+    }
+    return scanned;
+  }
+
+  private static long justBefore(long t) {
+    return t == Long.MIN_VALUE ? t : t - 1;
+  }
+
+  // Timeline items with event time in (after, upTo], in order, at most maxItems; read before any
+  // is changed.
   private List<KeyValue<Bytes, byte[]>> between(long after, long upTo) {
     List<KeyValue<Bytes, byte[]>> items = new ArrayList<>();
     // timelineAfter(t) is the bare 8-byte time t+1: every real key at t+1 is longer and sorts
@@ -317,7 +417,9 @@ public final class UserVectorProcessor
     Bytes from = after == Long.MIN_VALUE ? null : TimelineKeys.timelineAfter(after);
     try (KeyValueIterator<Bytes, byte[]> it =
         timeline.range(from, TimelineKeys.timelineAfter(upTo))) {
-      it.forEachRemaining(items::add);
+      while (it.hasNext() && items.size() < maxItems) {
+        items.add(it.next());
+      }
     }
     return items;
   }
