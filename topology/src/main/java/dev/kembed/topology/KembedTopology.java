@@ -680,7 +680,8 @@ public final class KembedTopology {
                       emitInterval,
                       interval,
                       config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
-                      featureSerde),
+                      featureSerde,
+                      UserVectorProcessor.RELEASE_MAX_ITEMS),
               Named.as("user-vectors"),
               USER_STORES.all());
       Map<String, KStream<String, UserVectorOutput>> users =

@@ -124,31 +124,13 @@ public final class UserVectorProcessor
   static final Duration RELEASE_BUDGET = Duration.ofMillis(200);
 
   /** Most timeline items one release punctuation reads into memory. */
-  static final int RELEASE_MAX_ITEMS = 10_000;
+  public static final int RELEASE_MAX_ITEMS = 10_000;
 
+  /**
+   * @param maxItems most timeline items one release punctuation reads ({@link #RELEASE_MAX_ITEMS}
+   *     in the topology; tests make it small so that releases stop short)
+   */
   public UserVectorProcessor(
-      Stores stores,
-      WindowConfig windows,
-      InteractionWeights weights,
-      double searchWeight,
-      long emitIntervalMs,
-      long intervalMs,
-      int windowCacheEntries,
-      Serde<SimilarityFeatures> rowSerde) {
-    this(
-        stores,
-        windows,
-        weights,
-        searchWeight,
-        emitIntervalMs,
-        intervalMs,
-        windowCacheEntries,
-        rowSerde,
-        RELEASE_MAX_ITEMS);
-  }
-
-  /** As above, reading at most {@code maxItems} timeline items per punctuation (tests: small). */
-  UserVectorProcessor(
       Stores stores,
       WindowConfig windows,
       InteractionWeights weights,
@@ -374,9 +356,7 @@ public final class UserVectorProcessor
     }
     List<KeyValue<Bytes, byte[]>> reads = new ArrayList<>();
     long scanned = s;
-    Bytes start = from == Long.MIN_VALUE ? null : TimelineKeys.timelineAfter(from);
-    try (KeyValueIterator<Bytes, byte[]> it =
-        timeline.range(start, TimelineKeys.timelineAfter(s))) {
+    try (KeyValueIterator<Bytes, byte[]> it = range(from, s)) {
       int seen = 0;
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
@@ -412,16 +392,20 @@ public final class UserVectorProcessor
   // is changed.
   private List<KeyValue<Bytes, byte[]>> between(long after, long upTo) {
     List<KeyValue<Bytes, byte[]>> items = new ArrayList<>();
-    // timelineAfter(t) is the bare 8-byte time t+1: every real key at t+1 is longer and sorts
-    // after it, so as an inclusive bound it admits exactly the keys of times up to t.
-    Bytes from = after == Long.MIN_VALUE ? null : TimelineKeys.timelineAfter(after);
-    try (KeyValueIterator<Bytes, byte[]> it =
-        timeline.range(from, TimelineKeys.timelineAfter(upTo))) {
+    try (KeyValueIterator<Bytes, byte[]> it = range(after, upTo)) {
       while (it.hasNext() && items.size() < maxItems) {
         items.add(it.next());
       }
     }
     return items;
+  }
+
+  // The timeline from event time after (exclusive) to upTo (inclusive). timelineAfter(t) is the
+  // bare 8-byte time t+1: every real key at t+1 is longer and sorts after it, so as an inclusive
+  // bound it admits exactly the keys of times up to t.
+  private KeyValueIterator<Bytes, byte[]> range(long after, long upTo) {
+    Bytes from = after == Long.MIN_VALUE ? null : TimelineKeys.timelineAfter(after);
+    return timeline.range(from, TimelineKeys.timelineAfter(upTo));
   }
 
   private void apply(UserSignal s) {

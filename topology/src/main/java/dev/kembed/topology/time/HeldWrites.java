@@ -36,8 +36,4 @@ public final class HeldWrites {
   public int size() {
     return byUser.size();
   }
-
-  public void clear() {
-    byUser.clear();
-  }
 }

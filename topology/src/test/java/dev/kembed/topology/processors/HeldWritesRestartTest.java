@@ -36,12 +36,14 @@ class HeldWritesRestartTest {
   private static final float[] B = {0.6f, 0.8f, 0, 0};
   private static final float[] C = {0, 0.6f, 0.8f, 0};
 
-  private final KeyValueStore<Bytes, byte[]> tiles = bytesStore(KembedTopology.USER_TILE_STORE);
+  private final KeyValueStore<Bytes, byte[]> tiles =
+      store(KembedTopology.USER_TILE_STORE, Serdes.Bytes(), Serdes.ByteArray());
   private final KeyValueStore<Bytes, byte[]> timeline =
-      bytesStore(KembedTopology.USER_TIMELINE_STORE);
-  private final KeyValueStore<String, Long> emits = longStore(KembedTopology.USER_EMIT_STORE);
+      store(KembedTopology.USER_TIMELINE_STORE, Serdes.Bytes(), Serdes.ByteArray());
+  private final KeyValueStore<String, Long> emits =
+      store(KembedTopology.USER_EMIT_STORE, Serdes.String(), Serdes.Long());
   private final KeyValueStore<String, Long> released =
-      longStore(KembedTopology.USER_RELEASED_STORE);
+      store(KembedTopology.USER_RELEASED_STORE, Serdes.String(), Serdes.Long());
 
   @Test
   void anExposureAfterARestartSeesTheWritesStillHeld() {
@@ -101,7 +103,8 @@ class HeldWritesRestartTest {
             0,
             100,
             16,
-            KembedSerdes.of(SimilarityFeatures.class));
+            KembedSerdes.of(SimilarityFeatures.class),
+            UserVectorProcessor.RELEASE_MAX_ITEMS);
     p.init(ctx);
     return new Started(p, ctx, clock.clock());
   }
@@ -152,20 +155,12 @@ class HeldWritesRestartTest {
     return dot / Math.sqrt(na * nb);
   }
 
-  private static KeyValueStore<Bytes, byte[]> bytesStore(String name) {
-    KeyValueStore<Bytes, byte[]> s =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
-            .withLoggingDisabled()
-            .build();
-    s.init(new MockProcessorContext<>().getStateStoreContext(), s);
-    return s;
-  }
-
-  private static KeyValueStore<String, Long> longStore(String name) {
-    KeyValueStore<String, Long> s =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.Long())
+  private static <K, V> KeyValueStore<K, V> store(
+      String name,
+      org.apache.kafka.common.serialization.Serde<K> keys,
+      org.apache.kafka.common.serialization.Serde<V> values) {
+    KeyValueStore<K, V> s =
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values)
             .withLoggingDisabled()
             .build();
     s.init(new MockProcessorContext<>().getStateStoreContext(), s);
