@@ -51,6 +51,7 @@ import dev.kembed.topology.processors.EntityJoinProcessor;
 import dev.kembed.topology.processors.EventTimeGate;
 import dev.kembed.topology.processors.QueryEmbedOutput;
 import dev.kembed.topology.processors.QueryEmbedProcessor;
+import dev.kembed.topology.processors.SignalWeights;
 import dev.kembed.topology.processors.ToEmbedRequestProcessor;
 import dev.kembed.topology.processors.UserVectorOutput;
 import dev.kembed.topology.processors.UserVectorProcessor;
@@ -59,8 +60,10 @@ import dev.kembed.topology.processors.ValidateSearchProcessor;
 import dev.kembed.topology.processors.WatermarkForwarder;
 import dev.kembed.topology.processors.WatermarkReceiver;
 import dev.kembed.topology.text.TextCleaner;
+import dev.kembed.topology.time.HeldWrites;
 import dev.kembed.topology.time.MulticastPartitioner;
 import dev.kembed.topology.time.TaskClockStore;
+import dev.kembed.topology.time.TaskLocalStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +130,8 @@ public final class KembedTopology {
   public static final String USER_TILE_STORE = "user-vector-tiles";
   public static final String USER_EMIT_STORE = "user-vector-emits";
   public static final String USER_TIMELINE_STORE = "user-vector-timeline";
+  // In memory, not logged: an index of the timeline's writes, rebuilt from it (HeldWrites).
+  public static final String USER_HELD_STORE = "user-vector-held-writes";
   public static final String USER_RELEASED_STORE = "user-vector-released";
   public static final String INPUT_TIME_CONTENT = "input-time-content";
   public static final String INPUT_TIME_INTERACTIONS = "input-time-interactions";
@@ -148,7 +153,12 @@ public final class KembedTopology {
   /** The stores of the user-vector sub-topology, shared by its two processors. */
   public static final UserVectorProcessor.Stores USER_STORES =
       new UserVectorProcessor.Stores(
-          USER_TILE_STORE, USER_EMIT_STORE, USER_TIMELINE_STORE, USER_RELEASED_STORE, CLOCK_USERS);
+          USER_TILE_STORE,
+          USER_EMIT_STORE,
+          USER_TIMELINE_STORE,
+          USER_RELEASED_STORE,
+          CLOCK_USERS,
+          USER_HELD_STORE);
 
   private KembedTopology() {}
 
@@ -340,6 +350,7 @@ public final class KembedTopology {
           List.of(CLOCK_CONTENT, CLOCK_INTERACTIONS, CLOCK_SEARCHES, CLOCK_JOIN, CLOCK_USERS)) {
         builder.addStateStore(TaskClockStore.builder(clock, idle, outOfOrder));
       }
+      builder.addStateStore(TaskLocalStore.builder(USER_HELD_STORE, HeldWrites::new));
     }
 
     private <V> void persistent(String name, Serde<V> values) {
@@ -666,8 +677,10 @@ public final class KembedTopology {
               config.getList(USER_VECTOR_WINDOWS),
               Resolution.defaults(),
               Duration.ofMillis(config.getLong(USER_VECTOR_LATENESS_MS)));
-      InteractionWeights weights = InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS));
-      double searchWeight = config.getDouble(SEARCH_QUERY_WEIGHT);
+      SignalWeights weights =
+          new SignalWeights(
+              InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS)),
+              config.getDouble(SEARCH_QUERY_WEIGHT));
       long emitInterval = config.getLong(USER_VECTOR_EMIT_INTERVAL_MS);
       KStream<String, UserVectorOutput> processed =
           signals.process(
@@ -676,7 +689,6 @@ public final class KembedTopology {
                       USER_STORES,
                       windows,
                       weights,
-                      searchWeight,
                       emitInterval,
                       interval,
                       config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
@@ -719,6 +731,7 @@ public final class KembedTopology {
                       new AuthorFeatureProcessor(
                           USER_STORES,
                           windows,
+                          weights,
                           config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
                           featureSerde),
                   Named.as("author-features"),

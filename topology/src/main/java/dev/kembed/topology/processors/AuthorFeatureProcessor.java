@@ -4,7 +4,6 @@ import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.vector.PackedVectors;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
-import dev.kembed.state.window.WindowedVectorAggregator;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.features.ExposureFeatures;
 import dev.kembed.topology.features.PointInTime;
@@ -29,10 +28,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Completes a similarity-feature row on the author's partition: {@code cos_viewer_author_<w>}, the
  * cosine between the viewer's engagement vector (carried in the row) and the author's as of the
- * exposure. The author's vector must be read with exactly the author's events before t, so the row
- * joins the author's signals in the {@link UserVectorProcessor}'s reorder buffer and is completed
- * there, in event-time order, once the watermark passes it. A row that arrives behind the released
- * watermark is completed at once from the author's current tiles and counted.
+ * exposure. The author's vector must be read with exactly the author's events before t. When the
+ * task's signals watermark has already passed t (the usual case: a row travels one hop behind the
+ * viewer's read-ahead), all of them are known, in the tiles or held in the reorder buffer, and the
+ * row is completed on arrival ({@link AsOfVectors}), costing no state write. Otherwise it joins the
+ * author's signals in the {@link UserVectorProcessor}'s reorder buffer and is completed there when
+ * the watermark passes it. A row that arrives behind the released watermark is completed at once
+ * from the author's current tiles and counted.
  */
 public final class AuthorFeatureProcessor
     implements Processor<String, PartialFeatureRow, String, SimilarityFeatures> {
@@ -43,18 +45,21 @@ public final class AuthorFeatureProcessor
   private final WindowConfig windows;
   private final Serde<SimilarityFeatures> rowSerde;
   private ProcessorContext<String, SimilarityFeatures> context;
-  private WindowedVectorAggregator aggregator;
+  private AsOfVectors vectors;
   private KeyValueStore<Bytes, byte[]> timeline;
   private TaskClock clock;
   private EventTimeMetrics metrics;
   private final int windowCacheEntries;
+  private final SignalWeights weights;
 
   public AuthorFeatureProcessor(
       UserVectorProcessor.Stores stores,
       WindowConfig windows,
+      SignalWeights weights,
       int windowCacheEntries,
       Serde<SimilarityFeatures> rowSerde) {
     this.stores = stores;
+    this.weights = weights;
     this.windowCacheEntries = windowCacheEntries;
     this.windows = windows;
     this.rowSerde = rowSerde;
@@ -63,10 +68,15 @@ public final class AuthorFeatureProcessor
   @Override
   public void init(ProcessorContext<String, SimilarityFeatures> context) {
     this.context = context;
-    this.aggregator =
-        UserVectorProcessor.aggregator(
-            context.getStateStore(stores.tiles()), windows, windowCacheEntries);
     this.timeline = context.getStateStore(stores.timeline());
+    this.vectors =
+        new AsOfVectors(
+            UserVectorProcessor.aggregator(
+                context.getStateStore(stores.tiles()), windows, windowCacheEntries),
+            windows,
+            timeline,
+            UserVectorProcessor.heldWrites(context, stores),
+            weights);
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
     this.metrics =
         new EventTimeMetrics(
@@ -78,9 +88,12 @@ public final class AuthorFeatureProcessor
     String author = record.key();
     PartialFeatureRow partial = record.value();
     long t = record.timestamp();
-    if (t <= clock.published(UserVectorProcessor.RELEASED)) {
-      metrics.behind();
-      SimilarityFeatures row = complete(aggregator, windows, author, partial, rowSerde);
+    boolean behind = t <= clock.published(UserVectorProcessor.RELEASED);
+    if (behind || t <= clock.published(UserVectorProcessor.VIEWER_RELEASED)) {
+      if (behind) {
+        metrics.behind();
+      }
+      SimilarityFeatures row = complete(vectors, !behind, windows, author, partial, rowSerde);
       context.forward(new Record<>(rowKey(row), row, t));
       return;
     }
@@ -94,9 +107,13 @@ public final class AuthorFeatureProcessor
     return row.getViewerId() + "|" + row.getEntityId();
   }
 
-  /** The finished row: the viewer-side row plus cos_viewer_author from the author's tiles at t. */
+  /**
+   * The finished row: the viewer-side row plus cos_viewer_author from the author's vectors as of t
+   * (with the author's held writes before t when {@code withHeld}).
+   */
   static SimilarityFeatures complete(
-      WindowedVectorAggregator aggregator,
+      AsOfVectors vectors,
+      boolean withHeld,
       WindowConfig windows,
       String author,
       PartialFeatureRow partial,
@@ -104,10 +121,11 @@ public final class AuthorFeatureProcessor
     SimilarityFeatures row =
         rowSerde.deserializer().deserialize("", Utils.toArray(partial.getRow()));
     List<WindowVector> authorVectors =
-        aggregator.snapshotAt(
+        vectors.asOf(
             author,
             UserVectorProcessor.kindKey(Signals.ENGAGEMENT, row.getModelId()),
-            row.getEventTime().toEpochMilli());
+            row.getEventTime().toEpochMilli(),
+            withHeld);
     Map<String, Double> features = new HashMap<>(row.getFeatures());
     for (int i = 0; i < windows.windows().size(); i++) {
       String name = windows.windows().get(i).name();

@@ -20,7 +20,6 @@ import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.features.ExposureFeatures;
-import dev.kembed.topology.features.InteractionWeights;
 import dev.kembed.topology.features.PointInTime;
 import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
@@ -29,6 +28,7 @@ import dev.kembed.topology.metrics.EventTimeMetrics;
 import dev.kembed.topology.time.HeldWrites;
 import dev.kembed.topology.time.TaskClock;
 import dev.kembed.topology.time.TaskClockStore;
+import dev.kembed.topology.time.TaskLocalStore;
 import dev.kembed.topology.time.TimelineKeys;
 import dev.kembed.topology.time.TimelineKeys.Item;
 import java.nio.ByteBuffer;
@@ -67,9 +67,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <ul>
  *   <li>items up to {@code P = min(S, R)} are processed in (event time, reads before writes) order:
  *       a write is applied to the tiles, a read sees exactly the writes before it;
- *   <li>exposures up to {@code S} are read ahead of that: all their viewer's signals before t are
- *       known, either in the tiles or still held, and {@link PointInTime} adds the held ones; their
- *       rows go to the author's task, which holds them with the author's own signals.
+ *   <li>reads up to {@code S} are read ahead of that: all the user's signals before t are known,
+ *       either in the tiles or still held, and {@link AsOfVectors} adds the held ones. An
+ *       exposure's viewer side is read so; its row goes to the author's task, which completes it
+ *       the same way, on arrival when that task's {@code S} has already passed it, else at its
+ *       read-ahead.
  * </ul>
  *
  * The exposure itself is applied after its row (point in time). A signal that arrives behind the
@@ -83,28 +85,33 @@ public final class UserVectorProcessor
   /** Clock values the user-vector processors publish: how far they have released. */
   public static final String RELEASED = "user-vectors-released";
 
+  /**
+   * How far reads have been read ahead: the signals watermark had passed it, so every signal at or
+   * before it is known, in the tiles or held. Also the watermark of the rows sent to authors.
+   */
   public static final String VIEWER_RELEASED = "user-vectors-viewer-released";
+
   public static final String SIGNALS = "signals";
   public static final String ROWS = "rows";
 
   /**
-   * Store names this processor and {@link AuthorFeatureProcessor} share. The held writes have no
-   * store of their own: they are an in-memory index of the timeline ({@link HeldWrites}).
+   * Store names this processor and {@link AuthorFeatureProcessor} share. The held writes are an
+   * in-memory index of the timeline ({@link HeldWrites}), in a task-local store ({@code held}).
    */
-  public record Stores(String tiles, String emits, String timeline, String released, String clock) {
+  public record Stores(
+      String tiles, String emits, String timeline, String released, String clock, String held) {
     public String[] all() {
-      return new String[] {tiles, emits, timeline, released, clock};
+      return new String[] {tiles, emits, timeline, released, clock, held};
     }
   }
 
-  private static final Serde<UserSignal> SIGNAL_SERDE = InternalSerdes.of(UserSignal.class);
+  private static final Serde<UserSignal> SIGNAL_SERDE = AsOfVectors.SIGNAL_SERDE;
   private static final Serde<PartialFeatureRow> ROW_SERDE =
       InternalSerdes.of(PartialFeatureRow.class);
 
   private final Stores stores;
   private final WindowConfig windows;
-  private final InteractionWeights weights;
-  private final double searchWeight;
+  private final SignalWeights weights;
   private final long emitIntervalMs;
   private final long intervalMs;
   private final Serde<SimilarityFeatures> rowSerde;
@@ -114,6 +121,7 @@ public final class UserVectorProcessor
   private KeyValueStore<String, Long> emitState;
   private KeyValueStore<Bytes, byte[]> timeline;
   private HeldWrites held;
+  private AsOfVectors vectors;
   private KeyValueStore<String, Long> releasedStore;
   private TaskClock clock;
   private EventTimeMetrics metrics;
@@ -133,8 +141,7 @@ public final class UserVectorProcessor
   public UserVectorProcessor(
       Stores stores,
       WindowConfig windows,
-      InteractionWeights weights,
-      double searchWeight,
+      SignalWeights weights,
       long emitIntervalMs,
       long intervalMs,
       int windowCacheEntries,
@@ -145,7 +152,6 @@ public final class UserVectorProcessor
     this.windowCacheEntries = windowCacheEntries;
     this.windows = windows;
     this.weights = weights;
-    this.searchWeight = searchWeight;
     this.emitIntervalMs = emitIntervalMs;
     this.intervalMs = intervalMs;
     this.rowSerde = rowSerde;
@@ -177,7 +183,8 @@ public final class UserVectorProcessor
         aggregator(context.getStateStore(stores.tiles()), windows, windowCacheEntries);
     this.emitState = context.getStateStore(stores.emits());
     this.timeline = context.getStateStore(stores.timeline());
-    this.held = indexHeldWrites(timeline);
+    this.held = heldWrites(context, stores);
+    this.vectors = new AsOfVectors(aggregator, windows, timeline, held, weights);
     this.releasedStore = context.getStateStore(stores.released());
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
     this.metrics =
@@ -225,22 +232,10 @@ public final class UserVectorProcessor
     }
   }
 
-  // The held-write index is derived from the timeline, so it is rebuilt from it whenever the task
-  // initialises (Streams initialises processors after restoring their stores, and again when it
-  // revives a task): one changelog record and one RocksDB write less per held write than a store.
-  private static HeldWrites indexHeldWrites(KeyValueStore<Bytes, byte[]> timeline) {
-    HeldWrites index = new HeldWrites();
-    try (KeyValueIterator<Bytes, byte[]> it = timeline.all()) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> kv = it.next();
-        TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
-        if (k.item() == Item.WRITE) {
-          UserSignal s = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
-          index.add(k.user(), kindKey(s.getKind(), s.getModelId()), k.time(), k.id(), kv.key);
-        }
-      }
-    }
-    return index;
+  /** The task's index of held writes, shared by its processors. */
+  @SuppressWarnings("unchecked")
+  static HeldWrites heldWrites(ProcessorContext<?, ?> context, Stores stores) {
+    return ((TaskLocalStore<HeldWrites>) context.getStateStore(stores.held())).value();
   }
 
   /** Unique per input record: its source coordinates and target. */
@@ -257,9 +252,7 @@ public final class UserVectorProcessor
   }
 
   private double weightOf(UserSignal s) {
-    return Signals.SEARCH_INTENT.equals(s.getKind())
-        ? searchWeight
-        : weights.weight(InteractionType.valueOf(s.getEventType()));
+    return weights.of(s);
   }
 
   // Releases, in event-time order, what the watermarks now allow (see the class comment). Each
@@ -321,18 +314,7 @@ public final class UserVectorProcessor
       switch (k.item()) {
         case VIEWER_READ ->
             viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), false);
-        case AUTHOR_READ -> {
-          SimilarityFeatures row =
-              AuthorFeatureProcessor.complete(
-                  aggregator,
-                  windows,
-                  k.user(),
-                  ROW_SERDE.deserializer().deserialize("", kv.value),
-                  rowSerde);
-          context.forward(
-              new Record<>(
-                  AuthorFeatureProcessor.rowKey(row), new UserVectorOutput.Row(row), k.time()));
-        }
+        case AUTHOR_READ -> authorRead(k, kv.value, false);
         case WRITE -> {
           UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
           held.remove(sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id());
@@ -346,10 +328,9 @@ public final class UserVectorProcessor
     return items.size() < maxItems ? upTo : Math.max(after, justBefore(last));
   }
 
-  // Reads ahead the viewer reads of (from, s] until the deadline (at least one); returns the event
-  // time up to which every viewer read is done. Only viewer reads are collected: the writes and
-  // author reads between P and S stay for the release, and however many share one event time they
-  // never fill the read and stall it.
+  // Reads ahead the reads of (from, s] until the deadline (at least one); returns the event time up
+  // to which every read is done. Only reads are collected: the writes between P and S stay for the
+  // release, and however many share one event time they never fill the read and stall it.
   private long readAhead(long from, long s, long deadline) {
     if (s <= from) {
       return s;
@@ -367,7 +348,7 @@ public final class UserVectorProcessor
           scanned = Math.max(from, justBefore(k.time()));
           break;
         }
-        if (k.item() == Item.VIEWER_READ) {
+        if (k.item() != Item.WRITE) {
           reads.add(kv);
         }
       }
@@ -378,10 +359,29 @@ public final class UserVectorProcessor
         long t = TimelineKeys.parseTimeline(kv.key).time();
         return Math.max(from, Math.min(scanned, justBefore(t)));
       }
-      viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), true);
+      TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
+      if (k.item() == Item.VIEWER_READ) {
+        viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), true);
+      } else {
+        authorRead(k, kv.value, true);
+      }
       timeline.delete(kv.key);
     }
     return scanned;
+  }
+
+  // An exposure row that waited on its author's partition, completed from the author's vectors.
+  private void authorRead(TimelineKeys.Timeline k, byte[] partial, boolean withHeld) {
+    SimilarityFeatures row =
+        AuthorFeatureProcessor.complete(
+            vectors,
+            withHeld,
+            windows,
+            k.user(),
+            ROW_SERDE.deserializer().deserialize("", partial),
+            rowSerde);
+    context.forward(
+        new Record<>(AuthorFeatureProcessor.rowKey(row), new UserVectorOutput.Row(row), k.time()));
   }
 
   private static long justBefore(long t) {
@@ -479,18 +479,7 @@ public final class UserVectorProcessor
   }
 
   private List<WindowVector> asOf(String user, String kindKey, long t, boolean withHeld) {
-    List<WindowVector> base = aggregator.snapshotAt(user, kindKey, t);
-    if (!withHeld) {
-      return base;
-    }
-    List<PointInTime.Held> events = new ArrayList<>();
-    for (Bytes key : held.before(user, kindKey, t)) {
-      UserSignal h = SIGNAL_SERDE.deserializer().deserialize("", timeline.get(key));
-      if (h.getEventTime() < t) {
-        events.add(new PointInTime.Held(h.getEventTime(), weightOf(h), Signals.vector(h)));
-      }
-    }
-    return PointInTime.plus(base, windows.windows(), t, events);
+    return vectors.asOf(user, kindKey, t, withHeld);
   }
 
   private void emit(UserSignal s, List<WindowVector> changed) {

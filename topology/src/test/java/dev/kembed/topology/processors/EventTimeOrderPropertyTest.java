@@ -15,8 +15,10 @@ import dev.kembed.topology.features.InteractionWeights;
 import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
+import dev.kembed.topology.time.HeldWrites;
 import dev.kembed.topology.time.MulticastPartitioner;
 import dev.kembed.topology.time.TaskClockStore;
+import dev.kembed.topology.time.TaskLocalStore;
 import dev.kembed.topology.time.Watermarks;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -268,9 +270,10 @@ class EventTimeOrderPropertyTest {
               Stores.inMemoryKeyValueStore(s), Serdes.String(), Serdes.Long()));
     }
     b.addStateStore(TaskClockStore.builder(stores.clock(), 0, 0));
+    b.addStateStore(TaskLocalStore.builder(stores.held(), HeldWrites::new));
     WindowConfig windows = WindowConfig.of(WINDOWS, Resolution.defaults(), Duration.ofDays(1));
-    InteractionWeights weights =
-        InteractionWeights.parse("CREATE:5,CLICK:2,SHARE:3,IMPRESSION:0.1");
+    SignalWeights weights =
+        new SignalWeights(InteractionWeights.parse("CREATE:5,CLICK:2,SHARE:3,IMPRESSION:0.1"), 1.0);
     Serde<SimilarityFeatures> featureSerde = KembedSerdes.of(SimilarityFeatures.class);
     KStream<String, UserVectorOutput> users =
         b.stream(SIGNALS, Consumed.with(Serdes.String(), signalSerde))
@@ -284,7 +287,7 @@ class EventTimeOrderPropertyTest {
                 // A cache of 2 window sums: most reads recompute from tiles (DerivedWindowSums).
                 () ->
                     new UserVectorProcessor(
-                        stores, windows, weights, 1.0, 0, 100, 2, featureSerde, maxItems),
+                        stores, windows, weights, 0, 100, 2, featureSerde, maxItems),
                 Named.as("users"),
                 stores.all());
     users
@@ -315,7 +318,7 @@ class EventTimeOrderPropertyTest {
             Named.as("rows-in"),
             stores.clock())
         .process(
-            () -> new AuthorFeatureProcessor(stores, windows, 2, featureSerde),
+            () -> new AuthorFeatureProcessor(stores, windows, weights, 2, featureSerde),
             Named.as("authors"),
             stores.all())
         .to("rows", Produced.with(Serdes.String(), featureSerde));

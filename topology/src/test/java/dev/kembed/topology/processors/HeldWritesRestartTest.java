@@ -2,18 +2,28 @@ package dev.kembed.topology.processors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kembed.schemas.EntityType;
+import dev.kembed.schemas.InteractionType;
 import dev.kembed.schemas.SimilarityFeatures;
+import dev.kembed.schemas.Surface;
 import dev.kembed.schemas.serde.KembedSerdes;
+import dev.kembed.schemas.vector.PackedVectors;
 import dev.kembed.state.window.Resolution;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.features.InteractionWeights;
+import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
+import dev.kembed.topology.time.HeldWrites;
 import dev.kembed.topology.time.TaskClockStore;
+import dev.kembed.topology.time.TaskLocalStore;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -26,8 +36,9 @@ import org.junit.jupiter.api.Test;
  * The user-vector task's held writes survive a restart. They are indexed in memory only ({@link
  * dev.kembed.topology.time.HeldWrites}), so a new processor over the same stores, as Streams makes
  * after a restore or a revival, must rebuild the index from the timeline: an exposure read ahead of
- * the watermark then still sees the viewer's writes that wait in the timeline. The expected feature
- * is recomputed here from the raw vectors.
+ * the watermark then still sees the viewer's writes that wait in the timeline, and an exposure row
+ * completed on its author's partition on arrival sees the author's. The expected features are
+ * recomputed here from the raw vectors.
  */
 class HeldWritesRestartTest {
   private static final long T0 = Instant.parse("2025-03-01T00:00:00Z").toEpochMilli();
@@ -77,6 +88,106 @@ class HeldWritesRestartTest {
     assertEquals(0, timeline.approximateNumEntries());
   }
 
+  @Test
+  void anAuthorRowCompletedOnArrivalSeesTheAuthorsWritesStillHeld() {
+    // Before the restart: the author's two clicks wait in the timeline.
+    var first = start();
+    first.processor.process(signal("CLICK", false, T0 + HOUR, A, 1));
+    first.processor.process(signal("CLICK", false, T0 + 2 * HOUR, B, 2));
+
+    // After it the author-feature processor initialises first, so it builds the shared index.
+    MockProcessorContext<String, SimilarityFeatures> authorCtx = new MockProcessorContext<>();
+    var clock = TaskClockStore.builder(KembedTopology.CLOCK_USERS, 0, 0).build();
+    var held = TaskLocalStore.builder(KembedTopology.USER_HELD_STORE, HeldWrites::new).build();
+    for (var store : List.of(tiles, timeline, emits, released, clock, held)) {
+      if (store == clock || store == held) {
+        store.init(authorCtx.getStateStoreContext(), store);
+      }
+      authorCtx.addStateStore(store);
+    }
+    AuthorFeatureProcessor authors =
+        new AuthorFeatureProcessor(KembedTopology.USER_STORES, P7D, WEIGHTS, 16, FEATURES);
+    authors.init(authorCtx);
+    var second = start(clock, held);
+
+    // The signals' watermark passes 10 h; the rows' has not spoken, so the clicks stay held.
+    second.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
+    second.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
+    second.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+    second.punctuate(100);
+
+    // Rows at 1.5 h and 3 h are completed on arrival: the author's mean before 1.5 h is A, before
+    // 3 h (A + B) / 2. No row waits in the timeline: it still holds only the two clicks.
+    double[] viewer = {0, 0, 1, 0};
+    authors.process(row("x1", T0 + 3 * HOUR / 2, viewer));
+    authors.process(row("x2", T0 + 3 * HOUR, viewer));
+    assertEquals(2, timeline.approximateNumEntries());
+    List<SimilarityFeatures> done = completed(authorCtx);
+    assertEquals(List.of("x1", "x2"), done.stream().map(SimilarityFeatures::getEntityId).toList());
+    assertEquals(cosine(viewer, A), feature(done.get(0)), 1e-6);
+    double[] ab = {A[0] + B[0], A[1] + B[1], 0, 0};
+    assertEquals(cosine(viewer, toFloats(ab)), feature(done.get(1)), 1e-6);
+
+    // A row past the signals' watermark waits, and the read-ahead completes it once S passes it.
+    authors.process(row("x3", T0 + 11 * HOUR, viewer));
+    assertEquals(3, timeline.approximateNumEntries());
+    assertEquals(2, completed(authorCtx).size());
+    second.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 12 * HOUR, false, 0);
+    second.punctuate(200);
+    List<SimilarityFeatures> readAhead = rows(second.context);
+    assertEquals(1, readAhead.size());
+    assertEquals("x3", readAhead.get(0).getEntityId());
+    assertEquals(cosine(viewer, toFloats(ab)), feature(readAhead.get(0)), 1e-6);
+    assertEquals(2, timeline.approximateNumEntries());
+  }
+
+  private static final WindowConfig P7D =
+      WindowConfig.of(List.of("P7D"), Resolution.defaults(), Duration.ofDays(1));
+  private static final SignalWeights WEIGHTS =
+      new SignalWeights(InteractionWeights.parse("CLICK:2,IMPRESSION:0.1"), 1.0);
+  private static final org.apache.kafka.common.serialization.Serde<SimilarityFeatures> FEATURES =
+      KembedSerdes.of(SimilarityFeatures.class);
+
+  private static double feature(SimilarityFeatures row) {
+    return row.getFeatures().get("cos_viewer_author_p7d");
+  }
+
+  // A viewer-side row for author u1, as a viewer's task sends it: the viewer's P7D mean packed.
+  private static Record<String, PartialFeatureRow> row(String entity, long t, double[] viewerMean) {
+    SimilarityFeatures viewerSide =
+        SimilarityFeatures.newBuilder()
+            .setViewerId("v")
+            .setEntityId(entity)
+            .setEntityType(EntityType.POST)
+            .setAuthorId("u1")
+            .setExposureType(InteractionType.IMPRESSION)
+            .setSurface(Surface.FEED)
+            .setModelId("m@1")
+            .setEventTime(Instant.ofEpochMilli(t))
+            .setFeatures(new HashMap<>())
+            .build();
+    PartialFeatureRow partial =
+        PartialFeatureRow.newBuilder()
+            .setRow(ByteBuffer.wrap(FEATURES.serializer().serialize("", viewerSide)))
+            .setPackedViewerMeans(Map.of("P7D", ByteBuffer.wrap(PackedVectors.pack(viewerMean))))
+            .setId(entity)
+            .build();
+    return new Record<>("u1", partial, t);
+  }
+
+  private static List<SimilarityFeatures> completed(
+      MockProcessorContext<String, SimilarityFeatures> c) {
+    return c.forwarded().stream().<SimilarityFeatures>map(f -> f.record().value()).toList();
+  }
+
+  private static float[] toFloats(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+
   private record Started(
       UserVectorProcessor processor,
       MockProcessorContext<String, UserVectorOutput> context,
@@ -86,24 +197,32 @@ class HeldWritesRestartTest {
     }
   }
 
+  // A new incarnation of the task: a fresh clock and, the held-write index being in memory, an
+  // empty one, over the same persistent stores.
   private Started start() {
     MockProcessorContext<String, UserVectorOutput> ctx = new MockProcessorContext<>();
-    for (var store : List.of(tiles, timeline, emits, released)) {
+    TaskClockStore clock = TaskClockStore.builder(KembedTopology.CLOCK_USERS, 0, 0).build();
+    var held = TaskLocalStore.builder(KembedTopology.USER_HELD_STORE, HeldWrites::new).build();
+    clock.init(ctx.getStateStoreContext(), clock);
+    held.init(ctx.getStateStoreContext(), held);
+    return start(clock, held);
+  }
+
+  // The user-vector processor of a task whose task-local stores are already made.
+  private Started start(TaskClockStore clock, TaskLocalStore<HeldWrites> held) {
+    MockProcessorContext<String, UserVectorOutput> ctx = new MockProcessorContext<>();
+    for (var store : List.of(tiles, timeline, emits, released, clock, held)) {
       ctx.addStateStore(store);
     }
-    TaskClockStore clock = TaskClockStore.builder(KembedTopology.CLOCK_USERS, 0, 0).build();
-    clock.init(ctx.getStateStoreContext(), clock);
-    ctx.addStateStore(clock);
     UserVectorProcessor p =
         new UserVectorProcessor(
             KembedTopology.USER_STORES,
-            WindowConfig.of(List.of("P7D"), Resolution.defaults(), Duration.ofDays(1)),
-            InteractionWeights.parse("CLICK:2,IMPRESSION:0.1"),
-            1.0,
+            P7D,
+            WEIGHTS,
             0,
             100,
             16,
-            KembedSerdes.of(SimilarityFeatures.class),
+            FEATURES,
             UserVectorProcessor.RELEASE_MAX_ITEMS);
     p.init(ctx);
     return new Started(p, ctx, clock.clock());

@@ -1,0 +1,89 @@
+package dev.kembed.topology.processors;
+
+import dev.kembed.state.window.WindowConfig;
+import dev.kembed.state.window.WindowVector;
+import dev.kembed.state.window.WindowedVectorAggregator;
+import dev.kembed.topology.content.Signals;
+import dev.kembed.topology.features.PointInTime;
+import dev.kembed.topology.internal.InternalSerdes;
+import dev.kembed.topology.internal.UserSignal;
+import dev.kembed.topology.time.HeldWrites;
+import dev.kembed.topology.time.TimelineKeys;
+import dev.kembed.topology.time.TimelineKeys.Item;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * A user's window vectors as of just before an event time t, as a read in the user-vector task sees
+ * them: the tiles, which hold every write released so far, plus, when the read is ahead of the
+ * release, the user's writes before t still held in the timeline (through the {@link HeldWrites}
+ * index, added by {@link PointInTime#plus}). Both the viewer's side of an exposure ({@link
+ * UserVectorProcessor}) and the author's ({@link AuthorFeatureProcessor}) read through it.
+ */
+final class AsOfVectors {
+  static final Serde<UserSignal> SIGNAL_SERDE = InternalSerdes.of(UserSignal.class);
+
+  private final WindowedVectorAggregator aggregator;
+  private final WindowConfig windows;
+  private final KeyValueStore<Bytes, byte[]> timeline;
+  private final HeldWrites held;
+  private final SignalWeights weights;
+
+  AsOfVectors(
+      WindowedVectorAggregator aggregator,
+      WindowConfig windows,
+      KeyValueStore<Bytes, byte[]> timeline,
+      HeldWrites held,
+      SignalWeights weights) {
+    this.aggregator = aggregator;
+    this.windows = windows;
+    this.timeline = timeline;
+    this.held = held.indexOnce(index -> indexHeldWrites(timeline, index));
+    this.weights = weights;
+  }
+
+  /**
+   * (user, kind)'s vectors as of just before {@code t}; with {@code withHeld}, including the writes
+   * before t that still wait in the timeline.
+   */
+  List<WindowVector> asOf(String user, String kindKey, long t, boolean withHeld) {
+    List<WindowVector> base = aggregator.snapshotAt(user, kindKey, t);
+    if (!withHeld) {
+      return base;
+    }
+    List<PointInTime.Held> events = new ArrayList<>();
+    for (Bytes key : held.before(user, kindKey, t)) {
+      UserSignal h = SIGNAL_SERDE.deserializer().deserialize("", timeline.get(key));
+      if (h.getEventTime() < t) {
+        events.add(new PointInTime.Held(h.getEventTime(), weights.of(h), Signals.vector(h)));
+      }
+    }
+    return PointInTime.plus(base, windows.windows(), t, events);
+  }
+
+  // The held-write index is derived from the timeline, so it is rebuilt from it whenever the task
+  // initialises (Streams initialises processors after restoring their stores, and again when it
+  // revives a task): one changelog record and one RocksDB write less per held write than a store.
+  private static void indexHeldWrites(KeyValueStore<Bytes, byte[]> timeline, HeldWrites index) {
+    try (KeyValueIterator<Bytes, byte[]> it = timeline.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
+        if (k.item() == Item.WRITE) {
+          UserSignal s = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
+          index.add(
+              k.user(),
+              UserVectorProcessor.kindKey(s.getKind(), s.getModelId()),
+              k.time(),
+              k.id(),
+              kv.key);
+        }
+      }
+    }
+  }
+}
