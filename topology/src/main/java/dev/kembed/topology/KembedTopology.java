@@ -60,7 +60,6 @@ import dev.kembed.topology.processors.ValidateSearchProcessor;
 import dev.kembed.topology.processors.WatermarkForwarder;
 import dev.kembed.topology.processors.WatermarkReceiver;
 import dev.kembed.topology.text.TextCleaner;
-import dev.kembed.topology.time.HeldWrites;
 import dev.kembed.topology.time.MulticastPartitioner;
 import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.time.TaskLocalStore;
@@ -130,8 +129,9 @@ public final class KembedTopology {
   public static final String USER_TILE_STORE = "user-vector-tiles";
   public static final String USER_EMIT_STORE = "user-vector-emits";
   public static final String USER_TIMELINE_STORE = "user-vector-timeline";
-  // In memory, not logged: an index of the timeline's writes, rebuilt from it (HeldWrites).
-  public static final String USER_HELD_STORE = "user-vector-held-writes";
+  // In memory, not logged: the user-vector task's aggregator and its index of the timeline's
+  // writes (rebuilt from it), shared by the task's two processors.
+  public static final String USER_SHARED_STORE = "user-vector-shared";
   public static final String USER_RELEASED_STORE = "user-vector-released";
   public static final String INPUT_TIME_CONTENT = "input-time-content";
   public static final String INPUT_TIME_INTERACTIONS = "input-time-interactions";
@@ -158,7 +158,7 @@ public final class KembedTopology {
           USER_TIMELINE_STORE,
           USER_RELEASED_STORE,
           CLOCK_USERS,
-          USER_HELD_STORE);
+          USER_SHARED_STORE);
 
   private KembedTopology() {}
 
@@ -350,7 +350,7 @@ public final class KembedTopology {
           List.of(CLOCK_CONTENT, CLOCK_INTERACTIONS, CLOCK_SEARCHES, CLOCK_JOIN, CLOCK_USERS)) {
         builder.addStateStore(TaskClockStore.builder(clock, idle, outOfOrder));
       }
-      builder.addStateStore(TaskLocalStore.builder(USER_HELD_STORE, HeldWrites::new));
+      builder.addStateStore(TaskLocalStore.builder(USER_SHARED_STORE, TaskLocalStore.Once::new));
     }
 
     private <V> void persistent(String name, Serde<V> values) {

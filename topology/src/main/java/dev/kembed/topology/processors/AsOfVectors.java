@@ -8,6 +8,7 @@ import dev.kembed.topology.features.PointInTime;
 import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.UserSignal;
 import dev.kembed.topology.time.HeldWrites;
+import dev.kembed.topology.time.TaskLocalStore;
 import dev.kembed.topology.time.TimelineKeys;
 import dev.kembed.topology.time.TimelineKeys.Item;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -23,7 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * them: the tiles, which hold every write released so far, plus, when the read is ahead of the
  * release, the user's writes before t still held in the timeline (through the {@link HeldWrites}
  * index, added by {@link PointInTime#plus}). Both the viewer's side of an exposure ({@link
- * UserVectorProcessor}) and the author's ({@link AuthorFeatureProcessor}) read through it.
+ * UserVectorProcessor}) and the author's ({@link AuthorFeatureProcessor}) read through it, and one
+ * instance per task is shared by both ({@link #of}): its aggregator caches window sums, and a
+ * second aggregator over the same tiles would read sums the first has since changed.
  */
 final class AsOfVectors {
   static final Serde<UserSignal> SIGNAL_SERDE = InternalSerdes.of(UserSignal.class);
@@ -34,17 +38,48 @@ final class AsOfVectors {
   private final HeldWrites held;
   private final SignalWeights weights;
 
-  AsOfVectors(
+  private AsOfVectors(
       WindowedVectorAggregator aggregator,
       WindowConfig windows,
       KeyValueStore<Bytes, byte[]> timeline,
-      HeldWrites held,
       SignalWeights weights) {
     this.aggregator = aggregator;
     this.windows = windows;
     this.timeline = timeline;
-    this.held = held.indexOnce(index -> indexHeldWrites(timeline, index));
+    this.held = new HeldWrites();
+    indexHeldWrites(timeline, held);
     this.weights = weights;
+  }
+
+  /** The task's instance, made by whichever of its processors initialises first. */
+  @SuppressWarnings("unchecked")
+  static AsOfVectors of(
+      ProcessorContext<?, ?> context,
+      UserVectorProcessor.Stores stores,
+      WindowConfig windows,
+      int windowCacheEntries,
+      SignalWeights weights) {
+    var slot =
+        ((TaskLocalStore<TaskLocalStore.Once<AsOfVectors>>) context.getStateStore(stores.shared()))
+            .value();
+    return slot.get(
+        () ->
+            new AsOfVectors(
+                UserVectorProcessor.aggregator(
+                    context.getStateStore(stores.tiles()), windows, windowCacheEntries),
+                windows,
+                context.getStateStore(stores.timeline()),
+                weights));
+  }
+
+  /** The aggregator over the task's tiles, through which writes are applied. */
+  WindowedVectorAggregator aggregator() {
+    return aggregator;
+  }
+
+  /** The task's index of held writes. */
+  HeldWrites held() {
+    return held;
   }
 
   /**
@@ -74,7 +109,7 @@ final class AsOfVectors {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
         TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
-        if (k.item() == Item.WRITE) {
+        if (k.item() == Item.WRITE || k.item() == Item.EXPOSURE_WRITE) {
           UserSignal s = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
           index.add(
               k.user(),

@@ -69,14 +69,7 @@ public final class AuthorFeatureProcessor
   public void init(ProcessorContext<String, SimilarityFeatures> context) {
     this.context = context;
     this.timeline = context.getStateStore(stores.timeline());
-    this.vectors =
-        new AsOfVectors(
-            UserVectorProcessor.aggregator(
-                context.getStateStore(stores.tiles()), windows, windowCacheEntries),
-            windows,
-            timeline,
-            UserVectorProcessor.heldWrites(context, stores),
-            weights);
+    this.vectors = AsOfVectors.of(context, stores, windows, windowCacheEntries, weights);
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
     this.metrics =
         new EventTimeMetrics(

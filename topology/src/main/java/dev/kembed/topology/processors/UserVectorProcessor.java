@@ -28,7 +28,6 @@ import dev.kembed.topology.metrics.EventTimeMetrics;
 import dev.kembed.topology.time.HeldWrites;
 import dev.kembed.topology.time.TaskClock;
 import dev.kembed.topology.time.TaskClockStore;
-import dev.kembed.topology.time.TaskLocalStore;
 import dev.kembed.topology.time.TimelineKeys;
 import dev.kembed.topology.time.TimelineKeys.Item;
 import java.nio.ByteBuffer;
@@ -65,20 +64,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Every punctuation:
  *
  * <ul>
- *   <li>items up to {@code P = min(S, R)} are processed in (event time, reads before writes) order:
- *       a write is applied to the tiles, a read sees exactly the writes before it;
- *   <li>reads up to {@code S} are read ahead of that: all the user's signals before t are known,
- *       either in the tiles or still held, and {@link AsOfVectors} adds the held ones. An
- *       exposure's viewer side is read so; its row goes to the author's task, which completes it
- *       the same way, on arrival when that task's {@code S} has already passed it, else at its
- *       read-ahead.
+ *   <li>reads up to {@code S} are read ahead: all the user's signals before t are known, either in
+ *       the tiles or still held, and {@link AsOfVectors} adds the held ones. An exposure's viewer
+ *       side is read so; its row goes to the author's task, which completes it the same way, on
+ *       arrival when that task has already read ahead past it, else at its read-ahead;
+ *   <li>writes up to {@code P = min(S, R)}, and never past the read-ahead, are applied to the tiles
+ *       in event-time order ({@code R} keeps the author's tiles behind rows still on their way).
  * </ul>
  *
- * The exposure itself is applied after its row (point in time). A signal that arrives behind the
- * released watermark (its input partition stalled past {@code watermark.idle.ms}) is still applied
- * to the tiles, so vectors stay exact; it is counted, because features already released cannot
- * include it. Lateness is judged where records enter kembed ({@link EventTimeGate}), never here.
- * Vectors of different models never mix: the aggregator's kind key includes the model id.
+ * An exposure that weighs in its viewer's vector is one timeline item, read when the read-ahead
+ * passes it and applied, after its row (point in time), when the release does. A signal that
+ * arrives behind the released watermark (its input partition stalled past {@code
+ * watermark.idle.ms}) is still applied to the tiles, so vectors stay exact; it is counted, because
+ * features already released cannot include it. Lateness is judged where records enter kembed
+ * ({@link EventTimeGate}), never here. Vectors of different models never mix: the aggregator's kind
+ * key includes the model id.
  */
 public final class UserVectorProcessor
     implements Processor<String, UserSignal, String, UserVectorOutput> {
@@ -95,13 +95,14 @@ public final class UserVectorProcessor
   public static final String ROWS = "rows";
 
   /**
-   * Store names this processor and {@link AuthorFeatureProcessor} share. The held writes are an
-   * in-memory index of the timeline ({@link HeldWrites}), in a task-local store ({@code held}).
+   * Store names this processor and {@link AuthorFeatureProcessor} share. {@code shared} is
+   * task-local and in memory: the aggregator and the held-write index ({@link HeldWrites}, an index
+   * of the timeline) that both processors read through ({@link AsOfVectors}).
    */
   public record Stores(
-      String tiles, String emits, String timeline, String released, String clock, String held) {
+      String tiles, String emits, String timeline, String released, String clock, String shared) {
     public String[] all() {
-      return new String[] {tiles, emits, timeline, released, clock, held};
+      return new String[] {tiles, emits, timeline, released, clock, shared};
     }
   }
 
@@ -179,12 +180,11 @@ public final class UserVectorProcessor
   public void init(ProcessorContext<String, UserVectorOutput> context) {
     this.context = context;
     this.dlq = DlqMetrics.from(context.appConfigs());
-    this.aggregator =
-        aggregator(context.getStateStore(stores.tiles()), windows, windowCacheEntries);
+    this.vectors = AsOfVectors.of(context, stores, windows, windowCacheEntries, weights);
+    this.aggregator = vectors.aggregator();
+    this.held = vectors.held();
     this.emitState = context.getStateStore(stores.emits());
     this.timeline = context.getStateStore(stores.timeline());
-    this.held = heldWrites(context, stores);
-    this.vectors = new AsOfVectors(aggregator, windows, timeline, held, weights);
     this.releasedStore = context.getStateStore(stores.released());
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
     this.metrics =
@@ -193,6 +193,12 @@ public final class UserVectorProcessor
     if (released != null) {
       clock.publish(RELEASED, released);
       clock.publish(VIEWER_RELEASED, released);
+    }
+    // Stored since an exposure became one read-and-write item (state from before has none: every
+    // read after RELEASED is then still its own item). It may run ahead of RELEASED.
+    Long readAhead = releasedStore.get(VIEWER_RELEASED);
+    if (readAhead != null) {
+      clock.publish(VIEWER_RELEASED, readAhead);
     }
     if (emitIntervalMs > 0) {
       context.schedule(
@@ -206,36 +212,34 @@ public final class UserVectorProcessor
     UserSignal s = record.value();
     long t = s.getEventTime();
     long released = clock.published(RELEASED);
+    boolean readNow = t <= clock.published(VIEWER_RELEASED);
+    boolean weighted = weightOf(s) != 0;
     String id = idOf(s);
     if (s.getExposure()) {
       if (t <= released) {
         metrics.behind();
         viewerRead(s, false);
-      } else if (t <= clock.published(VIEWER_RELEASED)) {
+      } else if (readNow) {
         viewerRead(s, true);
-      } else {
+      } else if (!weighted) {
         timeline.put(
             TimelineKeys.timeline(t, Item.VIEWER_READ, s.getUserId(), id),
             SIGNAL_SERDE.serializer().serialize("", s));
       }
     }
-    if (weightOf(s) == 0) {
+    if (!weighted) {
       return;
     }
     if (t <= released) {
       metrics.behind();
       apply(s);
     } else {
-      Bytes key = TimelineKeys.timeline(t, Item.WRITE, s.getUserId(), id);
+      // An exposure whose read is still ahead is one item: read by the read-ahead, applied later.
+      Item item = s.getExposure() && !readNow ? Item.EXPOSURE_WRITE : Item.WRITE;
+      Bytes key = TimelineKeys.timeline(t, item, s.getUserId(), id);
       timeline.put(key, SIGNAL_SERDE.serializer().serialize("", s));
       held.add(s.getUserId(), kindKey(s.getKind(), s.getModelId()), t, id, key);
     }
-  }
-
-  /** The task's index of held writes, shared by its processors. */
-  @SuppressWarnings("unchecked")
-  static HeldWrites heldWrites(ProcessorContext<?, ?> context, Stores stores) {
-    return ((TaskLocalStore<HeldWrites>) context.getStateStore(stores.held())).value();
   }
 
   /** Unique per input record: its source coordinates and target. */
@@ -255,48 +259,50 @@ public final class UserVectorProcessor
     return weights.of(s);
   }
 
-  // Releases, in event-time order, what the watermarks now allow (see the class comment). Each
-  // punctuation reads only the new stretches of the timeline, (P_old, P] for everything and
-  // (max(P, S_old), S] for viewer reads, never the released head: a queue in RocksDB leaves a
+  // Reads ahead, then releases, in event-time order, what the watermarks now allow (see the class
+  // comment). Each punctuation reads only the new stretches of the timeline, (VIEWER_RELEASED, S]
+  // for reads and (RELEASED, P] for writes, never the released head: a queue in RocksDB leaves a
   // tombstone per released item, and scanning from the start walked all of them every 100 ms
   // (most of the stream thread's time in a 30,000-interaction burst).
   //
-  // One punctuation does at most RELEASE_BUDGET of work and reads at most maxItems items; the
-  // rest waits for the next one. A watermark can jump by hours of event time at once (a backfill,
-  // an idle partition confirmed), and releasing all of it in one punctuation kept one transaction
-  // open past transaction.timeout.ms (10 s under exactly-once): the producer was fenced, the task
-  // revived and the same punctuation started over (seen in a backfill of 60,000 records). What is
-  // published is only what was done: RELEASED up to the first item left, VIEWER_RELEASED likewise,
-  // so the rows' watermark never runs ahead of the rows sent.
+  // The release never passes the read-ahead (P <= VIEWER_RELEASED), so every read is done by the
+  // read-ahead, with the held writes, and an exposure that also weighs in its viewer's vector is a
+  // single item: read when the read-ahead passes it, applied when the release does. VIEWER_RELEASED
+  // is stored with RELEASED, so after a restart no exposure is read twice.
+  //
+  // One punctuation does at most RELEASE_BUDGET of work and reads at most about maxItems items;
+  // the rest waits for the next one. A watermark can jump by hours of event time at once (a
+  // backfill, an idle partition confirmed), and releasing all of it in one punctuation kept one
+  // transaction open past transaction.timeout.ms (10 s under exactly-once): the producer was
+  // fenced, the task revived and the same punctuation started over (seen in a backfill of 60,000
+  // records). What is published is only what was done.
   private void release(long now) {
     long s = clock.group(SIGNALS).advance(now);
     long r = clock.group(ROWS).advance(now);
-    long p = Math.min(s, r);
-    long released = clock.published(RELEASED);
-    long viewerReleased = clock.published(VIEWER_RELEASED);
     if (s == Long.MIN_VALUE) {
       return;
     }
     long deadline = System.nanoTime() + RELEASE_BUDGET.toNanos();
-    boolean allReleased = true;
+    long released = clock.published(RELEASED);
+    long readFrom = Math.max(clock.published(VIEWER_RELEASED), released);
+    if (s > readFrom) {
+      long readUpTo = readAhead(readFrom, s, deadline);
+      if (readUpTo > readFrom) {
+        clock.publish(VIEWER_RELEASED, readUpTo);
+        releasedStore.put(VIEWER_RELEASED, readUpTo);
+      }
+    }
+    long p = Math.min(r, clock.published(VIEWER_RELEASED));
     if (p != Long.MIN_VALUE && p > released) {
       long upTo = releaseUpTo(released, p, deadline);
-      allReleased = upTo == p;
       if (upTo > released) {
         clock.publish(RELEASED, upTo);
         releasedStore.put(RELEASED, upTo);
       }
     }
-    // Viewer reads not yet read ahead all lie after viewerReleased (those before it were read and
-    // deleted), so when the release stopped short only what it did is published.
-    long viewerUpTo =
-        allReleased
-            ? readAhead(Math.max(Math.max(p, released), viewerReleased), s, deadline)
-            : clock.published(RELEASED);
-    clock.publish(VIEWER_RELEASED, viewerUpTo);
     metrics.held(timeline.approximateNumEntries());
     if (p != Long.MIN_VALUE) {
-      metrics.lag(Math.max(0, now - p));
+      metrics.lag(Math.max(0, now - clock.published(RELEASED)));
     }
   }
 
@@ -312,10 +318,11 @@ public final class UserVectorProcessor
         return Math.max(after, justBefore(k.time()));
       }
       switch (k.item()) {
+        // Every read up to P was read ahead; these are left only by a version that read here.
         case VIEWER_READ ->
             viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), false);
         case AUTHOR_READ -> authorRead(k, kv.value, false);
-        case WRITE -> {
+        case WRITE, EXPOSURE_WRITE -> {
           UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
           held.remove(sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id());
           apply(sig);
@@ -328,44 +335,50 @@ public final class UserVectorProcessor
     return items.size() < maxItems ? upTo : Math.max(after, justBefore(last));
   }
 
-  // Reads ahead the reads of (from, s] until the deadline (at least one); returns the event time up
-  // to which every read is done. Only reads are collected: the writes between P and S stay for the
-  // release, and however many share one event time they never fill the read and stall it.
+  // Reads ahead the reads of (from, s] until the deadline; returns the event time up to which
+  // every read is done. Only reads are collected (plain writes stay for the release, and however
+  // many share one event time they never fill the read), and it stops only between two event
+  // times: an exposure's read leaves its item in place, so the event time it returns must cover
+  // exactly the reads done. So one event time is never split, and maxItems may be overrun by the
+  // reads of the last one.
   private long readAhead(long from, long s, long deadline) {
-    if (s <= from) {
-      return s;
-    }
     List<KeyValue<Bytes, byte[]>> reads = new ArrayList<>();
     long scanned = s;
     try (KeyValueIterator<Bytes, byte[]> it = range(from, s)) {
+      long previous = from;
       int seen = 0;
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
-        TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
-        // Out of time, it stops only past the first event time, so that it always moves on.
-        if (reads.size() >= maxItems
-            || (++seen % 256 == 0 && System.nanoTime() > deadline && justBefore(k.time()) > from)) {
-          scanned = Math.max(from, justBefore(k.time()));
+        long t = TimelineKeys.parseTime(kv.key);
+        ++seen;
+        if (t != previous
+            && previous != from
+            && (reads.size() >= maxItems || (seen > 256 && System.nanoTime() > deadline))) {
+          scanned = justBefore(t);
           break;
         }
-        if (k.item() != Item.WRITE) {
+        previous = t;
+        if (TimelineKeys.parseItem(kv.key) != Item.WRITE) {
           reads.add(kv);
         }
       }
     }
-    for (int i = 0; i < reads.size(); i++) {
-      KeyValue<Bytes, byte[]> kv = reads.get(i);
-      if (i > 0 && System.nanoTime() > deadline) {
-        long t = TimelineKeys.parseTimeline(kv.key).time();
-        return Math.max(from, Math.min(scanned, justBefore(t)));
-      }
+    long last = from;
+    for (KeyValue<Bytes, byte[]> kv : reads) {
       TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
-      if (k.item() == Item.VIEWER_READ) {
-        viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), true);
-      } else {
-        authorRead(k, kv.value, true);
+      if (k.time() != last && last != from && System.nanoTime() > deadline) {
+        return justBefore(k.time());
       }
-      timeline.delete(kv.key);
+      last = k.time();
+      switch (k.item()) {
+        case VIEWER_READ, EXPOSURE_WRITE ->
+            viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), true);
+        case AUTHOR_READ -> authorRead(k, kv.value, true);
+        case WRITE -> throw new IllegalStateException("not a read: " + k);
+      }
+      if (k.item() != Item.EXPOSURE_WRITE) {
+        timeline.delete(kv.key);
+      }
     }
     return scanned;
   }

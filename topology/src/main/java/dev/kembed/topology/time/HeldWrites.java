@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -12,26 +11,12 @@ import org.apache.kafka.common.utils.Bytes;
  * user's held writes before t" is one range read. It is a secondary index of the timeline store,
  * kept in memory only: every entry points at the timeline key that holds the signal, so the index
  * costs about a hundred bytes per held write and no changelog record, and it is rebuilt from the
- * timeline whenever the task initialises (after a restore, a rebalance or a revival). The
- * processors of a task share one index through a {@link TaskLocalStore}; whichever initialises
- * first builds it ({@link #indexOnce}). Keys are {@link TimelineKeys#held} keys, which sort as
- * RocksDB sorts them (unsigned bytes).
+ * timeline whenever the task initialises (after a restore, a rebalance or a revival), and shared by
+ * the task's processors through a {@link TaskLocalStore}. Keys are {@link TimelineKeys#held} keys,
+ * which sort as RocksDB sorts them (unsigned bytes).
  */
 public final class HeldWrites {
   private final NavigableMap<Bytes, Bytes> byUser = new TreeMap<>();
-  private boolean indexed;
-
-  /**
-   * Runs {@code build} on this index the first time it is called for it, and never again: the
-   * processors of a task share the index, and it is built once per incarnation of the task.
-   */
-  public HeldWrites indexOnce(Consumer<HeldWrites> build) {
-    if (!indexed) {
-      indexed = true;
-      build.accept(this);
-    }
-    return this;
-  }
 
   /** Indexes the write of (user, kind) at {@code time} with {@code id}, held at {@code key}. */
   public void add(String user, String kind, long time, String id, Bytes timelineKey) {

@@ -60,6 +60,23 @@ public class TaskLocalStore<T> implements StateStore {
     return open;
   }
 
+  /**
+   * A slot for an object that needs the task's other stores to be made, so is made by the first
+   * processor of the task that asks for it, once per incarnation.
+   *
+   * @param <T> the object
+   */
+  public static final class Once<T> {
+    private T value;
+
+    public T get(Supplier<T> make) {
+      if (value == null) {
+        value = make.get();
+      }
+      return value;
+    }
+  }
+
   /** A builder of a task-local store holding what {@code factory} makes. */
   public static <T> StoreBuilder<TaskLocalStore<T>> builder(String name, Supplier<T> factory) {
     return unlogged(name, () -> new TaskLocalStore<>(name, factory));

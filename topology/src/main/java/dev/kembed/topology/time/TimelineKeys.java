@@ -12,11 +12,16 @@ import org.apache.kafka.common.utils.Bytes;
  * strings are length-prefixed so no id can run into the next field.
  */
 public final class TimelineKeys {
-  /** Kinds of timeline item, in their order at equal event time. */
+  /**
+   * Kinds of timeline item, in their order at equal event time. An {@code EXPOSURE_WRITE} is an
+   * exposure that also weighs in its viewer's vector: read by the read-ahead, which always runs
+   * before the release reaches it, then applied as a write.
+   */
   public enum Item {
     VIEWER_READ,
     AUTHOR_READ,
-    WRITE
+    WRITE,
+    EXPOSURE_WRITE
   }
 
   /** A decoded timeline key. */
@@ -44,6 +49,16 @@ public final class TimelineKeys {
     String user = string(b);
     String id = string(b);
     return new Timeline(time, item, user, id);
+  }
+
+  /** The event time of a timeline key, without decoding the rest. */
+  public static long parseTime(Bytes key) {
+    return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+  }
+
+  /** The kind of item of a timeline key, without decoding the rest. */
+  public static Item parseItem(Bytes key) {
+    return Item.values()[key.get()[8]];
   }
 
   /** The first timeline key after every key of event time {@code time}. */

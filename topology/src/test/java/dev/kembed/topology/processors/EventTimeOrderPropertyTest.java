@@ -15,7 +15,6 @@ import dev.kembed.topology.features.InteractionWeights;
 import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
-import dev.kembed.topology.time.HeldWrites;
 import dev.kembed.topology.time.MulticastPartitioner;
 import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.time.TaskLocalStore;
@@ -94,16 +93,20 @@ class EventTimeOrderPropertyTest {
     int rows = 0;
     for (long seed = 1; seed <= 12; seed++) {
       List<Ev> events = scenario(new Random(seed));
-      for (int order = 0; order < 4; order++) {
+      for (int order = 0; order < 5; order++) {
         // The fourth order lets a release punctuation read only 3 timeline items, so nearly
         // every release stops short and publishes only what it did (a watermark that jumps by
         // hours in a backfill must not hold one transaction open for all of it).
         int maxItems = order == 3 ? 3 : UserVectorProcessor.RELEASE_MAX_ITEMS;
-        rows += runAndCheck(events, new Random(seed * 1000 + order), order == 0, maxItems);
+        // The others cache 2 window sums, so most reads recompute from the tiles; the fifth
+        // caches them all, so a read through a cache that missed a write would show.
+        int cachedSums = order == 4 ? 10_000 : 2;
+        rows +=
+            runAndCheck(events, new Random(seed * 1000 + order), order == 0, maxItems, cachedSums);
         scenarios++;
       }
     }
-    assertEquals(48, scenarios);
+    assertEquals(60, scenarios);
     assertTrue(rows > 500, "too few feature rows checked: " + rows);
   }
 
@@ -171,11 +174,12 @@ class EventTimeOrderPropertyTest {
     return v;
   }
 
-  private int runAndCheck(List<Ev> events, Random r, boolean oneFinalMarker, int maxItems) {
+  private int runAndCheck(
+      List<Ev> events, Random r, boolean oneFinalMarker, int maxItems, int cachedSums) {
     Serde<UserSignal> signalSerde = InternalSerdes.of(UserSignal.class);
     try (TopologyTestDriver driver =
         new TopologyTestDriver(
-            topology(signalSerde, maxItems), props(), Instant.ofEpochMilli(T0))) {
+            topology(signalSerde, maxItems, cachedSums), props(), Instant.ofEpochMilli(T0))) {
       TestInputTopic<String, UserSignal> in =
           driver.createInputTopic(SIGNALS, new StringSerializer(), signalSerde.serializer());
       TestOutputTopic<String, UserVector> vectors =
@@ -256,7 +260,7 @@ class EventTimeOrderPropertyTest {
   }
 
   private static org.apache.kafka.streams.Topology topology(
-      Serde<UserSignal> signalSerde, int maxItems) {
+      Serde<UserSignal> signalSerde, int maxItems, int cachedSums) {
     StreamsBuilder b = new StreamsBuilder();
     var stores = KembedTopology.USER_STORES;
     for (String s : List.of(stores.tiles(), stores.timeline())) {
@@ -270,7 +274,7 @@ class EventTimeOrderPropertyTest {
               Stores.inMemoryKeyValueStore(s), Serdes.String(), Serdes.Long()));
     }
     b.addStateStore(TaskClockStore.builder(stores.clock(), 0, 0));
-    b.addStateStore(TaskLocalStore.builder(stores.held(), HeldWrites::new));
+    b.addStateStore(TaskLocalStore.builder(stores.shared(), TaskLocalStore.Once::new));
     WindowConfig windows = WindowConfig.of(WINDOWS, Resolution.defaults(), Duration.ofDays(1));
     SignalWeights weights =
         new SignalWeights(InteractionWeights.parse("CREATE:5,CLICK:2,SHARE:3,IMPRESSION:0.1"), 1.0);
@@ -284,10 +288,9 @@ class EventTimeOrderPropertyTest {
                 Named.as("in"),
                 stores.clock())
             .process(
-                // A cache of 2 window sums: most reads recompute from tiles (DerivedWindowSums).
                 () ->
                     new UserVectorProcessor(
-                        stores, windows, weights, 0, 100, 2, featureSerde, maxItems),
+                        stores, windows, weights, 0, 100, cachedSums, featureSerde, maxItems),
                 Named.as("users"),
                 stores.all());
     users
@@ -318,7 +321,7 @@ class EventTimeOrderPropertyTest {
             Named.as("rows-in"),
             stores.clock())
         .process(
-            () -> new AuthorFeatureProcessor(stores, windows, weights, 2, featureSerde),
+            () -> new AuthorFeatureProcessor(stores, windows, weights, cachedSums, featureSerde),
             Named.as("authors"),
             stores.all())
         .to("rows", Produced.with(Serdes.String(), featureSerde));

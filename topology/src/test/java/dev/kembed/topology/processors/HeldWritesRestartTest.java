@@ -6,6 +6,7 @@ import dev.kembed.schemas.EntityType;
 import dev.kembed.schemas.InteractionType;
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.Surface;
+import dev.kembed.schemas.UserVector;
 import dev.kembed.schemas.serde.KembedSerdes;
 import dev.kembed.schemas.vector.PackedVectors;
 import dev.kembed.state.window.Resolution;
@@ -14,7 +15,6 @@ import dev.kembed.topology.KembedTopology;
 import dev.kembed.topology.features.InteractionWeights;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
-import dev.kembed.topology.time.HeldWrites;
 import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.time.TaskLocalStore;
 import java.nio.ByteBuffer;
@@ -89,6 +89,48 @@ class HeldWritesRestartTest {
   }
 
   @Test
+  void anExposureReadAheadIsNotReadAgainAfterARestart() {
+    // An impression weighs in its viewer's vector, so it is one item: read ahead, applied later.
+    var first = start();
+    first.processor.process(signal("CLICK", false, T0 + HOUR, A, 1));
+    first.processor.process(signal("IMPRESSION", true, T0 + 3 * HOUR, C, 2));
+    first.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
+    first.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
+    first.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+    first.punctuate(100);
+    assertEquals(1, rows(first.context).size(), "read ahead once");
+    assertEquals(2, timeline.approximateNumEntries(), "the click and the impression still wait");
+
+    // After a restart both watermarks pass: the impression is applied, and not read again.
+    var second = start();
+    second.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
+    second.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
+    second.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+    second.clock.group(UserVectorProcessor.ROWS).report("rows-up", T0 + 10 * HOUR, false, 0);
+    second.punctuate(100);
+    assertEquals(0, rows(second.context).size());
+    assertEquals(0, timeline.approximateNumEntries());
+    // Both were applied: 2 x A + 0.1 x C, so the P7D vector points that way.
+    UserVector p7d = lastVector(second.context);
+    double[] sum = {2 * A[0] + 0.1 * C[0], 2 * A[1] + 0.1 * C[1], 2 * A[2] + 0.1 * C[2], 0};
+    double norm = Math.sqrt(sum[0] * sum[0] + sum[1] * sum[1] + sum[2] * sum[2]);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(sum[i] / norm, p7d.getVector().get(i), 1e-6);
+    }
+    assertEquals(2, p7d.getEventCount());
+  }
+
+  private static UserVector lastVector(MockProcessorContext<String, UserVectorOutput> c) {
+    UserVector last = null;
+    for (var f : c.forwarded()) {
+      if (f.record().value() instanceof UserVectorOutput.Vector v) {
+        last = v.value().vector();
+      }
+    }
+    return last;
+  }
+
+  @Test
   void anAuthorRowCompletedOnArrivalSeesTheAuthorsWritesStillHeld() {
     // Before the restart: the author's two clicks wait in the timeline.
     var first = start();
@@ -98,7 +140,8 @@ class HeldWritesRestartTest {
     // After it the author-feature processor initialises first, so it builds the shared index.
     MockProcessorContext<String, SimilarityFeatures> authorCtx = new MockProcessorContext<>();
     var clock = TaskClockStore.builder(KembedTopology.CLOCK_USERS, 0, 0).build();
-    var held = TaskLocalStore.builder(KembedTopology.USER_HELD_STORE, HeldWrites::new).build();
+    var held =
+        TaskLocalStore.builder(KembedTopology.USER_SHARED_STORE, TaskLocalStore.Once::new).build();
     for (var store : List.of(tiles, timeline, emits, released, clock, held)) {
       if (store == clock || store == held) {
         store.init(authorCtx.getStateStoreContext(), store);
@@ -202,14 +245,15 @@ class HeldWritesRestartTest {
   private Started start() {
     MockProcessorContext<String, UserVectorOutput> ctx = new MockProcessorContext<>();
     TaskClockStore clock = TaskClockStore.builder(KembedTopology.CLOCK_USERS, 0, 0).build();
-    var held = TaskLocalStore.builder(KembedTopology.USER_HELD_STORE, HeldWrites::new).build();
+    var held =
+        TaskLocalStore.builder(KembedTopology.USER_SHARED_STORE, TaskLocalStore.Once::new).build();
     clock.init(ctx.getStateStoreContext(), clock);
     held.init(ctx.getStateStoreContext(), held);
     return start(clock, held);
   }
 
   // The user-vector processor of a task whose task-local stores are already made.
-  private Started start(TaskClockStore clock, TaskLocalStore<HeldWrites> held) {
+  private Started start(TaskClockStore clock, TaskLocalStore<TaskLocalStore.Once<Object>> held) {
     MockProcessorContext<String, UserVectorOutput> ctx = new MockProcessorContext<>();
     for (var store : List.of(tiles, timeline, emits, released, clock, held)) {
       ctx.addStateStore(store);
