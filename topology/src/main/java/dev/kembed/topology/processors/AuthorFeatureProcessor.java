@@ -132,9 +132,13 @@ public final class AuthorFeatureProcessor
     return row;
   }
 
-  /** The viewer's mean for a window: packed, or boxed in a record written before packing. */
+  /**
+   * The viewer's mean for a window: packed, or the same as an earlier window's, or boxed in a
+   * record written before packing.
+   */
   static double[] viewerMean(PartialFeatureRow partial, String window) {
-    ByteBuffer packed = partial.getPackedViewerMeans().get(window);
+    String same = partial.getViewerMeanSameAs().get(window);
+    ByteBuffer packed = partial.getPackedViewerMeans().get(same == null ? window : same);
     if (packed != null) {
       return PackedVectors.unpackDoubles(packed);
     }

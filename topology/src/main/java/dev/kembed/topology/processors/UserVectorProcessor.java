@@ -35,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -448,13 +449,21 @@ public final class UserVectorProcessor
     float[] post = Signals.vector(s);
     Map<String, Double> features = new LinkedHashMap<>();
     Map<String, ByteBuffer> viewerMeans = new HashMap<>();
+    Map<String, String> sameAs = new HashMap<>();
+    Map<String, double[]> sent = new LinkedHashMap<>();
     for (int i = 0; i < windows.windows().size(); i++) {
       String name = windows.windows().get(i).name();
       double[] viewer = i < engagement.size() ? PointInTime.mean(engagement.get(i)) : null;
       double[] intentMean = i < intent.size() ? PointInTime.mean(intent.get(i)) : null;
       features.putAll(ExposureFeatures.viewerSide(name, viewer, intentMean, post));
       if (viewer != null) {
-        viewerMeans.put(name, ByteBuffer.wrap(PackedVectors.pack(viewer)));
+        String same = sameMean(sent, viewer);
+        if (same != null) {
+          sameAs.put(name, same);
+        } else {
+          viewerMeans.put(name, ByteBuffer.wrap(PackedVectors.pack(viewer)));
+          sent.put(name, viewer);
+        }
       }
     }
     SimilarityFeatures row =
@@ -486,9 +495,20 @@ public final class UserVectorProcessor
                 PartialFeatureRow.newBuilder()
                     .setRow(ByteBuffer.wrap(bytes))
                     .setPackedViewerMeans(viewerMeans)
+                    .setViewerMeanSameAs(sameAs)
                     .setId(idOf(s))
                     .build()),
             t));
+  }
+
+  // The window already sent whose mean equals this one exactly, or null.
+  private static String sameMean(Map<String, double[]> sent, double[] mean) {
+    for (var e : sent.entrySet()) {
+      if (Arrays.equals(e.getValue(), mean)) {
+        return e.getKey();
+      }
+    }
+    return null;
   }
 
   private List<WindowVector> asOf(String user, String kindKey, long t, boolean withHeld) {

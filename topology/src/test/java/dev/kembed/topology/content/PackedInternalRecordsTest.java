@@ -122,4 +122,23 @@ class PackedInternalRecordsTest {
         new double[] {0.5, 0.25},
         dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(old, "P7D"));
   }
+
+  @Test
+  void aMeanSharedByTwoWindowsTravelsOnce() {
+    double[] mean = {0.125, -0.25};
+    PartialFeatureRow row =
+        PartialFeatureRow.newBuilder()
+            .setRow(ByteBuffer.allocate(0))
+            .setPackedViewerMeans(
+                Map.of("P7D", ByteBuffer.wrap(dev.kembed.schemas.vector.PackedVectors.pack(mean))))
+            .setViewerMeanSameAs(Map.of("P30D", "P7D"))
+            .build();
+    Serde<PartialFeatureRow> serde = InternalSerdes.of(PartialFeatureRow.class);
+    PartialFeatureRow back =
+        serde.deserializer().deserialize("t", serde.serializer().serialize("t", row));
+    assertArrayEquals(
+        mean, dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(back, "P30D"));
+    assertNull(
+        dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(back, "P90D"));
+  }
 }
