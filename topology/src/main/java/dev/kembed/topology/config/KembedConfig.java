@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -1057,7 +1058,8 @@ public final class KembedConfig extends AbstractConfig {
    * Properties for {@code KafkaStreams}: everything kembed does not own, over kembed's defaults
    * (exactly-once v2, the DLQ topic, kembed's DLQ exception handlers for deserialization,
    * processing and production, application id "kembed", the bounded RocksDB config setter with its
-   * budget, {@code max.task.idle.ms} -1).
+   * budget, {@code max.task.idle.ms} -1, producer {@code batch.size} 256 KB and {@code
+   * buffer.memory} 64 MiB unless set).
    */
   public Properties streamsProperties() {
     Properties p = new Properties();
@@ -1087,8 +1089,24 @@ public final class KembedConfig extends AbstractConfig {
     // picking the lowest timestamp across a task's partitions, so a task need not wait for an
     // empty partition's fetch; Streams' check for it also formats log strings on every record.
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    // Most records kembed writes carry a vector (1.5-3 KB: signals, reorder-buffer items, tiles,
+    // user vectors), so Kafka's 16 KB batches held a handful each and the co-located broker spent
+    // its CPU per request: 256 KB batches cut its CPU per interaction by 45 % and raised the user
+    // path 19 % in one bench pair (docs/performance.md). Room for that many open batches: 64 MiB
+    // per stream thread's producer.
+    producerDefault(p, ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+    producerDefault(p, ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
     p.putAll(passThrough);
     return p;
+  }
+
+  // A producer default of kembed's, unless the user set the key, plain or producer.-prefixed
+  // (Streams lets the prefixed key win, so setting it over a plain user value would hide that).
+  private void producerDefault(Properties p, String key, Object value) {
+    if (!passThrough.containsKey(key)
+        && !passThrough.containsKey(StreamsConfig.producerPrefix(key))) {
+      p.put(StreamsConfig.producerPrefix(key), value);
+    }
   }
 
   /**

@@ -48,6 +48,20 @@ class KembedConfigTest {
   }
 
   @Test
+  void producerBatchesAreLargeUnlessTheUserSetsThem() {
+    Properties p = new KembedConfig(Map.of()).streamsProperties();
+    assertEquals(262_144, p.get("producer.batch.size"));
+    assertEquals(64L * 1024 * 1024, p.get("producer.buffer.memory"));
+    // A plain batch.size is the user's: no prefixed default may hide it (Streams prefers prefixed).
+    Properties plain = new KembedConfig(Map.of("batch.size", "16384")).streamsProperties();
+    assertEquals("16384", plain.get("batch.size"));
+    assertEquals(null, plain.get("producer.batch.size"));
+    Properties prefixed =
+        new KembedConfig(Map.of("producer.batch.size", "32768")).streamsProperties();
+    assertEquals("32768", prefixed.get("producer.batch.size"));
+  }
+
+  @Test
   void unknownKeysPassThroughToStreams() {
     KembedConfig c = new KembedConfig(Map.of("num.standby.replicas", "1", "embed.batch.size", "8"));
     assertEquals("1", c.streamsProperties().get("num.standby.replicas"));

@@ -124,6 +124,45 @@ class PackedInternalRecordsTest {
   }
 
   @Test
+  void aRowWrittenWithTheEarlierSchemaIsStillRead() throws Exception {
+    // As a kembed of 2026-12-04 wrote it into rows-by-author: no viewer_mean_same_as field.
+    org.apache.avro.Schema earlier;
+    try (var in =
+        getClass().getResourceAsStream("/internal-schemas/PartialFeatureRow-2026-12-04.avsc")) {
+      earlier = new org.apache.avro.Schema.Parser().parse(in);
+    }
+    assertNull(earlier.getField("viewer_mean_same_as"));
+    var old = new org.apache.avro.generic.GenericData.Record(earlier);
+    old.put("row", ByteBuffer.wrap(new byte[] {7}));
+    old.put("viewer_means", Map.of());
+    old.put("id", "in-0@5");
+    old.put(
+        "packed_viewer_means",
+        Map.of(
+            "P7D",
+            ByteBuffer.wrap(dev.kembed.schemas.vector.PackedVectors.pack(new double[] {0.5, 2}))));
+    var bytes = new java.io.ByteArrayOutputStream();
+    long fp = org.apache.avro.SchemaNormalization.parsingFingerprint64(earlier);
+    bytes.write(new byte[] {(byte) 0xC3, 0x01});
+    for (int i = 0; i < 8; i++) {
+      bytes.write((byte) (fp >>> (8 * i)));
+    }
+    var enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+    new org.apache.avro.generic.GenericDatumWriter<Object>(earlier).write(old, enc);
+    enc.flush();
+
+    PartialFeatureRow back =
+        InternalSerdes.of(PartialFeatureRow.class)
+            .deserializer()
+            .deserialize("rows-by-author", bytes.toByteArray());
+    assertEquals("in-0@5", back.getId());
+    assertEquals(Map.of(), back.getViewerMeanSameAs());
+    assertArrayEquals(
+        new double[] {0.5, 2},
+        dev.kembed.topology.processors.AuthorFeatureProcessorAccess.viewerMean(back, "P7D"));
+  }
+
+  @Test
   void aMeanSharedByTwoWindowsTravelsOnce() {
     double[] mean = {0.125, -0.25};
     PartialFeatureRow row =
