@@ -336,44 +336,48 @@ public final class UserVectorProcessor
     return items.size() < maxItems ? upTo : Math.max(after, justBefore(last));
   }
 
-  // Reads ahead the reads of (from, s] until the deadline; returns the event time up to which
-  // every read is done. Only reads are collected (plain writes stay for the release, and however
-  // many share one event time they never fill the read), and it stops only between two event
-  // times: an exposure's read leaves its item in place, so the event time it returns must cover
-  // exactly the reads done. So one event time is never split, and maxItems may be overrun by the
-  // reads of the last one.
+  // Reads ahead the reads of (from, s] until the deadline (at least one) and at most maxItems of
+  // them; returns the event time up to which every read is done. Only reads are collected: plain
+  // writes stay for the release, and however many share one event time they never fill the read.
+  // A read item is deleted once read, except an exposure's, which stays to be applied; one that
+  // was read past the time returned (when the read stopped inside an event time, as a batch job
+  // stamping a day's events alike makes it) becomes a plain write, so it is not read again.
   private long readAhead(long from, long s, long deadline) {
     List<KeyValue<Bytes, byte[]>> reads = new ArrayList<>();
     long scanned = s;
     try (KeyValueIterator<Bytes, byte[]> it = range(from, s)) {
-      long previous = from;
       int seen = 0;
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
         long t = TimelineKeys.parseTime(kv.key);
-        ++seen;
-        if (t != previous
-            && previous != from
-            && (reads.size() >= maxItems || (seen > 256 && System.nanoTime() > deadline))) {
-          scanned = justBefore(t);
+        // Out of time, it stops only past the first event time, so that it always moves on.
+        if (reads.size() >= maxItems
+            || (++seen % 256 == 0 && System.nanoTime() > deadline && justBefore(t) > from)) {
+          scanned = Math.max(from, justBefore(t));
           break;
         }
-        previous = t;
         if (TimelineKeys.parseItem(kv.key) != Item.WRITE) {
           reads.add(kv);
         }
       }
     }
-    long last = from;
-    for (KeyValue<Bytes, byte[]> kv : reads) {
+    long upTo = scanned;
+    List<KeyValue<Bytes, UserSignal>> exposuresRead = new ArrayList<>();
+    for (int i = 0; i < reads.size(); i++) {
+      KeyValue<Bytes, byte[]> kv = reads.get(i);
       TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
-      if (k.time() != last && last != from && System.nanoTime() > deadline) {
-        return justBefore(k.time());
+      if (i > 0 && System.nanoTime() > deadline) {
+        upTo = Math.max(from, Math.min(scanned, justBefore(k.time())));
+        break;
       }
-      last = k.time();
       switch (k.item()) {
-        case VIEWER_READ, EXPOSURE_WRITE ->
-            viewerRead(SIGNAL_SERDE.deserializer().deserialize("", kv.value), true);
+        case VIEWER_READ, EXPOSURE_WRITE -> {
+          UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
+          viewerRead(sig, true);
+          if (k.item() == Item.EXPOSURE_WRITE) {
+            exposuresRead.add(KeyValue.pair(kv.key, sig));
+          }
+        }
         case AUTHOR_READ -> authorRead(k, kv.value, true);
         case WRITE -> throw new IllegalStateException("not a read: " + k);
       }
@@ -381,7 +385,21 @@ public final class UserVectorProcessor
         timeline.delete(kv.key);
       }
     }
-    return scanned;
+    for (KeyValue<Bytes, UserSignal> e : exposuresRead) {
+      if (e.value.getEventTime() > upTo) {
+        holdAsWrite(e.key, e.value);
+      }
+    }
+    return upTo;
+  }
+
+  // Re-keys an exposure already read as a plain held write.
+  private void holdAsWrite(Bytes exposureKey, UserSignal s) {
+    String id = idOf(s);
+    Bytes key = TimelineKeys.timeline(s.getEventTime(), Item.WRITE, s.getUserId(), id);
+    timeline.put(key, timeline.get(exposureKey));
+    timeline.delete(exposureKey);
+    held.add(s.getUserId(), kindKey(s.getKind(), s.getModelId()), s.getEventTime(), id, key);
   }
 
   // An exposure row that waited on its author's partition, completed from the author's vectors.

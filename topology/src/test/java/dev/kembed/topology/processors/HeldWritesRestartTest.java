@@ -131,6 +131,62 @@ class HeldWritesRestartTest {
   }
 
   @Test
+  void exposuresStampedAlikeAreReadOnceWhenTheReadAheadStopsAmongThem() {
+    // Five viewers, each with a click at 1 h, and their five impressions stamped alike at 3 h (a
+    // batch job stamping a day's events with one time does this); 2 reads per punctuation.
+    var first = start(2);
+    for (int v = 0; v < 5; v++) {
+      first.processor.process(signal("v" + v, "CLICK", false, T0 + HOUR, A, 10 + v));
+      first.processor.process(signal("v" + v, "IMPRESSION", true, T0 + 3 * HOUR, C, 20 + v));
+    }
+    first.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
+    first.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
+    first.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+    first.punctuate(100);
+    List<SimilarityFeatures> done = new ArrayList<>(rows(first.context));
+    assertEquals(2, done.size(), "the read stopped inside 3 h");
+
+    // A restart in the middle, then punctuations until the read-ahead is through.
+    var second = start(2);
+    second.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
+    second.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
+    second.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+    for (int i = 1; i <= 4; i++) {
+      second.punctuate(100 + i);
+    }
+    done.addAll(rows(second.context));
+    assertEquals(
+        List.of("v0", "v1", "v2", "v3", "v4"),
+        done.stream().map(SimilarityFeatures::getViewerId).sorted().toList(),
+        "each exposure read exactly once");
+    for (SimilarityFeatures row : done) {
+      // The viewer's mean before 3 h is A alone: the impressions at 3 h are not in it.
+      assertEquals(cosine(new double[] {A[0], A[1], A[2], A[3]}, C), viewerPost(row), 1e-6);
+    }
+
+    // The rows' watermark passes: all ten writes are applied and nothing is read again.
+    second.clock.group(UserVectorProcessor.ROWS).report("rows-up", T0 + 10 * HOUR, false, 0);
+    for (int i = 1; i <= 6; i++) {
+      second.punctuate(200 + i); // 2 items per punctuation
+    }
+    assertEquals(3, rows(second.context).size(), "the 3 read after the restart, no more");
+    assertEquals(0, timeline.approximateNumEntries());
+    // Each viewer's vector holds its click and its impression: 2 events.
+    assertEquals(
+        5,
+        second.context.forwarded().stream()
+            .filter(
+                f ->
+                    f.record().value() instanceof UserVectorOutput.Vector v
+                        && v.value().vector().getEventCount() == 2)
+            .count());
+  }
+
+  private static double viewerPost(SimilarityFeatures row) {
+    return row.getFeatures().get("cos_viewer_post_p7d");
+  }
+
+  @Test
   void anAuthorRowCompletedOnArrivalSeesTheAuthorsWritesStillHeld() {
     // Before the restart: the author's two clicks wait in the timeline.
     var first = start();
@@ -243,31 +299,33 @@ class HeldWritesRestartTest {
   // A new incarnation of the task: a fresh clock and, the held-write index being in memory, an
   // empty one, over the same persistent stores.
   private Started start() {
+    return start(UserVectorProcessor.RELEASE_MAX_ITEMS);
+  }
+
+  private Started start(int maxItems) {
     MockProcessorContext<String, UserVectorOutput> ctx = new MockProcessorContext<>();
     TaskClockStore clock = TaskClockStore.builder(KembedTopology.CLOCK_USERS, 0, 0).build();
     var held =
         TaskLocalStore.builder(KembedTopology.USER_SHARED_STORE, TaskLocalStore.Once::new).build();
     clock.init(ctx.getStateStoreContext(), clock);
     held.init(ctx.getStateStoreContext(), held);
-    return start(clock, held);
+    return start(clock, held, maxItems);
   }
 
   // The user-vector processor of a task whose task-local stores are already made.
   private Started start(TaskClockStore clock, TaskLocalStore<TaskLocalStore.Once<Object>> held) {
+    return start(clock, held, UserVectorProcessor.RELEASE_MAX_ITEMS);
+  }
+
+  private Started start(
+      TaskClockStore clock, TaskLocalStore<TaskLocalStore.Once<Object>> held, int maxItems) {
     MockProcessorContext<String, UserVectorOutput> ctx = new MockProcessorContext<>();
     for (var store : List.of(tiles, timeline, emits, released, clock, held)) {
       ctx.addStateStore(store);
     }
     UserVectorProcessor p =
         new UserVectorProcessor(
-            KembedTopology.USER_STORES,
-            P7D,
-            WEIGHTS,
-            0,
-            100,
-            16,
-            FEATURES,
-            UserVectorProcessor.RELEASE_MAX_ITEMS);
+            KembedTopology.USER_STORES, P7D, WEIGHTS, 0, 100, 16, FEATURES, maxItems);
     p.init(ctx);
     return new Started(p, ctx, clock.clock());
   }
@@ -284,13 +342,18 @@ class HeldWritesRestartTest {
 
   private static Record<String, UserSignal> signal(
       String type, boolean exposure, long t, float[] vec, int offset) {
+    return signal("u1", type, exposure, t, vec, offset);
+  }
+
+  private static Record<String, UserSignal> signal(
+      String user, String type, boolean exposure, long t, float[] vec, int offset) {
     List<Float> v = new ArrayList<>();
     for (float f : vec) {
       v.add(f);
     }
     UserSignal s =
         UserSignal.newBuilder()
-            .setUserId("u1")
+            .setUserId(user)
             .setKind("ENGAGEMENT")
             .setEventType(type)
             .setTargetId("p" + offset)
@@ -305,7 +368,7 @@ class HeldWritesRestartTest {
             .setSourcePartition(0)
             .setSourceOffset(offset)
             .build();
-    return new Record<>("u1", s, t);
+    return new Record<>(user, s, t);
   }
 
   private static double cosine(double[] a, float[] b) {
