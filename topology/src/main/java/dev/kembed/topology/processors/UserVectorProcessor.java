@@ -214,7 +214,7 @@ public final class UserVectorProcessor
     long t = s.getEventTime();
     long released = clock.published(RELEASED);
     boolean readNow = t <= clock.published(VIEWER_RELEASED);
-    boolean weighted = weightOf(s) != 0;
+    boolean weighted = weights.of(s) != 0;
     String id = idOf(s);
     if (s.getExposure()) {
       if (t <= released) {
@@ -254,10 +254,6 @@ public final class UserVectorProcessor
         + s.getTargetId()
         + "/"
         + s.getEventType();
-  }
-
-  private double weightOf(UserSignal s) {
-    return weights.of(s);
   }
 
   // Reads ahead, then releases, in event-time order, what the watermarks now allow (see the class
@@ -362,7 +358,7 @@ public final class UserVectorProcessor
       }
     }
     long upTo = scanned;
-    List<KeyValue<Bytes, UserSignal>> exposuresRead = new ArrayList<>();
+    List<KeyValue<KeyValue<Bytes, byte[]>, UserSignal>> exposuresRead = new ArrayList<>();
     for (int i = 0; i < reads.size(); i++) {
       KeyValue<Bytes, byte[]> kv = reads.get(i);
       TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
@@ -375,7 +371,7 @@ public final class UserVectorProcessor
           UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
           viewerRead(sig, true);
           if (k.item() == Item.EXPOSURE_WRITE) {
-            exposuresRead.add(KeyValue.pair(kv.key, sig));
+            exposuresRead.add(KeyValue.pair(kv, sig));
           }
         }
         case AUTHOR_READ -> authorRead(k, kv.value, true);
@@ -385,7 +381,7 @@ public final class UserVectorProcessor
         timeline.delete(kv.key);
       }
     }
-    for (KeyValue<Bytes, UserSignal> e : exposuresRead) {
+    for (var e : exposuresRead) {
       if (e.value.getEventTime() > upTo) {
         holdAsWrite(e.key, e.value);
       }
@@ -393,12 +389,12 @@ public final class UserVectorProcessor
     return upTo;
   }
 
-  // Re-keys an exposure already read as a plain held write.
-  private void holdAsWrite(Bytes exposureKey, UserSignal s) {
+  // Re-keys an exposure already read (its timeline item and signal) as a plain held write.
+  private void holdAsWrite(KeyValue<Bytes, byte[]> exposure, UserSignal s) {
     String id = idOf(s);
     Bytes key = TimelineKeys.timeline(s.getEventTime(), Item.WRITE, s.getUserId(), id);
-    timeline.put(key, timeline.get(exposureKey));
-    timeline.delete(exposureKey);
+    timeline.put(key, exposure.value);
+    timeline.delete(exposure.key);
     held.add(s.getUserId(), kindKey(s.getKind(), s.getModelId()), s.getEventTime(), id, key);
   }
 
@@ -447,7 +443,7 @@ public final class UserVectorProcessor
             user,
             kindKey(s.getKind(), s.getModelId()),
             s.getEventTime(),
-            weightOf(s),
+            weights.of(s),
             Signals.vector(s));
     switch (r.status()) {
       case APPLIED -> emit(s, r.changed());
@@ -461,9 +457,9 @@ public final class UserVectorProcessor
   private void viewerRead(UserSignal s, boolean withHeld) {
     long t = s.getEventTime();
     List<WindowVector> engagement =
-        asOf(s.getUserId(), kindKey(Signals.ENGAGEMENT, s.getModelId()), t, withHeld);
+        vectors.asOf(s.getUserId(), kindKey(Signals.ENGAGEMENT, s.getModelId()), t, withHeld);
     List<WindowVector> intent =
-        asOf(s.getUserId(), kindKey(Signals.SEARCH_INTENT, s.getModelId()), t, withHeld);
+        vectors.asOf(s.getUserId(), kindKey(Signals.SEARCH_INTENT, s.getModelId()), t, withHeld);
     float[] post = Signals.vector(s);
     Map<String, Double> features = new LinkedHashMap<>();
     Map<String, ByteBuffer> viewerMeans = new HashMap<>();
@@ -527,10 +523,6 @@ public final class UserVectorProcessor
       }
     }
     return null;
-  }
-
-  private List<WindowVector> asOf(String user, String kindKey, long t, boolean withHeld) {
-    return vectors.asOf(user, kindKey, t, withHeld);
   }
 
   private void emit(UserSignal s, List<WindowVector> changed) {

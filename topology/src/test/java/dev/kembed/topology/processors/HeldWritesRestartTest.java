@@ -70,9 +70,7 @@ class HeldWritesRestartTest {
     // The signals' watermark passes the exposure; the rows' watermark has not spoken, so nothing
     // is applied to the tiles and the clicks stay held: the row can only see them through the
     // index.
-    second.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
-    second.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
-    second.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+    second.watermarks(T0 + 10 * HOUR, null);
     second.punctuate(100);
 
     List<SimilarityFeatures> rows = rows(second.context);
@@ -83,7 +81,7 @@ class HeldWritesRestartTest {
     assertEquals(0, tiles.approximateNumEntries(), "nothing was applied to the tiles yet");
 
     // Once the rows' watermark passes too, the writes are applied and leave the timeline.
-    second.clock.group(UserVectorProcessor.ROWS).report("rows-up", T0 + 10 * HOUR, false, 0);
+    second.watermarks(T0 + 10 * HOUR, T0 + 10 * HOUR);
     second.punctuate(200);
     assertEquals(0, timeline.approximateNumEntries());
   }
@@ -94,19 +92,14 @@ class HeldWritesRestartTest {
     var first = start();
     first.processor.process(signal("CLICK", false, T0 + HOUR, A, 1));
     first.processor.process(signal("IMPRESSION", true, T0 + 3 * HOUR, C, 2));
-    first.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
-    first.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
-    first.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+    first.watermarks(T0 + 10 * HOUR, null);
     first.punctuate(100);
     assertEquals(1, rows(first.context).size(), "read ahead once");
     assertEquals(2, timeline.approximateNumEntries(), "the click and the impression still wait");
 
     // After a restart both watermarks pass: the impression is applied, and not read again.
     var second = start();
-    second.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
-    second.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
-    second.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
-    second.clock.group(UserVectorProcessor.ROWS).report("rows-up", T0 + 10 * HOUR, false, 0);
+    second.watermarks(T0 + 10 * HOUR, T0 + 10 * HOUR);
     second.punctuate(100);
     assertEquals(0, rows(second.context).size());
     assertEquals(0, timeline.approximateNumEntries());
@@ -139,18 +132,14 @@ class HeldWritesRestartTest {
       first.processor.process(signal("v" + v, "CLICK", false, T0 + HOUR, A, 10 + v));
       first.processor.process(signal("v" + v, "IMPRESSION", true, T0 + 3 * HOUR, C, 20 + v));
     }
-    first.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
-    first.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
-    first.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+    first.watermarks(T0 + 10 * HOUR, null);
     first.punctuate(100);
     List<SimilarityFeatures> done = new ArrayList<>(rows(first.context));
     assertEquals(2, done.size(), "the read stopped inside 3 h");
 
     // A restart in the middle, then punctuations until the read-ahead is through.
     var second = start(2);
-    second.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
-    second.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
-    second.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+    second.watermarks(T0 + 10 * HOUR, null);
     for (int i = 1; i <= 4; i++) {
       second.punctuate(100 + i);
     }
@@ -165,7 +154,7 @@ class HeldWritesRestartTest {
     }
 
     // The rows' watermark passes: all ten writes are applied and nothing is read again.
-    second.clock.group(UserVectorProcessor.ROWS).report("rows-up", T0 + 10 * HOUR, false, 0);
+    second.watermarks(T0 + 10 * HOUR, T0 + 10 * HOUR);
     for (int i = 1; i <= 6; i++) {
       second.punctuate(200 + i); // 2 items per punctuation
     }
@@ -210,9 +199,7 @@ class HeldWritesRestartTest {
     var second = start(clock, held);
 
     // The signals' watermark passes 10 h; the rows' has not spoken, so the clicks stay held.
-    second.clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
-    second.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 10 * HOUR, false, 0);
-    second.clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+    second.watermarks(T0 + 10 * HOUR, null);
     second.punctuate(100);
 
     // Rows at 1.5 h and 3 h are completed on arrival: the author's mean before 1.5 h is A, before
@@ -231,7 +218,7 @@ class HeldWritesRestartTest {
     authors.process(row("x3", T0 + 11 * HOUR, viewer));
     assertEquals(3, timeline.approximateNumEntries());
     assertEquals(2, completed(authorCtx).size());
-    second.clock.group(UserVectorProcessor.SIGNALS).report("up", T0 + 12 * HOUR, false, 0);
+    second.watermarks(T0 + 12 * HOUR, null);
     second.punctuate(200);
     List<SimilarityFeatures> readAhead = rows(second.context);
     assertEquals(1, readAhead.size());
@@ -291,6 +278,16 @@ class HeldWritesRestartTest {
       UserVectorProcessor processor,
       MockProcessorContext<String, UserVectorOutput> context,
       dev.kembed.topology.time.TaskClock clock) {
+    // The upstream watermarks: the signals' at signals; the rows' at rows, or silent when null.
+    void watermarks(long signals, Long rows) {
+      clock.group(UserVectorProcessor.SIGNALS).expectProducer("up", 0);
+      clock.group(UserVectorProcessor.SIGNALS).report("up", signals, false, 0);
+      clock.group(UserVectorProcessor.ROWS).expectProducer("rows-up", 0);
+      if (rows != null) {
+        clock.group(UserVectorProcessor.ROWS).report("rows-up", rows, false, 0);
+      }
+    }
+
     void punctuate(long now) {
       context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(now));
     }
