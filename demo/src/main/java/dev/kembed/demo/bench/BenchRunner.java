@@ -96,6 +96,7 @@ public final class BenchRunner {
   public record VariantResult(
       Variant variant,
       double inStreamPerSecond,
+      double inStreamSteadyPerSecond,
       double burstSeconds,
       Map<String, Double> cpu,
       List<double[]> throughput,
@@ -116,9 +117,12 @@ public final class BenchRunner {
       long embedded,
       long reused,
       double seconds,
+      double startupSeconds,
       boolean caughtUp,
       long contentRecords,
+      double firstContentSeconds,
       double contentSeconds,
+      double contentSteadyPerSecond,
       long featureRows,
       double featureSeconds) {
     public double textsPerSecond() {
@@ -133,6 +137,11 @@ public final class BenchRunner {
     /** Feature rows of the replay per second, start to the last one visible. */
     public double featureRowsPerSecond() {
       return featureRows / featureSeconds;
+    }
+
+    /** Feature rows per second once the replay was running. */
+    public double featureRowsPerSecondRunning() {
+      return featureRows / (featureSeconds - startupSeconds);
     }
 
     public double hitRate() {
@@ -225,6 +234,7 @@ public final class BenchRunner {
               new VariantResult(
                   first,
                   burst.inStreamPerSecond(),
+                  burst.inStreamSteadyPerSecond(),
                   burst.burstSeconds(),
                   burst.cpu(),
                   burst.throughput(),
@@ -329,6 +339,12 @@ public final class BenchRunner {
       Map<String, Double> burstCpu = cpu.stop();
       double burstSeconds = (last - t0) / 1e9;
       double inStream = (all ? posts.size() : arrivals.embeddingAt.size()) / burstSeconds;
+      double inStreamSteady =
+          SteadyRate.perSecond(
+              posts.stream()
+                  .map(p -> arrivals.embeddingAt.get(p.id()))
+                  .filter(java.util.Objects::nonNull)
+                  .toList());
       out.printf(
           Locale.ROOT,
           "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s)%n",
@@ -425,6 +441,7 @@ public final class BenchRunner {
       return new VariantResult(
           v,
           inStream,
+          inStreamSteady,
           burstSeconds,
           burstCpu,
           throughput,
@@ -530,6 +547,8 @@ public final class BenchRunner {
       Thread.sleep(500); // the watcher's last poll: the backfill waited for quiet outputs anyway
       long lastContent =
           seen.embeddingAt.values().stream().mapToLong(Long::longValue).max().orElse(t0);
+      long firstContent =
+          seen.embeddingAt.values().stream().mapToLong(Long::longValue).min().orElse(t0);
       long lastRow = seen.featureAt.values().stream().mapToLong(Long::longValue).max().orElse(t0);
       rate =
           new BackfillRate(
@@ -537,24 +556,30 @@ public final class BenchRunner {
               result.embedded(),
               result.reused(),
               result.seconds(),
+              result.startupSeconds(),
               result.caughtUp(),
               seen.embeddings.get(),
+              (firstContent - t0) / 1e9,
               (lastContent - t0) / 1e9,
+              SteadyRate.perSecond(seen.embeddingAt.values()),
               seen.features.get(),
               (lastRow - t0) / 1e9);
     }
     out.printf(
         Locale.ROOT,
-        "#   backfill: %,d records in %.1f s; %,d content records by %.1f s (%,.0f/s), %,d feature"
-            + " rows by %.1f s (%,.0f/s); cache hit rate %.0f %%%s%n",
+        "#   backfill: %,d records in %.1f s, running after %.1f s; %,d content records from %.1f s"
+            + " to %.1f s (%,.0f/s steady), %,d feature rows by %.1f s (%,.0f/s running); cache hit"
+            + " rate %.0f %%%s%n",
         rate.records(),
         rate.seconds(),
+        rate.startupSeconds(),
         rate.contentRecords(),
+        rate.firstContentSeconds(),
         rate.contentSeconds(),
-        rate.contentPerSecond(),
+        rate.contentSteadyPerSecond(),
         rate.featureRows(),
         rate.featureSeconds(),
-        rate.featureRowsPerSecond(),
+        rate.featureRowsPerSecondRunning(),
         rate.hitRate() * 100,
         rate.caughtUp() ? "" : " (did not catch up)");
     return rate;

@@ -48,13 +48,18 @@ public final class Backfill {
       Duration progressInterval,
       Duration timeout) {}
 
-  /** What one backfill did. */
+  /**
+   * What one backfill did. {@code startupSeconds}: from the start of {@link #run} until the replay
+   * was RUNNING (cache loaded, internal topics created, group joined, stores opened), a fixed cost
+   * however much there is to replay; NaN if it never got there.
+   */
   public record Result(
       String applicationId,
       long records,
       long embedded,
       long reused,
       double seconds,
+      double startupSeconds,
       boolean caughtUp,
       KembedConfig config) {}
 
@@ -137,11 +142,17 @@ public final class Backfill {
         embedder.close();
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
+      double startup =
+          app.firstRunningNanos().isPresent()
+              ? (app.firstRunningNanos().getAsLong() - t0) / 1e9
+              : Double.NaN;
       progress.printf(
-          "Backfill %s %s in %.1f s: %,d records, %,d texts embedded, %,d reused from %s%n",
+          "Backfill %s %s in %.1f s (running after %.1f s of start-up): %,d records, %,d texts"
+              + " embedded, %,d reused from %s%n",
           options.applicationId(),
           caughtUp ? "caught up" : "stopped before catching up",
           seconds,
+          startup,
           progressOf.total(),
           embedder.misses(),
           embedder.hits(),
@@ -152,6 +163,7 @@ public final class Backfill {
           embedder.misses(),
           embedder.hits(),
           seconds,
+          startup,
           caughtUp,
           replay);
     }

@@ -41,6 +41,8 @@ public final class KembedApp implements AutoCloseable {
   private final java.util.Set<String> sourceTopics;
   private final InferenceWorkers workers;
   private final ServiceMetrics metrics = new ServiceMetrics();
+  // System.nanoTime() when the instance first reached RUNNING; 0 until then.
+  private volatile long firstRunningNanos;
 
   public KembedApp(KembedConfig config, Embedder embedder) {
     this(config, embedder, null);
@@ -62,6 +64,9 @@ public final class KembedApp implements AutoCloseable {
     streams.setStateListener(
         (now, before) -> {
           log.info("kembed {} -> {}", before, now);
+          if (now == KafkaStreams.State.RUNNING && firstRunningNanos == 0) {
+            firstRunningNanos = System.nanoTime();
+          }
           if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
             stopped.countDown();
           }
@@ -128,6 +133,15 @@ public final class KembedApp implements AutoCloseable {
         p.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1),
         p.getOrDefault(StreamsConfig.STATE_DIR_CONFIG, "(default)"));
     streams.start();
+  }
+
+  /**
+   * {@link System#nanoTime()} when the instance first reached RUNNING (group joined, internal
+   * topics ready, stores open), or empty if it has not yet.
+   */
+  public java.util.OptionalLong firstRunningNanos() {
+    long t = firstRunningNanos;
+    return t == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(t);
   }
 
   /** Waits until the instance is RUNNING; false if it did not get there in time or failed. */

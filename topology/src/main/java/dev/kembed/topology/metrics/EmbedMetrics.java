@@ -12,17 +12,19 @@ import org.apache.kafka.streams.processor.TaskId;
 /**
  * The embedding stage's meters: texts embedded ({@code kembed_embeddings_total}), texts skipped
  * because the same text was already embedded by the same model ({@code
- * kembed_embed_skipped_unchanged_total}), inference time per batch as a Prometheus histogram
- * ({@code kembed_embed_batch_duration_seconds_bucket}: p50/p99 with {@code histogram_quantile},
- * aggregatable over instances, unlike client-side quantiles), texts per batch ({@code
- * kembed_embed_batch_size}, a summary with p50/p99) and, per task, the texts waiting in the buffer
- * ({@code kembed_embed_queue_depth{task}}). Counters and distributions are shared by all tasks of
- * an instance (Micrometer returns the same meter for the same name and tags).
+ * kembed_embed_skipped_unchanged_total}), texts a backfill's cache already had a vector for and
+ * that went out without a batch ({@code kembed_embed_known_total}), inference time per batch as a
+ * Prometheus histogram ({@code kembed_embed_batch_duration_seconds_bucket}: p50/p99 with {@code
+ * histogram_quantile}, aggregatable over instances, unlike client-side quantiles), texts per batch
+ * ({@code kembed_embed_batch_size}, a summary with p50/p99) and, per task, the texts waiting in the
+ * buffer ({@code kembed_embed_queue_depth{task}}). Counters and distributions are shared by all
+ * tasks of an instance (Micrometer returns the same meter for the same name and tags).
  */
 public final class EmbedMetrics implements AutoCloseable {
   private final MeterRegistry registry;
   private final Counter embedded;
   private final Counter skipped;
+  private final Counter known;
   private final DistributionSummary batchSize;
   private final Timer latency;
   private final AtomicInteger depth = new AtomicInteger();
@@ -36,6 +38,12 @@ public final class EmbedMetrics implements AutoCloseable {
         Counter.builder("kembed.embed.skipped.unchanged")
             .description(
                 "Texts not embedded because the same text was already embedded with the same model")
+            .register(registry);
+    known =
+        Counter.builder("kembed.embed.known")
+            .description(
+                "Texts whose vector was already known (a backfill's embedding cache), sent out"
+                    + " without a batch")
             .register(registry);
     batchSize =
         DistributionSummary.builder("kembed.embed.batch.size")
@@ -63,6 +71,10 @@ public final class EmbedMetrics implements AutoCloseable {
 
   public void skippedUnchanged() {
     skipped.increment();
+  }
+
+  public void knownVector() {
+    known.increment();
   }
 
   public void queueDepth(int depth) {

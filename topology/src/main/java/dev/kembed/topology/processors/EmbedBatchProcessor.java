@@ -5,6 +5,7 @@ import dev.kembed.topology.content.AdaptiveBatcher;
 import dev.kembed.topology.content.BatchBuffer;
 import dev.kembed.topology.content.ContentChange;
 import dev.kembed.topology.content.InferenceWorkers;
+import dev.kembed.topology.content.KnownVectors;
 import dev.kembed.topology.drift.DriftMetrics;
 import dev.kembed.topology.drift.DriftStats;
 import dev.kembed.topology.errors.DeadLetter;
@@ -190,6 +191,17 @@ public final class EmbedBatchProcessor
     if (pending != null && hash.equals(pending.getContentHash())) {
       metrics.skippedUnchanged();
       return;
+    }
+    if (buffer.size() == 0 && embedder instanceof KnownVectors known) {
+      // A backfill's cache: with nothing waiting or in flight, a known vector going out now keeps
+      // arrival order, and skips the buffer write, its changelog record and tombstone, and the
+      // hand-off to an inference thread.
+      float[] vector = known.lookup(hash);
+      if (vector != null) {
+        forward(List.of(new AdaptiveBatcher.Embedded(key, r, vector, null)));
+        metrics.knownVector();
+        return;
+      }
     }
     buffer.put(key, r, context.currentSystemTimeMs());
     metrics.queueDepth(buffer.size());

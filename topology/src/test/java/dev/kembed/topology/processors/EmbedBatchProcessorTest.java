@@ -462,4 +462,73 @@ class EmbedBatchProcessorTest {
         clock.output(0),
         "nothing held (and this test clock has no input channels)");
   }
+
+  // ---- a backfill's cache: known vectors skip the buffer ----
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aKnownVectorGoesOutAtOnceAndAfterAMissItWaitsItsTurnInArrivalOrder() {
+    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
+    ctx.setCurrentSystemTimeMs(0);
+    KeyValueStore<String, EmbedRequest> buffer =
+        (KeyValueStore<String, EmbedRequest>)
+            store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "hashes", Serdes.String());
+    LengthEmbedder model = new LengthEmbedder();
+    // The cache holds "known one" and "known two" with vectors the length model would not give
+    // (so the test sees which path produced them), and a 3-d vector for "wrong shape".
+    float[] k1 = {0.6f, 0.8f};
+    float[] k2 = {0.8f, 0.6f};
+    java.util.Map<String, float[]> cache = new java.util.HashMap<>();
+    cache.put(ContentHash.of("len@1", "known one"), k1);
+    cache.put(ContentHash.of("len@1", "known two"), k2);
+    cache.put(ContentHash.of("len@1", "wrong shape"), new float[] {1, 0, 0});
+    dev.kembed.topology.cli.CachedEmbedder cached =
+        new dev.kembed.topology.cli.CachedEmbedder(model, cache);
+    ManualExecutor executor = new ManualExecutor();
+    EmbedBatchProcessor p =
+        new EmbedBatchProcessor(
+            cached,
+            "buffer",
+            "hashes",
+            32,
+            0,
+            dev.kembed.topology.content.InferenceWorkers.on(executor));
+    p.init(ctx);
+
+    p.process(new Record<>("a", request("a", "known one", 0), 1));
+    assertEquals(1, ctx.forwarded().size(), "out at once, no batch");
+    assertEquals(0, executor.jobs.size());
+    assertEquals(0L, buffer.approximateNumEntries(), "never written to the changelogged buffer");
+    float[] out = ((ContentChange) ctx.forwarded().get(0).record().value()).vector();
+    assertEquals(k1[0], out[0]);
+    assertEquals(k1[1], out[1]);
+
+    // A miss goes to the model; a known text behind it waits for it, so arrival order holds.
+    p.process(new Record<>("b", request("b", "unknown", 0), 2));
+    p.process(new Record<>("c", request("c", "known two", 0), 3));
+    assertEquals(1, ctx.forwarded().size());
+    assertEquals(2L, buffer.approximateNumEntries(), "b in flight, c waiting behind it");
+    executor.runNext();
+    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+    executor.runNext(); // c's batch: answered from the cache by CachedEmbedder.embed
+    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+    assertEquals(
+        List.of("a", "b", "c"),
+        ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
+    assertEquals(List.of(List.of("unknown")), model.calls, "only the miss reached the model");
+    float[] c = ((ContentChange) ctx.forwarded().get(2).record().value()).vector();
+    assertEquals(k2[0], c[0]);
+
+    // A cached vector of the wrong shape is a miss: the model embeds the text.
+    p.process(new Record<>("d", request("d", "wrong shape", 0), 4));
+    assertEquals(1, executor.jobs.size());
+    executor.runNext();
+    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+    float[] d = ((ContentChange) ctx.forwarded().get(3).record().value()).vector();
+    assertEquals(lengthVector("wrong shape")[0], d[0], 1e-6);
+    assertEquals(List.of(List.of("unknown"), List.of("wrong shape")), model.calls);
+    assertEquals(2, cached.hits(), "a and c");
+    assertEquals(2, cached.misses(), "b and d");
+  }
 }
