@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kembed.inference.Embedder;
 import dev.kembed.inference.ModelInfo;
+import dev.kembed.topology.cli.CachedEmbedder;
 import dev.kembed.topology.content.ContentChange;
+import dev.kembed.topology.content.InferenceWorkers;
+import dev.kembed.topology.errors.DlqHeaders;
 import dev.kembed.topology.internal.EmbedRequest;
+import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.text.ContentHash;
+import dev.kembed.topology.time.TaskClockStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -75,8 +82,7 @@ class EmbedBatchProcessorTest {
   void aRestoredBufferIsEmbeddedOnceInArrivalOrder() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     KeyValueStore<String, EmbedRequest> buffer =
-        (KeyValueStore<String, EmbedRequest>)
-            store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+        (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     // What restoration from the changelog leaves in the store, keys deliberately out of order.
     buffer.put("POST:z", request("z", "first arrived", 7));
@@ -106,7 +112,7 @@ class EmbedBatchProcessorTest {
   @Test
   void aNonFiniteVectorIsDeadLetteredAndTheRestOfTheBatchGoesOut() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "buffer", InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder nanOnBad =
         new LengthEmbedder() {
@@ -132,15 +138,13 @@ class EmbedBatchProcessorTest {
         List.of(ContentChange.Kind.UPSERT, ContentChange.Kind.FAILED, ContentChange.Kind.UPSERT),
         out.stream().map(f -> ((ContentChange) f.record().value()).kind()).toList());
     assertEquals(
-        "INVALID_VECTOR",
-        dev.kembed.topology.errors.DlqHeaders.read(
-            out.get(1).record().headers(), dev.kembed.topology.errors.DlqHeaders.REASON));
+        "INVALID_VECTOR", DlqHeaders.read(out.get(1).record().headers(), DlqHeaders.REASON));
   }
 
   @Test
   void inlineAPartialBatchRunsAtTheNextPunctuationWithoutWaiting() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "buffer", InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32);
@@ -157,17 +161,11 @@ class EmbedBatchProcessorTest {
   @Test
   void aPositiveMaxWaitHoldsAPartialBatchBackUntilItsOldestTextHasWaited() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "buffer", InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     EmbedBatchProcessor p =
-        new EmbedBatchProcessor(
-            model,
-            "buffer",
-            "hashes",
-            32,
-            200,
-            dev.kembed.topology.content.InferenceWorkers.inline());
+        new EmbedBatchProcessor(model, "buffer", "hashes", 32, 200, InferenceWorkers.inline());
     p.init(ctx);
     ctx.setCurrentSystemTimeMs(1_000);
     p.process(new Record<>("x", request("x", "hello", 0), 1_000));
@@ -225,19 +223,13 @@ class EmbedBatchProcessorTest {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     ctx.setCurrentSystemTimeMs(0);
     KeyValueStore<String, EmbedRequest> buffer =
-        (KeyValueStore<String, EmbedRequest>)
-            store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+        (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     ManualExecutor executor = new ManualExecutor();
     EmbedBatchProcessor p =
         new EmbedBatchProcessor(
-            model,
-            "buffer",
-            "hashes",
-            batchSize,
-            0,
-            dev.kembed.topology.content.InferenceWorkers.on(executor));
+            model, "buffer", "hashes", batchSize, 0, InferenceWorkers.on(executor));
     p.init(ctx);
     return new Async(ctx, buffer, model, executor, p);
   }
@@ -322,10 +314,10 @@ class EmbedBatchProcessorTest {
       throws Exception {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     ctx.setCurrentSystemTimeMs(0);
-    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "buffer", InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
-    try (var workers = dev.kembed.topology.content.InferenceWorkers.threads(1)) {
+    try (var workers = InferenceWorkers.threads(1)) {
       EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 2, 0, workers);
       p.init(ctx);
       for (int i = 0; i < 9; i++) {
@@ -362,7 +354,7 @@ class EmbedBatchProcessorTest {
             super.forward(record);
           }
         };
-    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "buffer", InternalSerdes.embedRequest());
     KeyValueStore<String, String> hashes =
         (KeyValueStore<String, String>) store(ctx, "hashes", Serdes.String());
     EmbedBatchProcessor p =
@@ -378,9 +370,7 @@ class EmbedBatchProcessorTest {
         out.stream().map(f -> (String) f.record().key()).toList());
     assertEquals(ContentChange.Kind.FAILED, ((ContentChange) out.get(2).record().value()).kind());
     assertEquals(
-        "PROCESSING_ERROR",
-        dev.kembed.topology.errors.DlqHeaders.read(
-            out.get(2).record().headers(), dev.kembed.topology.errors.DlqHeaders.REASON));
+        "PROCESSING_ERROR", DlqHeaders.read(out.get(2).record().headers(), DlqHeaders.REASON));
     assertEquals(
         7,
         out.stream()
@@ -396,9 +386,9 @@ class EmbedBatchProcessorTest {
   void theClockHoldCoversTextsInFlightUntilTheirOutputsAreForwarded() {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     ctx.setCurrentSystemTimeMs(0);
-    store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+    store(ctx, "buffer", InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
-    var clockStore = dev.kembed.topology.time.TaskClockStore.builder("clock", 0, 0).build();
+    var clockStore = TaskClockStore.builder("clock", 0, 0).build();
     clockStore.init(ctx.getStateStoreContext(), clockStore);
     ctx.addStateStore(clockStore);
     ManualExecutor executor = new ManualExecutor();
@@ -409,7 +399,7 @@ class EmbedBatchProcessorTest {
             "hashes",
             32,
             0,
-            dev.kembed.topology.content.InferenceWorkers.on(executor),
+            InferenceWorkers.on(executor),
             "clock");
     p.init(ctx);
     var clock = clockStore.clock();
@@ -471,29 +461,21 @@ class EmbedBatchProcessorTest {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     ctx.setCurrentSystemTimeMs(0);
     KeyValueStore<String, EmbedRequest> buffer =
-        (KeyValueStore<String, EmbedRequest>)
-            store(ctx, "buffer", dev.kembed.topology.internal.InternalSerdes.embedRequest());
+        (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", InternalSerdes.embedRequest());
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     // The cache holds "known one" and "known two" with vectors the length model would not give
     // (so the test sees which path produced them), and a 3-d vector for "wrong shape".
     float[] k1 = {0.6f, 0.8f};
     float[] k2 = {0.8f, 0.6f};
-    java.util.Map<String, float[]> cache = new java.util.HashMap<>();
+    Map<String, float[]> cache = new HashMap<>();
     cache.put(ContentHash.of("len@1", "known one"), k1);
     cache.put(ContentHash.of("len@1", "known two"), k2);
     cache.put(ContentHash.of("len@1", "wrong shape"), new float[] {1, 0, 0});
-    dev.kembed.topology.cli.CachedEmbedder cached =
-        new dev.kembed.topology.cli.CachedEmbedder(model, cache);
+    CachedEmbedder cached = new CachedEmbedder(model, cache);
     ManualExecutor executor = new ManualExecutor();
     EmbedBatchProcessor p =
-        new EmbedBatchProcessor(
-            cached,
-            "buffer",
-            "hashes",
-            32,
-            0,
-            dev.kembed.topology.content.InferenceWorkers.on(executor));
+        new EmbedBatchProcessor(cached, "buffer", "hashes", 32, 0, InferenceWorkers.on(executor));
     p.init(ctx);
 
     p.process(new Record<>("a", request("a", "known one", 0), 1));
