@@ -205,6 +205,7 @@ class EmbedBatchProcessorTest {
       MockProcessorContext<String, ContentChange> ctx,
       KeyValueStore<String, EmbedRequest> buffer,
       LengthEmbedder model,
+      Embedder embedder,
       ManualExecutor executor,
       EmbedBatchProcessor processor) {
     void tick() {
@@ -218,8 +219,13 @@ class EmbedBatchProcessorTest {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static Async async(int batchSize) {
+    return async(batchSize, null);
+  }
+
+  /** With a cache (content hash to vector), the model sits behind a backfill's CachedEmbedder. */
+  @SuppressWarnings("unchecked")
+  private static Async async(int batchSize, Map<String, float[]> cache) {
     MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
     ctx.setCurrentSystemTimeMs(0);
     KeyValueStore<String, EmbedRequest> buffer =
@@ -227,11 +233,12 @@ class EmbedBatchProcessorTest {
     store(ctx, "hashes", Serdes.String());
     LengthEmbedder model = new LengthEmbedder();
     ManualExecutor executor = new ManualExecutor();
+    Embedder embedder = cache == null ? model : new CachedEmbedder(model, cache);
     EmbedBatchProcessor p =
         new EmbedBatchProcessor(
-            model, "buffer", "hashes", batchSize, 0, InferenceWorkers.on(executor));
+            embedder, "buffer", "hashes", batchSize, 0, InferenceWorkers.on(executor));
     p.init(ctx);
-    return new Async(ctx, buffer, model, executor, p);
+    return new Async(ctx, buffer, model, embedder, executor, p);
   }
 
   @Test
@@ -456,14 +463,7 @@ class EmbedBatchProcessorTest {
   // ---- a backfill's cache: known vectors skip the buffer ----
 
   @Test
-  @SuppressWarnings("unchecked")
   void aKnownVectorGoesOutAtOnceAndAfterAMissItWaitsItsTurnInArrivalOrder() {
-    MockProcessorContext<String, ContentChange> ctx = new MockProcessorContext<>();
-    ctx.setCurrentSystemTimeMs(0);
-    KeyValueStore<String, EmbedRequest> buffer =
-        (KeyValueStore<String, EmbedRequest>) store(ctx, "buffer", InternalSerdes.embedRequest());
-    store(ctx, "hashes", Serdes.String());
-    LengthEmbedder model = new LengthEmbedder();
     // The cache holds "known one" and "known two" with vectors the length model would not give
     // (so the test sees which path produced them), and a 3-d vector for "wrong shape".
     float[] k1 = {0.6f, 0.8f};
@@ -472,11 +472,13 @@ class EmbedBatchProcessorTest {
     cache.put(ContentHash.of("len@1", "known one"), k1);
     cache.put(ContentHash.of("len@1", "known two"), k2);
     cache.put(ContentHash.of("len@1", "wrong shape"), new float[] {1, 0, 0});
-    CachedEmbedder cached = new CachedEmbedder(model, cache);
-    ManualExecutor executor = new ManualExecutor();
-    EmbedBatchProcessor p =
-        new EmbedBatchProcessor(cached, "buffer", "hashes", 32, 0, InferenceWorkers.on(executor));
-    p.init(ctx);
+    Async a = async(32, cache);
+    var ctx = a.ctx();
+    var buffer = a.buffer();
+    var model = a.model();
+    var executor = a.executor();
+    var p = a.processor();
+    CachedEmbedder cached = (CachedEmbedder) a.embedder();
 
     p.process(new Record<>("a", request("a", "known one", 0), 1));
     assertEquals(1, ctx.forwarded().size(), "out at once, no batch");
