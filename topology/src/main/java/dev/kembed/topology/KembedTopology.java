@@ -329,9 +329,13 @@ public final class KembedTopology {
     }
 
     private void addStores() {
-      persistent(EMBED_BUFFER_STORE, InternalSerdes.embedRequest());
+      // Cached (Streams' record cache, flushed at each commit): stores whose keys are written
+      // again or deleted within a commit interval. A buffered text embedded before the commit
+      // leaves one tombstone in the changelog instead of its request and a tombstone; an input
+      // channel's latest event time, put by every record that advances it, one record per commit.
+      cached(EMBED_BUFFER_STORE, InternalSerdes.embedRequest());
       persistent(EMBED_HASH_STORE, strings);
-      persistent(QUERY_BUFFER_STORE, InternalSerdes.embedRequest());
+      cached(QUERY_BUFFER_STORE, InternalSerdes.embedRequest());
       persistent(QUERY_CACHE_STORE, Serdes.ByteArray());
       persistent(ENTITY_VECTOR_STORE, storedEmbeddingSerde);
       persistent(DELETED_ENTITY_STORE, Serdes.Long());
@@ -340,10 +344,10 @@ public final class KembedTopology {
       binary(USER_TILE_STORE);
       binary(USER_TIMELINE_STORE);
       persistent(USER_EMIT_STORE, Serdes.Long());
-      persistent(USER_RELEASED_STORE, Serdes.Long());
-      persistent(INPUT_TIME_CONTENT, Serdes.Long());
-      persistent(INPUT_TIME_INTERACTIONS, Serdes.Long());
-      persistent(INPUT_TIME_SEARCHES, Serdes.Long());
+      cached(USER_RELEASED_STORE, Serdes.Long());
+      cached(INPUT_TIME_CONTENT, Serdes.Long());
+      cached(INPUT_TIME_INTERACTIONS, Serdes.Long());
+      cached(INPUT_TIME_SEARCHES, Serdes.Long());
       long idle = config.getLong(WATERMARK_IDLE_MS);
       long outOfOrder = config.getLong(WATERMARK_OUT_OF_ORDERNESS_MS);
       for (String clock :
@@ -356,6 +360,12 @@ public final class KembedTopology {
     private <V> void persistent(String name, Serde<V> values) {
       builder.addStateStore(
           Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), strings, values));
+    }
+
+    private <V> void cached(String name, Serde<V> values) {
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), strings, values)
+              .withCachingEnabled());
     }
 
     private void binary(String name) {

@@ -178,6 +178,34 @@ class KembedTopologyTest {
   }
 
   @Test
+  void anEmbeddedPostLeavesOneTombstoneInTheBufferChangelogAndNoneForDeletions() {
+    // Batches of one, inline: a post is buffered, embedded and forwarded within the processing of
+    // its own record, so within one commit (the driver commits after every record). The cached
+    // buffer store then writes only the tombstone (uncached: the request, then its tombstone).
+    start(Map.of("embed.batch.size", "1"));
+    for (int i = 0; i < 5; i++) {
+      posts.pipeInput("p" + i, post("p" + i, "Lost dog " + i, "Golden retriever near Elm park", i));
+    }
+    assertEquals(5, embeddings.readRecordsToList().size());
+    List<TestRecord<String, byte[]>> buffer = changelog("embed-buffer");
+    assertEquals(5, buffer.size(), "one changelog record per embedded post");
+    assertTrue(buffer.stream().allMatch(r -> r.value() == null), "tombstones only");
+    // No post was ever deleted: no tombstone per embedding in the deletion markers' changelog.
+    assertEquals(List.of(), changelog("deleted-entities"));
+    assertEquals(5, changelog("embed-hashes").size(), "the content hash of each post is kept");
+  }
+
+  private List<TestRecord<String, byte[]>> changelog(String store) {
+    String topic = "kembed-test-" + store + "-changelog";
+    if (!driver.producedTopicNames().contains(topic)) {
+      return List.of();
+    }
+    return driver
+        .createOutputTopic(topic, new StringDeserializer(), Serdes.ByteArray().deserializer())
+        .readRecordsToList();
+  }
+
+  @Test
   void float16OutputsArePackedAndDecodeToTheFloat32Vectors() {
     start(Map.of());
     posts.pipeInput("p1", post("p1", "Lost dog", "Golden retriever near Elm park", 0));

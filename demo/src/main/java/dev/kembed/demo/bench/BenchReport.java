@@ -2,9 +2,11 @@ package dev.kembed.demo.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Turns a {@link BenchRunner.Result} into the Markdown tables README and docs/performance.md show,
@@ -138,6 +140,79 @@ public final class BenchReport {
       out.println(cpuRow("user path, " + first.variant().name(), first.userCpu(), roles));
     }
     out.println();
+    traffic(
+        out,
+        first.variant().name(),
+        first.burstTraffic(),
+        Math.round(first.inStreamPerSecond() * first.burstSeconds()),
+        first.userTraffic(),
+        first.userTraffic().isEmpty()
+            ? 0
+            : Math.round(first.userPerSecond() * first.userSeconds()));
+  }
+
+  /**
+   * What the broker took per event of the first variant: per post in its burst, per interaction in
+   * its user path. Offsets count records and, under exactly-once, transaction markers.
+   */
+  static void traffic(
+      PrintStream out,
+      String variant,
+      Map<String, TopicTraffic.Written> burst,
+      long posts,
+      Map<String, TopicTraffic.Written> user,
+      long interactions) {
+    if (burst.isEmpty() && user.isEmpty()) {
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "Broker traffic of %s per event (offsets: records plus transaction markers; bytes added to"
+            + " the log; %,d posts in the burst, %,d interactions in the user path):%n%n",
+        variant,
+        posts,
+        interactions);
+    out.println(
+        "| topic | offsets per post | bytes per post | offsets per interaction | bytes per"
+            + " interaction |");
+    out.println("|---|---:|---:|---:|---:|");
+    TreeSet<String> topics = new TreeSet<>(burst.keySet());
+    topics.addAll(user.keySet());
+    TopicTraffic.Written none = new TopicTraffic.Written(0, 0);
+    List<String> ordered = new ArrayList<>(topics);
+    ordered.sort(
+        Comparator.comparingLong(
+            (String t) ->
+                -(user.getOrDefault(t, none).bytes() + burst.getOrDefault(t, none).bytes())));
+    long[] total = new long[4];
+    for (String t : ordered) {
+      TopicTraffic.Written b = burst.getOrDefault(t, none);
+      TopicTraffic.Written u = user.getOrDefault(t, none);
+      total[0] += b.offsets();
+      total[1] += b.bytes();
+      total[2] += u.offsets();
+      total[3] += u.bytes();
+      out.println(
+          trafficRow(t, b.offsets(), b.bytes(), posts, u.offsets(), u.bytes(), interactions));
+    }
+    out.println(trafficRow("**all**", total[0], total[1], posts, total[2], total[3], interactions));
+    out.println();
+  }
+
+  private static String trafficRow(
+      String topic, long pOffsets, long pBytes, long posts, long iOffsets, long iBytes, long n) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %s | %s | %s |",
+        topic,
+        per(pOffsets, posts, "%.2f"),
+        per(pBytes, posts, "%,.0f"),
+        per(iOffsets, n, "%.2f"),
+        per(iBytes, n, "%,.0f"));
+  }
+
+  private static String per(long value, long events, String format) {
+    return events == 0 ? "–" : String.format(Locale.ROOT, format, value / (double) events);
   }
 
   static String describe(BenchRunner.Variant v) {

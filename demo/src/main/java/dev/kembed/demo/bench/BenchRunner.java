@@ -104,7 +104,9 @@ public final class BenchRunner {
       double userSeconds,
       Map<String, Double> userCpu,
       List<SweepPoint> sweep,
-      BackfillRate backfill) {}
+      BackfillRate backfill,
+      Map<String, TopicTraffic.Written> burstTraffic,
+      Map<String, TopicTraffic.Written> userTraffic) {}
 
   /**
    * A backfill of the variant's topics with the embedding cache: records and texts replayed, the
@@ -242,7 +244,9 @@ public final class BenchRunner {
                   rest.userSeconds(),
                   rest.userCpu(),
                   rest.sweep(),
-                  rest.backfill()));
+                  rest.backfill(),
+                  burst.burstTraffic(),
+                  rest.userTraffic()));
         }
         double after = alone(embedder, texts, base.getInt(EMBED_BATCH_SIZE));
         out.printf(Locale.ROOT, "# embedder alone again: %,.0f texts/s%n", after);
@@ -294,7 +298,9 @@ public final class BenchRunner {
     KembedApp app = new KembedApp(config, embedder, indexes);
     Map<String, Object> producerProps = new HashMap<>(AdminProps.producer(config));
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    try (Arrivals arrivals =
+    String run = config.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    try (Admin admin = Admin.create(AdminProps.of(config));
+        Arrivals arrivals =
             new Arrivals(
                 AdminProps.consumer(config),
                 config.topic(TOPIC_CONTENT_EMBEDDINGS),
@@ -320,6 +326,7 @@ public final class BenchRunner {
           CpuSplit.awaitJitQuiet(Duration.ofSeconds(60)));
 
       // 1. Burst of posts → last content-embeddings record visible (closed loop: capacity).
+      TopicTraffic traffic = TopicTraffic.start(admin, run);
       CpuSplit cpu = CpuSplit.start();
       long t0 = System.nanoTime();
       for (int i = 0; i < posts.size(); i++) {
@@ -337,6 +344,10 @@ public final class BenchRunner {
               .max(Comparator.naturalOrder())
               .orElse(t0);
       Map<String, Double> burstCpu = cpu.stop();
+      // The posts' downstream work (their authors' vectors) goes on after the last embedding:
+      // it is counted in the burst's traffic, and the user path starts after it.
+      double settled = traffic.settle(Duration.ofSeconds(1), Duration.ofSeconds(30));
+      Map<String, TopicTraffic.Written> burstTraffic = traffic.stop();
       double burstSeconds = (last - t0) / 1e9;
       double inStream = (all ? posts.size() : arrivals.embeddingAt.size()) / burstSeconds;
       double inStreamSteady =
@@ -347,11 +358,12 @@ public final class BenchRunner {
                   .toList());
       out.printf(
           Locale.ROOT,
-          "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s)%n",
+          "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s); its outputs settled %.1f s later%n",
           inStream,
           posts.size(),
           burstSeconds,
-          all ? "" : ", TIMED OUT");
+          all ? "" : ", TIMED OUT",
+          settled);
       double from = arrivals.secondsSinceStart(t0);
       List<double[]> throughput = new ArrayList<>();
       for (long[] b : arrivals.buckets) {
@@ -364,6 +376,7 @@ public final class BenchRunner {
       double userRate = Double.NaN;
       double userSeconds = Double.NaN;
       Map<String, Double> userCpu = Map.of();
+      Map<String, TopicTraffic.Written> userTraffic = Map.of();
       List<SweepPoint> sweep = new ArrayList<>();
       int interactions =
           switch (role) {
@@ -376,6 +389,7 @@ public final class BenchRunner {
         // row.
         Random r = new Random(options.seed());
         long before = arrivals.features.get();
+        TopicTraffic utraffic = TopicTraffic.start(admin, run);
         CpuSplit ucpu = CpuSplit.start();
         long u0 = System.nanoTime();
         for (int i = 0; i < interactions; i++) {
@@ -397,6 +411,8 @@ public final class BenchRunner {
                 Duration.ofSeconds(Math.max(120, interactions / 100)));
         long uLast = System.nanoTime();
         userCpu = ucpu.stop();
+        utraffic.settle(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        userTraffic = utraffic.stop();
         userSeconds = (uLast - u0) / 1e9;
         userRate = (arrivals.features.get() - before) / userSeconds;
         out.printf(
@@ -449,7 +465,9 @@ public final class BenchRunner {
           userSeconds,
           userCpu,
           sweep,
-          backfill);
+          backfill,
+          burstTraffic,
+          userTraffic);
     } finally {
       app.close(Duration.ofSeconds(30));
       if (indexes != null) {

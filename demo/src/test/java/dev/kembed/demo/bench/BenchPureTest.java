@@ -1,15 +1,22 @@
 package dev.kembed.demo.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
-/** The bench's pure parts: variant names, thread roles, texts, and the plot's geometry. */
+/**
+ * The bench's pure parts: variant names, thread roles, texts, the traffic table, the plot's
+ * geometry.
+ */
 class BenchPureTest {
 
   @Test
@@ -89,5 +96,31 @@ class BenchPureTest {
     assertTrue(
         svg.contains(String.format(java.util.Locale.ROOT, "points=\"60.0,275.0 %.1f,%.1f\"", x, y)),
         svg);
+  }
+
+  @Test
+  void trafficIsPerEventSortedByBytesWithATotal() {
+    var out = new ByteArrayOutputStream();
+    BenchReport.traffic(
+        new PrintStream(out, true, UTF_8),
+        "eos",
+        Map.of(
+            "a-changelog", new TopicTraffic.Written(3_000, 300_000),
+            "b", new TopicTraffic.Written(6_000, 60_000)),
+        3_000,
+        Map.of("b", new TopicTraffic.Written(30_000, 600_000)),
+        30_000);
+    List<String> rows =
+        out.toString(UTF_8)
+            .lines()
+            .filter(l -> l.startsWith("| ") && !l.startsWith("| topic"))
+            .toList();
+    // b: 660,000 bytes in all, before a's 300,000.
+    assertEquals(
+        List.of(
+            "| b | 2.00 | 20 | 1.00 | 20 |",
+            "| a-changelog | 1.00 | 100 | 0.00 | 0 |",
+            "| **all** | 3.00 | 120 | 1.00 | 20 |"),
+        rows);
   }
 }

@@ -134,7 +134,11 @@ public final class EntityJoinProcessor
 
   private void onEmbedding(String id, ContentEmbedding embedding) {
     vectors.put(id, embedding);
-    deleted.delete(id);
+    // A delete writes a tombstone to the changelog even for an absent key: ask first (a RocksDB
+    // read is cheaper than a record per embedding).
+    if (deleted.get(id) != null) {
+      deleted.delete(id);
+    }
     // Release what waited for this entity: interactions in event-time order (their keys sort so).
     for (KeyValue<String, PendingInteraction> kv : prefix(pendingInteractions, id)) {
       PendingInteraction p = kv.value;
