@@ -48,10 +48,14 @@ class KembedConfigTest {
   }
 
   @Test
-  void producerBatchesAreLargeUnlessTheUserSetsThem() {
+  void producerBatchesAreLargeAndCompressedUnlessTheUserSetsThem() {
     Properties p = new KembedConfig(Map.of()).streamsProperties();
     assertEquals(262_144, p.get("producer.batch.size"));
     assertEquals(64L * 1024 * 1024, p.get("producer.buffer.memory"));
+    assertEquals("lz4", p.get("producer.compression.type"));
+    Properties none = new KembedConfig(Map.of("compression.type", "none")).streamsProperties();
+    assertEquals("none", none.get("compression.type"));
+    assertEquals(null, none.get("producer.compression.type"));
     // A plain batch.size is the user's: no prefixed default may hide it (Streams prefers prefixed).
     Properties plain = new KembedConfig(Map.of("batch.size", "16384")).streamsProperties();
     assertEquals("16384", plain.get("batch.size"));
