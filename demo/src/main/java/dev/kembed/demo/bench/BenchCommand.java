@@ -32,7 +32,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--quick",
       description =
-          "Small sizes, meant to finish in about two minutes on a quiet 2-core machine: 600 posts,"
+          "Small sizes, about four minutes on a 2-core machine with the in-process broker: 600 posts,"
               + " 6,000 interactions, two loads of 8 s, variants eos,alos.")
   boolean quick;
 
