@@ -32,8 +32,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--quick",
       description =
-          "Small sizes, about four minutes on a 2-core machine with the in-process broker: 600 posts,"
-              + " 6,000 interactions, two loads of 8 s, variants eos,alos.")
+          "Small sizes, about four minutes on a 2-core machine with the in-process broker: 600"
+              + " posts, 6,000 interactions, two loads of 8 s, variants eos,alos.")
   boolean quick;
 
   @Option(names = "--posts", description = "Posts in the burst (default 3000; quick 600).")

@@ -345,8 +345,15 @@ public final class BenchRunner {
               .orElse(t0);
       Map<String, Double> burstCpu = cpu.stop();
       // The posts' downstream work (their authors' vectors) goes on after the last embedding:
-      // it is counted in the burst's traffic, and the user path starts after it.
-      double settled = traffic.settle(Duration.ofSeconds(1), Duration.ofSeconds(30));
+      // it is counted in the burst's traffic, and the user path starts after it. The authors'
+      // vectors are applied once the watermark passes their posts, which after a burst's last
+      // record takes the idle rule (watermark.idle.ms, then as long again): a measured run waits
+      // for quiet longer than that, so the table does not depend on which came first.
+      Duration quiet =
+          role == Role.THROWAWAY
+              ? Duration.ofSeconds(1)
+              : Duration.ofMillis(2 * config.getLong(WATERMARK_IDLE_MS) + 1_000);
+      double settled = traffic.settle(quiet, Duration.ofSeconds(60));
       Map<String, TopicTraffic.Written> burstTraffic = traffic.stop();
       double burstSeconds = (last - t0) / 1e9;
       double inStream = (all ? posts.size() : arrivals.embeddingAt.size()) / burstSeconds;
@@ -358,7 +365,8 @@ public final class BenchRunner {
                   .toList());
       out.printf(
           Locale.ROOT,
-          "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s); its outputs settled %.1f s later%n",
+          "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s); its outputs moved until %.1f s"
+              + " later%n",
           inStream,
           posts.size(),
           burstSeconds,
@@ -411,7 +419,7 @@ public final class BenchRunner {
                 Duration.ofSeconds(Math.max(120, interactions / 100)));
         long uLast = System.nanoTime();
         userCpu = ucpu.stop();
-        utraffic.settle(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        utraffic.settle(quiet, Duration.ofSeconds(60));
         userTraffic = utraffic.stop();
         userSeconds = (uLast - u0) / 1e9;
         userRate = (arrivals.features.get() - before) / userSeconds;

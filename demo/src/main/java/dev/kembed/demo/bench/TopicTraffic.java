@@ -70,8 +70,8 @@ final class TopicTraffic {
   /**
    * Waits until the run's changelogs and outputs have taken no offset for {@code quiet} (at most
    * {@code max}), so that work a phase left behind (the authors' vectors of a burst's posts) is
-   * counted in it and not in the next phase. Repartition topics are not watched: idle watermark
-   * markers keep going to them. Returns the seconds waited.
+   * counted in it and not in the next phase. Returns the seconds until the last offset moved.
+   * Repartition topics are not watched: idle watermark markers keep going to them.
    */
   double settle(Duration quiet, Duration max) throws ExecutionException, InterruptedException {
     long start = System.nanoTime();
@@ -92,7 +92,7 @@ final class TopicTraffic {
       }
       Thread.sleep(200);
     }
-    return (System.nanoTime() - start) / 1e9;
+    return (quietSince - start) / 1e9;
   }
 
   private Map<TopicPartition, long[]> snapshot() throws ExecutionException, InterruptedException {

@@ -1098,8 +1098,10 @@ public final class KembedConfig extends AbstractConfig {
     producerDefault(p, ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
     // Those records compress: float64 tile sums of float32 values carry zero low bits, feature rows
     // and user vectors repeat their field layout. lz4 took a quick bench's broker bytes per
-    // interaction from 20.6 to 15.3 KB (-26 %, changelogs and outputs alike) with no more broker
-    // or stream-thread CPU; every Kafka client and sink reads it (docs/performance.md).
+    // interaction from 20.6 to 15.3 KB (-26 %, changelogs and outputs alike), bytes a cluster
+    // replicates and every restore and sink reads again; it costs stream-thread CPU (it compresses
+    // as it appends: +14 % on average over the day's bench runs; docs/performance.md). Every Kafka
+    // client and sink reads it.
     producerDefault(p, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.putAll(passThrough);
     return p;
