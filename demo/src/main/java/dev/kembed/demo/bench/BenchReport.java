@@ -32,15 +32,18 @@ public final class BenchReport {
         r.aloneAfter(),
         r.alone());
     out.println(
-        "| variant | in-stream texts/s | in-stream / alone | burst s | user path interactions/s |");
-    out.println("|---|---:|---:|---:|---:|");
+        "| variant | in-stream texts/s | in-stream / alone (run mean) | alone just before, texts/s"
+            + " | in-stream / alone just before | burst s | user path interactions/s |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|");
     for (BenchRunner.VariantResult v : r.variants()) {
       out.printf(
           Locale.ROOT,
-          "| %s | %,.0f | %.2f | %.1f | %s |%n",
+          "| %s | %,.0f | %.2f | %,.0f | %.2f | %.1f | %s |%n",
           describe(v.variant()),
           v.inStreamPerSecond(),
           v.inStreamPerSecond() / r.alone(),
+          v.aloneJustBefore(),
+          v.pairedRatio(),
           v.burstSeconds(),
           Double.isNaN(v.userPerSecond())
               ? "–"

@@ -106,7 +106,17 @@ public final class BenchRunner {
       List<SweepPoint> sweep,
       BackfillRate backfill,
       Map<String, TopicTraffic.Written> burstTraffic,
-      Map<String, TopicTraffic.Written> userTraffic) {}
+      Map<String, TopicTraffic.Written> userTraffic,
+      double aloneJustBefore) {
+    /**
+     * In-stream over the embedder alone measured right before this burst, on the same texts: the
+     * pair sees the same machine, where the run's before and after figures can be minutes and ±15 %
+     * apart.
+     */
+    public double pairedRatio() {
+      return inStreamPerSecond / aloneJustBefore;
+    }
+  }
 
   /**
    * A backfill of the variant's topics with the embedding cache: records and texts replayed, the
@@ -165,6 +175,9 @@ public final class BenchRunner {
 
   private final Options options;
   private final PrintStream out;
+  // The texts and batch size the embedder alone runs on (set by run, before any variant).
+  private List<String> aloneTexts = List.of();
+  private int aloneBatch = 1;
 
   public BenchRunner(Options options, PrintStream out) {
     this.options = options;
@@ -190,8 +203,10 @@ public final class BenchRunner {
       try (Embedder embedder = EmbedderFactory.create(base)) {
         embedder.embed(
             texts.subList(0, Math.min(64, texts.size()))); // warm-up: JIT and ONNX Runtime
+        aloneTexts = texts;
+        aloneBatch = base.getInt(EMBED_BATCH_SIZE);
         CpuSplit aloneCpu = CpuSplit.start();
-        double before = alone(embedder, texts, base.getInt(EMBED_BATCH_SIZE));
+        double before = alone(embedder, texts, aloneBatch);
         Map<String, Double> cpu = aloneCpu.stop();
         out.printf(
             Locale.ROOT, "# embedder alone: %,.0f texts/s (%d texts)%n", before, texts.size());
@@ -246,7 +261,8 @@ public final class BenchRunner {
                   rest.sweep(),
                   rest.backfill(),
                   burst.burstTraffic(),
-                  rest.userTraffic()));
+                  rest.userTraffic(),
+                  burst.aloneJustBefore()));
         }
         double after = alone(embedder, texts, base.getInt(EMBED_BATCH_SIZE));
         out.printf(Locale.ROOT, "# embedder alone again: %,.0f texts/s%n", after);
@@ -325,6 +341,12 @@ public final class BenchRunner {
           "#   warm-up done; JIT compiler quiet after %.1f s%n",
           CpuSplit.awaitJitQuiet(Duration.ofSeconds(60)));
 
+      // The embedder alone again, right before the burst: its pair. This machine drifts by ±15 %
+      //    over minutes, so the run's before and after figures are a loose reference for a burst
+      //    measured between them.
+      double aloneJustBefore =
+          role == Role.THROWAWAY ? Double.NaN : alone(embedder, aloneTexts, aloneBatch);
+
       // 1. Burst of posts → last content-embeddings record visible (closed loop: capacity).
       TopicTraffic traffic = TopicTraffic.start(admin, run);
       CpuSplit cpu = CpuSplit.start();
@@ -365,12 +387,13 @@ public final class BenchRunner {
                   .toList());
       out.printf(
           Locale.ROOT,
-          "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s); its outputs moved until %.1f s"
-              + " later%n",
+          "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s; the embedder alone just before:"
+              + " %,.0f texts/s); its outputs moved until %.1f s later%n",
           inStream,
           posts.size(),
           burstSeconds,
           all ? "" : ", TIMED OUT",
+          aloneJustBefore,
           settled);
       double from = arrivals.secondsSinceStart(t0);
       List<double[]> throughput = new ArrayList<>();
@@ -475,7 +498,8 @@ public final class BenchRunner {
           sweep,
           backfill,
           burstTraffic,
-          userTraffic);
+          userTraffic,
+          aloneJustBefore);
     } finally {
       app.close(Duration.ofSeconds(30));
       if (indexes != null) {
