@@ -143,15 +143,7 @@ public final class BenchReport {
       out.println(cpuRow("user path, " + first.variant().name(), first.userCpu(), roles));
     }
     out.println();
-    traffic(
-        out,
-        first.variant().name(),
-        first.burstTraffic(),
-        Math.round(first.inStreamPerSecond() * first.burstSeconds()),
-        first.userTraffic(),
-        first.userTraffic().isEmpty()
-            ? 0
-            : Math.round(first.userPerSecond() * first.userSeconds()));
+    traffic(out, first.variant().name(), first.burstTraffic(), first.userTraffic());
   }
 
   /**
@@ -161,13 +153,15 @@ public final class BenchReport {
   static void traffic(
       PrintStream out,
       String variant,
-      Map<String, TopicTraffic.Written> burst,
-      long posts,
-      Map<String, TopicTraffic.Written> user,
-      long interactions) {
+      TopicTraffic.Phase burstPhase,
+      TopicTraffic.Phase userPhase) {
+    Map<String, TopicTraffic.Written> burst = burstPhase.topics();
+    Map<String, TopicTraffic.Written> user = userPhase.topics();
     if (burst.isEmpty() && user.isEmpty()) {
       return;
     }
+    long posts = burstPhase.events();
+    long interactions = userPhase.events();
     out.printf(
         Locale.ROOT,
         "Broker traffic of %s per event (offsets: records plus transaction markers; bytes added to"

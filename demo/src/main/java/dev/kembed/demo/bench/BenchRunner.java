@@ -105,8 +105,8 @@ public final class BenchRunner {
       Map<String, Double> userCpu,
       List<SweepPoint> sweep,
       BackfillRate backfill,
-      Map<String, TopicTraffic.Written> burstTraffic,
-      Map<String, TopicTraffic.Written> userTraffic,
+      TopicTraffic.Phase burstTraffic,
+      TopicTraffic.Phase userTraffic,
       double aloneJustBefore) {
     /**
      * In-stream over the embedder alone measured right before this burst, on the same texts: the
@@ -264,7 +264,7 @@ public final class BenchRunner {
                   rest.userTraffic(),
                   burst.aloneJustBefore()));
         }
-        double after = alone(embedder, texts, base.getInt(EMBED_BATCH_SIZE));
+        double after = alone(embedder, texts, aloneBatch);
         out.printf(Locale.ROOT, "# embedder alone again: %,.0f texts/s%n", after);
         return new Result(embedder.model().id(), before, after, cpu, results);
       }
@@ -342,8 +342,8 @@ public final class BenchRunner {
           CpuSplit.awaitJitQuiet(Duration.ofSeconds(60)));
 
       // The embedder alone again, right before the burst: its pair. This machine drifts by ±15 %
-      //    over minutes, so the run's before and after figures are a loose reference for a burst
-      //    measured between them.
+      // over minutes, so the run's before and after figures are a loose reference for a burst
+      // measured between them.
       double aloneJustBefore =
           role == Role.THROWAWAY ? Double.NaN : alone(embedder, aloneTexts, aloneBatch);
 
@@ -376,7 +376,7 @@ public final class BenchRunner {
               ? Duration.ofSeconds(1)
               : Duration.ofMillis(2 * config.getLong(WATERMARK_IDLE_MS) + 1_000);
       double settled = traffic.settle(quiet, Duration.ofSeconds(60));
-      Map<String, TopicTraffic.Written> burstTraffic = traffic.stop();
+      TopicTraffic.Phase burstTraffic = traffic.stop(posts.size());
       double burstSeconds = (last - t0) / 1e9;
       double inStream = (all ? posts.size() : arrivals.embeddingAt.size()) / burstSeconds;
       double inStreamSteady =
@@ -387,13 +387,16 @@ public final class BenchRunner {
                   .toList());
       out.printf(
           Locale.ROOT,
-          "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s; the embedder alone just before:"
-              + " %,.0f texts/s); its outputs moved until %.1f s later%n",
+          "#   in-stream: %,.0f texts/s (%d texts in %.1f s%s%s); its outputs moved until %.1f s"
+              + " later%n",
           inStream,
           posts.size(),
           burstSeconds,
           all ? "" : ", TIMED OUT",
-          aloneJustBefore,
+          Double.isNaN(aloneJustBefore)
+              ? ""
+              : String.format(
+                  Locale.ROOT, "; the embedder alone just before: %,.0f texts/s", aloneJustBefore),
           settled);
       double from = arrivals.secondsSinceStart(t0);
       List<double[]> throughput = new ArrayList<>();
@@ -407,7 +410,7 @@ public final class BenchRunner {
       double userRate = Double.NaN;
       double userSeconds = Double.NaN;
       Map<String, Double> userCpu = Map.of();
-      Map<String, TopicTraffic.Written> userTraffic = Map.of();
+      TopicTraffic.Phase userTraffic = TopicTraffic.Phase.NONE;
       List<SweepPoint> sweep = new ArrayList<>();
       int interactions =
           switch (role) {
@@ -443,7 +446,7 @@ public final class BenchRunner {
         long uLast = System.nanoTime();
         userCpu = ucpu.stop();
         utraffic.settle(quiet, Duration.ofSeconds(60));
-        userTraffic = utraffic.stop();
+        userTraffic = utraffic.stop(interactions);
         userSeconds = (uLast - u0) / 1e9;
         userRate = (arrivals.features.get() - before) / userSeconds;
         out.printf(

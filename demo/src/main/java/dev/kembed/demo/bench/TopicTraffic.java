@@ -29,6 +29,11 @@ final class TopicTraffic {
   /** Offsets and bytes one topic took during a phase. */
   record Written(long offsets, long bytes) {}
 
+  /** What a phase of {@code events} events (posts, interactions) wrote, per topic. */
+  record Phase(long events, Map<String, Written> topics) {
+    static final Phase NONE = new Phase(0, Map.of());
+  }
+
   private final Admin admin;
   private final String prefix;
   private final Map<TopicPartition, long[]> before;
@@ -45,10 +50,10 @@ final class TopicTraffic {
   }
 
   /**
-   * Per topic (prefix stripped), what was written since {@link #start}; topics that took none are
-   * left out.
+   * Per topic (prefix stripped), what was written since {@link #start} by a phase of {@code events}
+   * events; topics that took none are left out.
    */
-  Map<String, Written> stop() throws ExecutionException, InterruptedException {
+  Phase stop(long events) throws ExecutionException, InterruptedException {
     Map<TopicPartition, long[]> after = snapshot();
     Map<String, Written> out = new TreeMap<>();
     after.forEach(
@@ -64,7 +69,7 @@ final class TopicTraffic {
                 (a, b) -> new Written(a.offsets() + b.offsets(), a.bytes() + b.bytes()));
           }
         });
-    return out;
+    return new Phase(events, out);
   }
 
   /**
@@ -80,9 +85,9 @@ final class TopicTraffic {
     while (System.nanoTime() - start < max.toNanos()) {
       long now = System.nanoTime();
       long sum =
-          snapshot().entrySet().stream()
+          endOffsets().entrySet().stream()
               .filter(e -> !e.getKey().topic().endsWith("-repartition"))
-              .mapToLong(e -> e.getValue()[0])
+              .mapToLong(e -> e.getValue().offset())
               .sum();
       if (sum != last) {
         last = sum;
@@ -95,14 +100,15 @@ final class TopicTraffic {
     return (quietSince - start) / 1e9;
   }
 
-  private Map<TopicPartition, long[]> snapshot() throws ExecutionException, InterruptedException {
+  // The end offset of every partition of the run's topics.
+  private Map<TopicPartition, ListOffsetsResultInfo> endOffsets()
+      throws ExecutionException, InterruptedException {
     Set<String> topics =
         admin.listTopics().names().get().stream()
             .filter(t -> t.startsWith(prefix))
             .collect(Collectors.toSet());
-    Map<TopicPartition, long[]> out = new HashMap<>();
     if (topics.isEmpty()) {
-      return out;
+      return Map.of();
     }
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get().values()) {
@@ -110,8 +116,16 @@ final class TopicTraffic {
           .forEach(
               p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
     }
-    Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
-    ends.forEach((tp, info) -> out.put(tp, new long[] {info.offset(), 0}));
+    return admin.listOffsets(latest).all().get();
+  }
+
+  // End offset and log size of every partition of the run's topics.
+  private Map<TopicPartition, long[]> snapshot() throws ExecutionException, InterruptedException {
+    Map<TopicPartition, long[]> out = new HashMap<>();
+    endOffsets().forEach((tp, info) -> out.put(tp, new long[] {info.offset(), 0}));
+    if (out.isEmpty()) {
+      return out;
+    }
     List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
     Map<Integer, Map<String, LogDirDescription>> dirs =
         admin.describeLogDirs(brokers).allDescriptions().get();

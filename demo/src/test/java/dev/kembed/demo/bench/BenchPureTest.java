@@ -104,12 +104,12 @@ class BenchPureTest {
     BenchReport.traffic(
         new PrintStream(out, true, UTF_8),
         "eos",
-        Map.of(
-            "a-changelog", new TopicTraffic.Written(3_000, 300_000),
-            "b", new TopicTraffic.Written(6_000, 60_000)),
-        3_000,
-        Map.of("b", new TopicTraffic.Written(30_000, 600_000)),
-        30_000);
+        new TopicTraffic.Phase(
+            3_000,
+            Map.of(
+                "a-changelog", new TopicTraffic.Written(3_000, 300_000),
+                "b", new TopicTraffic.Written(6_000, 60_000))),
+        new TopicTraffic.Phase(30_000, Map.of("b", new TopicTraffic.Written(30_000, 600_000))));
     List<String> rows =
         out.toString(UTF_8)
             .lines()
