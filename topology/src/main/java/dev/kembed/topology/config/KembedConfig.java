@@ -1097,12 +1097,14 @@ public final class KembedConfig extends AbstractConfig {
     producerDefault(p, ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
     producerDefault(p, ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
     // Those records compress: float64 tile sums of float32 values carry zero low bits, feature rows
-    // and user vectors repeat their field layout. lz4 took a quick bench's broker bytes per
-    // interaction from 20.6 to 15.3 KB (-26 %, changelogs and outputs alike), bytes a cluster
-    // replicates and every restore and sink reads again; it costs stream-thread CPU (it compresses
-    // as it appends: +14 % on average over the day's bench runs; docs/performance.md). Every Kafka
-    // client and sink reads it.
-    producerDefault(p, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // and user vectors repeat their field layout. snappy, not lz4: Kafka's lz4 stream allocates two
+    // fresh 64 KB buffers for every producer batch (Lz4BlockOutputStream), and under exactly-once
+    // every commit starts a new batch per partition, so lz4 spent ~10 % of the stream thread's
+    // samples zeroing them (4.9 GB in one quick bench) and compressed in 0.6 %; snappy recycles
+    // its buffers. In one quick bench per codec: bytes per interaction 19.4 KB none, 15.8 snappy,
+    // 14.6 lz4, 12.5 zstd; stream-thread CPU-s per 30,000 interactions 11.8, 12.1, 14.0, 15.5
+    // (docs/performance.md). Every Kafka client and sink reads snappy.
+    producerDefault(p, ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy");
     p.putAll(passThrough);
     return p;
   }

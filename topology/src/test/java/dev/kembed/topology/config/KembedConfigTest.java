@@ -52,7 +52,7 @@ class KembedConfigTest {
     Properties p = new KembedConfig(Map.of()).streamsProperties();
     assertEquals(262_144, p.get("producer.batch.size"));
     assertEquals(64L * 1024 * 1024, p.get("producer.buffer.memory"));
-    assertEquals("lz4", p.get("producer.compression.type"));
+    assertEquals("snappy", p.get("producer.compression.type"));
     Properties none = new KembedConfig(Map.of("compression.type", "none")).streamsProperties();
     assertEquals("none", none.get("compression.type"));
     assertEquals(null, none.get("producer.compression.type"));
