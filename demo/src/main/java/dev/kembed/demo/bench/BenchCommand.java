@@ -81,6 +81,14 @@ public final class BenchCommand implements Callable<Integer> {
   boolean noBackfill;
 
   @Option(
+      names = "--no-floor",
+      description =
+          "Skip the Streams floor: a bare Kafka Streams app that moves the user path's records on"
+              + " kembed's Streams settings and does nothing else, the reference for the user"
+              + " path.")
+  boolean noFloor;
+
+  @Option(
       names = "--seed",
       defaultValue = "42",
       description = "Text and workload seed. Default: ${DEFAULT-VALUE}.")
@@ -126,7 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
             v.stream().map(BenchRunner.Variant::parse).toList(),
             seed,
             overrides,
-            !noBackfill);
+            !noBackfill,
+            !noFloor);
     long t0 = System.nanoTime();
     BenchRunner.Result result = new BenchRunner(o, System.out).run();
     // This is the top-level command of its own main, so originalArgs() are its options only.

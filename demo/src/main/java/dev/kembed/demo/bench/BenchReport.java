@@ -142,8 +142,74 @@ public final class BenchReport {
     if (!first.userCpu().isEmpty()) {
       out.println(cpuRow("user path, " + first.variant().name(), first.userCpu(), roles));
     }
+    if (r.floor() != null) {
+      out.println(cpuRow("Streams floor of the user path", r.floor().cpu(), roles));
+    }
     out.println();
+    floor(out, first, r.floor());
     traffic(out, first.variant().name(), first.burstTraffic(), first.userTraffic());
+  }
+
+  /**
+   * The user path against its Streams floor ({@link StreamsFloor}): rates, CPU per interaction of
+   * the stream threads and the broker, and what each wrote to the broker per interaction.
+   */
+  static void floor(PrintStream out, BenchRunner.VariantResult first, StreamsFloor.Result f) {
+    if (f == null || Double.isNaN(first.userPerSecond())) {
+      return;
+    }
+    long n = f.traffic().events();
+    long[] floorTotal = total(f.traffic());
+    long[] userTotal = total(first.userTraffic());
+    long un = Math.max(1, first.userTraffic().events());
+    out.printf(
+        Locale.ROOT,
+        "Streams floor of the user path (`StreamsFloor`: a bare Kafka Streams app on %s's Streams"
+            + " settings that moves the user path's records and does nothing else: the input"
+            + " repartitioned by entity, a logged entity-vector lookup, a 1.6 KB signal"
+            + " repartitioned by user, held in a logged timeline and deleted at the next 100 ms"
+            + " punctuation, two float64 tiles and a meta record, 3 user vectors, a 3 KB row to the"
+            + " author's partition and a feature row; the same %,d IMPRESSIONs at once):"
+            + " **%,.0f interactions/s**, against %,.0f for kembed's user path = **%.2f of the"
+            + " floor**.%n%n",
+        first.variant().name(),
+        n,
+        f.perSecond(),
+        first.userPerSecond(),
+        first.userPerSecond() / f.perSecond());
+    out.println(
+        "| per interaction | offsets | bytes | stream-thread CPU ms | broker CPU ms |"
+            + " interactions/s |");
+    out.println("|---|---:|---:|---:|---:|---:|");
+    out.println(
+        floorRow("kembed user path", userTotal, un, first.userCpu(), first.userPerSecond()));
+    out.println(floorRow("Streams floor", floorTotal, n, f.cpu(), f.perSecond()));
+    out.println();
+  }
+
+  private static long[] total(TopicTraffic.Phase p) {
+    long[] t = new long[2];
+    p.topics()
+        .values()
+        .forEach(
+            w -> {
+              t[0] += w.offsets();
+              t[1] += w.bytes();
+            });
+    return t;
+  }
+
+  private static String floorRow(
+      String name, long[] traffic, long n, Map<String, Double> cpu, double rate) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %.2f | %,.0f | %.3f | %.3f | %,.0f |",
+        name,
+        traffic[0] / (double) n,
+        traffic[1] / (double) n,
+        cpu.getOrDefault("stream threads", Double.NaN) * 1000 / n,
+        cpu.getOrDefault("broker", Double.NaN) * 1000 / n,
+        rate);
   }
 
   /**

@@ -80,7 +80,8 @@ public final class BenchRunner {
       List<Variant> variants,
       long seed,
       Map<String, String> overrides,
-      boolean backfill) {}
+      boolean backfill,
+      boolean floor) {}
 
   /** One point of the open-loop sweep. */
   public record SweepPoint(
@@ -167,7 +168,8 @@ public final class BenchRunner {
       double aloneBefore,
       double aloneAfter,
       Map<String, Double> aloneCpu,
-      List<VariantResult> variants) {
+      List<VariantResult> variants,
+      StreamsFloor.Result floor) {
     public double alone() {
       return (aloneBefore + aloneAfter) / 2;
     }
@@ -264,15 +266,54 @@ public final class BenchRunner {
                   rest.userTraffic(),
                   burst.aloneJustBefore()));
         }
+        StreamsFloor.Result floor = null;
+        if (options.floor() && options.interactions() > 0) {
+          out.printf(Locale.ROOT, "# the Streams floor of the user path's records ...%n");
+          floor = floor(bootstrap, stateDir, first, posts);
+          out.printf(
+              Locale.ROOT,
+              "#   floor: %,.0f interactions/s (%d in %.1f s)%n",
+              floor.perSecond(),
+              options.interactions(),
+              floor.seconds());
+        }
         double after = alone(embedder, texts, aloneBatch);
         out.printf(Locale.ROOT, "# embedder alone again: %,.0f texts/s%n", after);
-        return new Result(embedder.model().id(), before, after, cpu, results);
+        return new Result(embedder.model().id(), before, after, cpu, results, floor);
       }
     } finally {
       if (broker != null) {
         broker.close();
       }
       deleteQuietly(stateDir);
+    }
+  }
+
+  // The user path's records with nothing else (StreamsFloor), on kembed's Streams settings for the
+  // first variant, fed the same IMPRESSIONs as the user path.
+  private StreamsFloor.Result floor(
+      String bootstrap, Path stateDir, Variant v, List<BenchTexts.Post> posts) throws Exception {
+    KembedConfig config = new KembedConfig(settings(bootstrap, stateDir, v.name() + "-floor", v));
+    String prefix = config.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    String input = StreamsFloor.topic(prefix, "interactions");
+    Map<String, Object> producerProps = new HashMap<>(AdminProps.producer(config));
+    producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    Random r = new Random(options.seed());
+    long base = System.currentTimeMillis() - Duration.ofHours(14).toMillis();
+    try (Admin admin = Admin.create(AdminProps.of(config));
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
+      return StreamsFloor.run(
+          admin,
+          config.streamsProperties(),
+          AdminProps.consumer(config),
+          prefix,
+          config.getInt(TOPICS_PARTITIONS),
+          config.getShort(TOPICS_REPLICATION_FACTOR),
+          options.interactions(),
+          i -> sendUserPathImpression(producer, input, r, posts, base),
+          producer::flush,
+          Duration.ofMillis(2 * config.getLong(WATERMARK_IDLE_MS) + 1_000));
     }
   }
 
@@ -427,15 +468,7 @@ public final class BenchRunner {
         CpuSplit ucpu = CpuSplit.start();
         long u0 = System.nanoTime();
         for (int i = 0; i < interactions; i++) {
-          String user = "user-" + r.nextInt(options.users());
-          sendImpression(
-              producer,
-              interactionTopic,
-              user,
-              posts.get(r.nextInt(posts.size())).id(),
-              base
-                  + Duration.ofHours(1).toMillis()
-                  + r.nextInt((int) Duration.ofHours(12).toMillis()));
+          sendUserPathImpression(producer, interactionTopic, r, posts, base);
         }
         producer.flush();
         long target = before + interactions;
@@ -767,6 +800,23 @@ public final class BenchRunner {
     producer.send(
         new ProducerRecord<>(
             topic, null, eventTime, id, KembedSerdes.postEvent().serializer().serialize(topic, e)));
+  }
+
+  // One IMPRESSION of the user path's burst: a random user of --users on a random post, its event
+  // time within 12 h after the posts'.
+  private void sendUserPathImpression(
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      Random r,
+      List<BenchTexts.Post> posts,
+      long base) {
+    String user = "user-" + r.nextInt(options.users());
+    sendImpression(
+        producer,
+        topic,
+        user,
+        posts.get(r.nextInt(posts.size())).id(),
+        base + Duration.ofHours(1).toMillis() + r.nextInt((int) Duration.ofHours(12).toMillis()));
   }
 
   private static void sendImpression(
