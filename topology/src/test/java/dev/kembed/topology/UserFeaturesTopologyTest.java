@@ -216,6 +216,34 @@ class UserFeaturesTopologyTest {
   }
 
   @Test
+  void eventsReleasedTogetherWriteEachTileOnceToTheChangelog() {
+    // Ten clicks by u within one hour are released by the same punctuation, so within one commit
+    // (the driver commits after it). Each applied event updates u's hourly tile, daily tile and
+    // meta record; the cached tile store sends each key to the changelog once per commit, where
+    // an uncached one sent three records per event (33 here, with alice's post).
+    start(Map.of());
+    post("pA", "alice", "alpha", 0);
+    for (int i = 0; i < 10; i++) {
+      interact("u", "pA", InteractionType.CLICK, 1 + i * 0.05);
+    }
+    UserVector u = latestVectors().get("u|ENGAGEMENT|P7D");
+    assertVector(KeywordEmbedder.ALPHA, u);
+    assertEquals(20.0, u.getTotalWeight(), EPS); // 10 clicks of weight 2
+    assertEquals(10, u.getEventCount());
+    List<TestRecord<byte[], byte[]>> tiles =
+        driver
+            .createOutputTopic(
+                "kembed-users-user-vector-tiles-changelog",
+                Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer())
+            .readRecordsToList();
+    long distinctKeys =
+        tiles.stream().map(r -> java.util.HexFormat.of().formatHex(r.key())).distinct().count();
+    assertEquals(6, distinctKeys, "hourly tile, daily tile and meta of alice and of u");
+    assertTrue(tiles.size() < 10, "tile changelog records: " + tiles.size());
+  }
+
+  @Test
   void windowsExpireWhatFallsOut() {
     start(Map.of());
     post("pA", "alice", "alpha", 0);
