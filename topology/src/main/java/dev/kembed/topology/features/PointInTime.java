@@ -3,7 +3,11 @@ package dev.kembed.topology.features;
 import dev.kembed.state.window.WindowSpec;
 import dev.kembed.state.window.WindowVector;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A user's windows as of t when some of the user's events before t are still held back (waiting for
@@ -25,32 +29,69 @@ public final class PointInTime {
     if (held.isEmpty()) {
       return base;
     }
+    // Events covered by the same windows are summed once and that sum is added to each of them.
+    // Held events are recent, so usually every window covers all of them: one pass over their
+    // vectors instead of one per window (this runs for every exposure read ahead of the release).
+    Map<BitSet, HeldSum> groups = new LinkedHashMap<>();
+    for (Held h : held) {
+      if (h.time() >= t) {
+        continue;
+      }
+      BitSet covering = new BitSet(base.size());
+      for (int i = 0; i < base.size(); i++) {
+        if (windows.get(i).covers(h.time(), t)) {
+          covering.set(i);
+        }
+      }
+      if (!covering.isEmpty()) {
+        groups.computeIfAbsent(covering, k -> new HeldSum()).add(h);
+      }
+    }
     List<WindowVector> out = new ArrayList<>(base.size());
     for (int i = 0; i < base.size(); i++) {
       WindowVector b = base.get(i);
-      WindowSpec w = windows.get(i);
       double[] sum = b.sum();
       double weight = b.totalWeight();
       long count = b.count();
-      for (Held h : held) {
-        if (h.time() >= t || !w.covers(h.time(), t)) {
+      for (Map.Entry<BitSet, HeldSum> g : groups.entrySet()) {
+        if (!g.getKey().get(i)) {
           continue;
         }
+        double[] add = g.getValue().sum;
         if (sum.length == 0) {
-          sum = new double[h.vector().length];
+          sum = new double[add.length];
         } else if (sum == b.sum()) {
           sum = sum.clone();
         }
-        for (int k = 0; k < sum.length && k < h.vector().length; k++) {
-          sum[k] += h.weight() * h.vector()[k];
+        for (int k = 0; k < sum.length && k < add.length; k++) {
+          sum[k] += add[k];
         }
-        weight += h.weight();
-        count++;
+        weight += g.getValue().weight;
+        count += g.getValue().count;
       }
       out.add(
           new WindowVector(b.window(), b.windowMs(), sum, weight, count, Math.max(b.asOf(), t)));
     }
     return out;
+  }
+
+  // The weighted sum, weight and count of some held events.
+  private static final class HeldSum {
+    double[] sum = new double[0];
+    double weight;
+    long count;
+
+    void add(Held h) {
+      float[] v = h.vector();
+      if (v.length > sum.length) {
+        sum = Arrays.copyOf(sum, v.length);
+      }
+      for (int k = 0; k < v.length; k++) {
+        sum[k] += h.weight() * v[k];
+      }
+      weight += h.weight();
+      count++;
+    }
   }
 
   /** The weighted mean of a window, or null when it is empty or weighs nothing. */
