@@ -244,6 +244,38 @@ class UserFeaturesTopologyTest {
   }
 
   @Test
+  void eventsReleasedTogetherSendEachVectorOnceInItsFinalState() {
+    // Ten clicks of u (six on alpha, four on beta) are released by one punctuation: u's three
+    // windows go out once each, as after the tenth click, not ten times each.
+    start(Map.of());
+    post("pA", "alice", "alpha", 0);
+    post("pB", "bob", "beta", 0);
+    settled(userVectors).readRecordsToList(); // alice's and bob's own posts
+    for (int i = 0; i < 10; i++) {
+      interact("u", i % 5 < 3 ? "pA" : "pB", InteractionType.CLICK, 1 + i * 0.05);
+    }
+    List<TestRecord<String, UserVector>> sent = settled(userVectors).readRecordsToList();
+    assertEquals(
+        List.of("u|ENGAGEMENT|P30D", "u|ENGAGEMENT|P7D", "u|ENGAGEMENT|P90D"),
+        sent.stream().map(TestRecord::key).sorted().toList());
+    // Weight 2 per click: 12 on alpha, 8 on beta; the unit mean is (12, 8) / sqrt(208).
+    float[] expected = {(float) (12 / Math.sqrt(208)), (float) (8 / Math.sqrt(208)), 0, 0};
+    for (TestRecord<String, UserVector> r : sent) {
+      assertVector(expected, r.value());
+      assertEquals(20.0, r.value().getTotalWeight(), EPS);
+      assertEquals(10, r.value().getEventCount());
+      assertEquals(at(1 + 9 * 0.05), r.value().getAsOf());
+    }
+    // A click released on its own is sent on its own, with the state it leaves.
+    interact("u", "pB", InteractionType.CLICK, 2);
+    List<TestRecord<String, UserVector>> next = settled(userVectors).readRecordsToList();
+    assertEquals(3, next.size());
+    float[] after = {(float) (12 / Math.sqrt(244)), (float) (10 / Math.sqrt(244)), 0, 0};
+    next.forEach(r -> assertVector(after, r.value()));
+    next.forEach(r -> assertEquals(11, r.value().getEventCount()));
+  }
+
+  @Test
   void windowsExpireWhatFallsOut() {
     start(Map.of());
     post("pA", "alice", "alpha", 0);

@@ -60,6 +60,16 @@ public final class BenchCommand implements Callable<Integer> {
   List<Double> loads;
 
   @Option(
+      names = "--rates",
+      split = ",",
+      paramLabel = "POSTS:EXPOSURES",
+      description =
+          "Open-loop rates in posts/s and exposures/s, instead of --loads, e.g. --rates 90:580: to"
+              + " compare two builds at the same absolute load (loads follow each run's measured"
+              + " capacities). The report gives each pair's share of the run's machine.")
+  List<String> rates;
+
+  @Option(
       names = "--step-seconds",
       description = "Seconds each open-loop rate runs (default 20; quick 8).")
   Integer stepSeconds;
@@ -130,6 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
             interactions != null ? interactions : quick ? 6000 : 30000,
             users,
             loads != null ? loads : quick ? List.of(0.25, 0.5) : List.of(0.25, 0.5, 0.75),
+            rates == null ? List.of() : rates.stream().map(BenchRunner.Rate::parse).toList(),
             Duration.ofSeconds(stepSeconds != null ? stepSeconds : quick ? 8 : 20),
             v.stream().map(BenchRunner.Variant::parse).toList(),
             seed,

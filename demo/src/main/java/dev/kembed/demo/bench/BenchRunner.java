@@ -76,12 +76,28 @@ public final class BenchRunner {
       int interactions,
       int users,
       List<Double> loads,
+      List<Rate> rates,
       Duration sweepStep,
       List<Variant> variants,
       long seed,
       Map<String, String> overrides,
       boolean backfill,
       boolean floor) {}
+
+  /** A fixed open-loop rate pair, posts/s and exposures/s ({@code --rates P:E}). */
+  public record Rate(double posts, double exposures) {
+    static Rate parse(String s) {
+      String[] p = s.split(":");
+      if (p.length != 2) {
+        throw new IllegalArgumentException("a rate is POSTS:EXPOSURES, e.g. 90:580; got " + s);
+      }
+      Rate r = new Rate(Double.parseDouble(p[0].strip()), Double.parseDouble(p[1].strip()));
+      if (!(r.posts() >= 0 && r.exposures() >= 0 && r.posts() + r.exposures() > 0)) {
+        throw new IllegalArgumentException("rates are non-negative and not both 0; got " + s);
+      }
+      return r;
+    }
+  }
 
   /** One point of the open-loop sweep. */
   public record SweepPoint(
@@ -499,7 +515,14 @@ public final class BenchRunner {
         //    their rows back until its partition turned idle: the watermark is exact, not the
         //    bench's friend).
         long sweepClock = base + Duration.ofHours(13).toMillis() + Duration.ofMinutes(1).toMillis();
-        for (double f : options.loads()) {
+        // Fixed rates (--rates) instead: each pair's load is its share of this run's machine.
+        List<Rate> rates = new ArrayList<>(options.rates());
+        if (rates.isEmpty()) {
+          for (double f : options.loads()) {
+            rates.add(new Rate(f / 2 * inStream, f / 2 * userRate));
+          }
+        }
+        for (Rate rate : rates) {
           sweep.add(
               openLoop(
                   producer,
@@ -507,9 +530,9 @@ public final class BenchRunner {
                   interactionTopic,
                   arrivals,
                   posts,
-                  f,
-                  f / 2 * inStream,
-                  f / 2 * userRate,
+                  rate.posts() / inStream + rate.exposures() / userRate,
+                  rate.posts(),
+                  rate.exposures(),
                   sweepClock));
           sweepClock += options.sweepStep().toMillis() + Duration.ofMinutes(1).toMillis();
         }

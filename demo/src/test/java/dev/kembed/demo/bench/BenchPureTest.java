@@ -34,6 +34,15 @@ class BenchPureTest {
   }
 
   @Test
+  void ratesArePostsColonExposuresAndNeverNegative() {
+    assertEquals(new BenchRunner.Rate(90, 580.5), BenchRunner.Rate.parse(" 90 : 580.5"));
+    assertEquals(new BenchRunner.Rate(0, 400), BenchRunner.Rate.parse("0:400"));
+    for (String bad : List.of("90", "90:580:1", "-1:580", "0:0", "NaN:5", "a:b")) {
+      assertThrows(IllegalArgumentException.class, () -> BenchRunner.Rate.parse(bad), bad);
+    }
+  }
+
+  @Test
   void jvmThreadsAreTheCompilerAndTheCollector() {
     assertEquals("JIT compiler", CpuSplit.jvmRole("C2 CompilerThre"));
     assertEquals("JIT compiler", CpuSplit.jvmRole("C1 CompilerThre"));

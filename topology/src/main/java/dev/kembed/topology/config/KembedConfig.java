@@ -617,8 +617,10 @@ public final class KembedConfig extends AbstractConfig {
               Range.atLeast(0),
               Importance.MEDIUM,
               "Minimum event-time interval between two user-vectors records of one user and kind;"
-                  + " changes in between are emitted once the interval has passed (0 emits every"
-                  + " change).",
+                  + " changes in between are emitted once the interval has passed. 0 emits every"
+                  + " change, except that events released together (one release of the reorder"
+                  + " buffer, every watermark.interval.ms) send each changed window once, in its"
+                  + " state after the last of them.",
               USERS,
               4,
               ConfigDef.Width.SHORT,
