@@ -244,35 +244,42 @@ class UserFeaturesTopologyTest {
   }
 
   @Test
-  void eventsReleasedTogetherSendEachVectorOnceInItsFinalState() {
-    // Ten clicks of u (six on alpha, four on beta) are released by one punctuation: u's three
-    // windows go out once each, as after the tenth click, not ten times each.
+  void eventsReleasedTogetherSendWhatTheyWouldSendOneByOne() {
+    // A burst yields what paced input yields, user vectors included: p's ten clicks are released
+    // one punctuation each, b's ten (the same posts, two hours later) by a single punctuation.
+    // Both send a record per window per click, each with the state that click left. (Sending
+    // each window once per release, in its final state, was measured and not adopted: the
+    // records a consumer sees would depend on how fast the events arrived.)
     start(Map.of());
     post("pA", "alice", "alpha", 0);
     post("pB", "bob", "beta", 0);
-    settled(userVectors).readRecordsToList(); // alice's and bob's own posts
+    settled(userVectors).readRecordsToList();
     for (int i = 0; i < 10; i++) {
-      interact("u", i % 5 < 3 ? "pA" : "pB", InteractionType.CLICK, 1 + i * 0.05);
+      interact("p", i % 5 < 3 ? "pA" : "pB", InteractionType.CLICK, 1 + i * 0.05);
+      settled(userVectors);
     }
-    List<TestRecord<String, UserVector>> sent = settled(userVectors).readRecordsToList();
-    assertEquals(
-        List.of("u|ENGAGEMENT|P30D", "u|ENGAGEMENT|P7D", "u|ENGAGEMENT|P90D"),
-        sent.stream().map(TestRecord::key).sorted().toList());
-    // Weight 2 per click: 12 on alpha, 8 on beta; the unit mean is (12, 8) / sqrt(208).
-    float[] expected = {(float) (12 / Math.sqrt(208)), (float) (8 / Math.sqrt(208)), 0, 0};
-    for (TestRecord<String, UserVector> r : sent) {
-      assertVector(expected, r.value());
-      assertEquals(20.0, r.value().getTotalWeight(), EPS);
-      assertEquals(10, r.value().getEventCount());
-      assertEquals(at(1 + 9 * 0.05), r.value().getAsOf());
+    List<TestRecord<String, UserVector>> paced = userVectors.readRecordsToList();
+    for (int i = 0; i < 10; i++) {
+      interact("b", i % 5 < 3 ? "pA" : "pB", InteractionType.CLICK, 3 + i * 0.05);
     }
-    // A click released on its own is sent on its own, with the state it leaves.
-    interact("u", "pB", InteractionType.CLICK, 2);
-    List<TestRecord<String, UserVector>> next = settled(userVectors).readRecordsToList();
-    assertEquals(3, next.size());
-    float[] after = {(float) (12 / Math.sqrt(244)), (float) (10 / Math.sqrt(244)), 0, 0};
-    next.forEach(r -> assertVector(after, r.value()));
-    next.forEach(r -> assertEquals(11, r.value().getEventCount()));
+    List<TestRecord<String, UserVector>> burst = settled(userVectors).readRecordsToList();
+    assertEquals(30, paced.size(), "three windows for each of p's clicks");
+    assertEquals(paced.size(), burst.size());
+    for (int i = 0; i < paced.size(); i++) {
+      UserVector p = paced.get(i).value();
+      UserVector b = burst.get(i).value();
+      assertEquals(paced.get(i).key().replaceFirst("^p\\|", "b|"), burst.get(i).key());
+      assertEquals(p.getEventCount(), b.getEventCount());
+      assertEquals(p.getTotalWeight(), b.getTotalWeight(), EPS);
+      assertArrayEquals(Vectors.toArray(p.getVector()), Vectors.toArray(b.getVector()), 1e-6f);
+      assertEquals(at(1 + (i / 3) * 0.05), p.getAsOf(), "click " + i / 3 + ", as of itself");
+      assertEquals(at(3 + (i / 3) * 0.05), b.getAsOf());
+    }
+    // The last state, by hand: weight 2 per click, 12 on alpha and 8 on beta.
+    UserVector last = burst.get(burst.size() - 1).value();
+    assertEquals(10, last.getEventCount());
+    assertVector(
+        new float[] {(float) (12 / Math.sqrt(208)), (float) (8 / Math.sqrt(208)), 0, 0}, last);
   }
 
   @Test

@@ -168,11 +168,10 @@ public final class BenchReport {
             + " settings that moves the user path's records and does nothing else: the input"
             + " repartitioned by entity, a logged entity-vector lookup, a 1.6 KB signal"
             + " repartitioned by user, held in a logged timeline and deleted at the next 100 ms"
-            + " punctuation, two float64 tiles and a meta record (a cached store, as in kembed),"
-            + " the user's 3 vectors once per punctuation (as kembed sends each once per release),"
-            + " a 3 KB row to the author's partition and a feature row; the same %,d IMPRESSIONs at"
-            + " once): **%,.0f interactions/s**, against %,.0f for kembed's user path = **%.2f of"
-            + " the floor**.%n%n",
+            + " punctuation, two float64 tiles and a meta record (a cached store, as in kembed), 3"
+            + " user vectors, a 3 KB row to the author's partition and a feature row; the same %,d"
+            + " IMPRESSIONs at once): **%,.0f interactions/s**, against %,.0f for kembed's user"
+            + " path = **%.2f of the floor**.%n%n",
         first.variant().name(),
         n,
         f.perSecond(),

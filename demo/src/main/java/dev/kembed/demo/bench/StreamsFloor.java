@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -41,11 +40,10 @@ import org.apache.kafka.streams.state.Stores;
  * watermarks, no point-in-time reads, no Avro past the input: per interaction it repartitions the
  * input by entity, looks the entity's vector up in a logged store, repartitions a 1.6 KB signal by
  * user, holds it in a logged timeline store and deletes it at the next 100 ms punctuation, adds it
- * to two float64 tiles and a meta record in a logged, cached store, sends the user's 3 vectors once
- * per punctuation (as kembed sends each vector once per release), a 3 KB row to the author's
- * partition (same sub-topology, as in kembed) and there a small feature row. kembed's user path
- * over this one's rate is what kembed's own logic costs on top of the framework and the broker for
- * its record layout; this one's rate is what that layout allows on the machine.
+ * to two float64 tiles and a meta record in a logged, cached store, sends 3 user vectors, a 3 KB
+ * row to the author's partition (same sub-topology, as in kembed) and there a small feature row.
+ * kembed's user path over this one's rate is what kembed's own logic costs on top of the framework
+ * and the broker for its record layout; this one's rate is what that layout allows on the machine.
  */
 final class StreamsFloor {
   static final int DIM = 384;
@@ -234,14 +232,13 @@ final class StreamsFloor {
   }
 
   // Holds the signal in the timeline until the next punctuation, adds it to two tiles and a meta
-  // record and sends the row to the author's partition; the user's 3 vectors go at the punctuation.
+  // record, sends the 3 user vectors and the row to the author's partition.
   private static final class UserVectors implements Processor<String, byte[], String, byte[]> {
     private static final String[] WINDOWS = {"1h", "24h", "7d"};
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<Bytes, byte[]> timeline;
     private KeyValueStore<String, byte[]> tiles;
     private final List<Bytes> held = new ArrayList<>();
-    private final Map<String, double[]> touched = new LinkedHashMap<>();
     private long seq;
 
     @Override
@@ -255,15 +252,6 @@ final class StreamsFloor {
           now -> {
             held.forEach(timeline::delete);
             held.clear();
-            // As kembed's release: each user's vectors once per punctuation, in their last state.
-            touched.forEach(
-                (user, sum) -> {
-                  byte[] unit = packFloats(unit(sum));
-                  for (String w : WINDOWS) {
-                    context.forward(new Record<>(user + "|" + w, unit, now), "to-vectors");
-                  }
-                });
-            touched.clear();
           });
     }
 
@@ -295,7 +283,18 @@ final class StreamsFloor {
       }
       tiles.put(
           r.key() + "|meta", ByteBuffer.allocate(24).putLong(time).putLong(seq).putLong(0).array());
-      touched.put(r.key(), sum);
+      float[] unit = new float[DIM];
+      double norm = 0;
+      for (double x : sum) {
+        norm += x * x;
+      }
+      double scale = norm == 0 ? 0 : 1 / Math.sqrt(norm);
+      for (int i = 0; i < DIM; i++) {
+        unit[i] = (float) (sum[i] * scale);
+      }
+      for (String w : WINDOWS) {
+        context.forward(r.withKey(r.key() + "|" + w).withValue(packFloats(unit)), "to-vectors");
+      }
       context.forward(
           r.withKey(new String(author, StandardCharsets.UTF_8)).withValue(pack(sum)), "to-author");
     }
@@ -326,19 +325,6 @@ final class StreamsFloor {
       }
       context.forward(r.withValue(row.array()));
     }
-  }
-
-  static float[] unit(double[] sum) {
-    float[] unit = new float[DIM];
-    double norm = 0;
-    for (double x : sum) {
-      norm += x * x;
-    }
-    double scale = norm == 0 ? 0 : 1 / Math.sqrt(norm);
-    for (int i = 0; i < DIM; i++) {
-      unit[i] = (float) (sum[i] * scale);
-    }
-    return unit;
   }
 
   static byte[] unitVector(int seed) {

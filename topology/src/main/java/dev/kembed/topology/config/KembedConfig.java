@@ -617,10 +617,8 @@ public final class KembedConfig extends AbstractConfig {
               Range.atLeast(0),
               Importance.MEDIUM,
               "Minimum event-time interval between two user-vectors records of one user and kind;"
-                  + " changes in between are emitted once the interval has passed. 0 emits every"
-                  + " change, except that events released together (one release of the reorder"
-                  + " buffer, every watermark.interval.ms) send each changed window once, in its"
-                  + " state after the last of them.",
+                  + " changes in between are emitted once the interval has passed (0 emits every"
+                  + " change).",
               USERS,
               4,
               ConfigDef.Width.SHORT,

@@ -77,12 +77,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * passes it and applied, after its row (point in time), when the release does. A signal that
  * arrives behind the released watermark (its input partition stalled past {@code
  * watermark.idle.ms}) is still applied to the tiles, so vectors stay exact; it is counted, because
- * features already released cannot include it. Vectors changed by one release go out once each, in
- * their state after its last event: the topic is compacted by user, kind and window, and under
- * exactly-once the intermediate states would become visible in the same transaction anyway (in a
- * 30,000-interaction burst, 0.85 records per interaction instead of 3.00). Lateness is judged where
- * records enter kembed ({@link EventTimeGate}), never here. Vectors of different models never mix:
- * the aggregator's kind key includes the model id.
+ * features already released cannot include it. Lateness is judged where records enter kembed
+ * ({@link EventTimeGate}), never here. Vectors of different models never mix: the aggregator's kind
+ * key includes the model id.
  */
 public final class UserVectorProcessor
     implements Processor<String, UserSignal, String, UserVectorOutput> {
@@ -132,22 +129,9 @@ public final class UserVectorProcessor
   private EventTimeMetrics metrics;
   private final int windowCacheEntries;
   private final int maxItems;
-  // The vectors changed by the release under way, latest per user|kind|window|model, in the order
-  // of their latest change; sent when it ends (or MAX_RELEASED_VECTORS are waiting).
-  private final Map<String, ReleasedVector> releasedVectors = new LinkedHashMap<>();
-  private boolean releasing;
-
-  private record ReleasedVector(String user, String kind, String modelId, WindowVector vector) {}
 
   /** Most work one release punctuation does before it leaves the rest to the next. */
   static final Duration RELEASE_BUDGET = Duration.ofMillis(200);
-
-  /**
-   * Most vectors one release holds back before it sends them. A release sends each (user, kind,
-   * window) that it changed once, in its state after the release's last event; this bounds the
-   * vectors (3 KB each at 384 dimensions) waiting in memory when a release covers many users.
-   */
-  static final int MAX_RELEASED_VECTORS = 4_096;
 
   /** Most timeline items one release punctuation reads into memory. */
   public static final int RELEASE_MAX_ITEMS = 10_000;
@@ -290,16 +274,6 @@ public final class UserVectorProcessor
   // fenced, the task revived and the same punctuation started over (seen in a backfill of 60,000
   // records). What is published is only what was done.
   private void release(long now) {
-    releasing = true;
-    try {
-      releaseWatermarked(now);
-    } finally {
-      releasing = false;
-      flushReleased();
-    }
-  }
-
-  private void releaseWatermarked(long now) {
     long s = clock.group(SIGNALS).advance(now);
     long r = clock.group(ROWS).advance(now);
     if (s == Long.MIN_VALUE) {
@@ -566,51 +540,29 @@ public final class UserVectorProcessor
     forwardVectors(user, s.getKind(), s.getModelId(), changed);
   }
 
-  // During a release a vector is only noted, latest per key, and sent when the release ends.
   private void forwardVectors(String user, String kind, String modelId, List<WindowVector> vs) {
-    if (!releasing) {
-      for (WindowVector v : vs) {
-        forwardVector(user, kind, modelId, v);
-      }
-      return;
-    }
     for (WindowVector v : vs) {
-      String key = user + "|" + kind + "|" + v.window() + "|" + modelId;
-      // Removed first so the map keeps the order of each key's latest change.
-      releasedVectors.remove(key);
-      releasedVectors.put(key, new ReleasedVector(user, kind, modelId, v));
+      String key = user + "|" + kind + "|" + v.window();
+      float[] unit = v.normalized();
+      UserVector out =
+          unit == null
+              ? null
+              : UserVector.newBuilder()
+                  .setUserId(user)
+                  .setKind(VectorKind.valueOf(kind))
+                  .setWindow(v.window())
+                  .setModelId(modelId)
+                  .setVector(Vectors.toList(unit))
+                  .setTotalWeight(v.totalWeight())
+                  .setEventCount(v.count())
+                  .setAsOf(Instant.ofEpochMilli(v.asOf()))
+                  .build();
+      context.forward(
+          new Record<>(
+              key,
+              new UserVectorOutput.Vector(new UserVectorOut(out, unit)),
+              Math.max(0, v.asOf())));
     }
-    if (releasedVectors.size() >= MAX_RELEASED_VECTORS) {
-      flushReleased();
-    }
-  }
-
-  private void flushReleased() {
-    for (ReleasedVector r : releasedVectors.values()) {
-      forwardVector(r.user(), r.kind(), r.modelId(), r.vector());
-    }
-    releasedVectors.clear();
-  }
-
-  private void forwardVector(String user, String kind, String modelId, WindowVector v) {
-    String key = user + "|" + kind + "|" + v.window();
-    float[] unit = v.normalized();
-    UserVector out =
-        unit == null
-            ? null
-            : UserVector.newBuilder()
-                .setUserId(user)
-                .setKind(VectorKind.valueOf(kind))
-                .setWindow(v.window())
-                .setModelId(modelId)
-                .setVector(Vectors.toList(unit))
-                .setTotalWeight(v.totalWeight())
-                .setEventCount(v.count())
-                .setAsOf(Instant.ofEpochMilli(v.asOf()))
-                .build();
-    context.forward(
-        new Record<>(
-            key, new UserVectorOutput.Vector(new UserVectorOut(out, unit)), Math.max(0, v.asOf())));
   }
 
   private static long lastEmit(long state) {
