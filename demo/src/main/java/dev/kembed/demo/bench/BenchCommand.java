@@ -60,6 +60,14 @@ public final class BenchCommand implements Callable<Integer> {
   List<Double> loads;
 
   @Option(
+      names = "--floor-width",
+      description =
+          "Run the Streams floor a second time with kembed's topology width (5 sub-topologies over"
+              + " 11 source topics instead of 3 over 4; the extra ones idle but punctuating and"
+              + " sending markers as kembed's do): what the width alone costs.")
+  boolean floorWidth;
+
+  @Option(
       names = "--rates",
       split = ",",
       paramLabel = "POSTS:EXPOSURES",
@@ -146,7 +154,8 @@ public final class BenchCommand implements Callable<Integer> {
             seed,
             overrides,
             !noBackfill,
-            !noFloor);
+            !noFloor,
+            floorWidth);
     long t0 = System.nanoTime();
     BenchRunner.Result result = new BenchRunner(o, System.out).run();
     // This is the top-level command of its own main, so originalArgs() are its options only.

@@ -146,7 +146,7 @@ public final class BenchReport {
       out.println(cpuRow("Streams floor of the user path", r.floor().cpu(), roles));
     }
     out.println();
-    floor(out, first, r.floor());
+    floor(out, first, r.floor(), r.floorKembedWidth());
     traffic(out, first.variant().name(), first.burstTraffic(), first.userTraffic());
   }
 
@@ -154,7 +154,11 @@ public final class BenchReport {
    * The user path against its Streams floor ({@link StreamsFloor}): rates, CPU per interaction of
    * the stream threads and the broker, and what each wrote to the broker per interaction.
    */
-  static void floor(PrintStream out, BenchRunner.VariantResult first, StreamsFloor.Result f) {
+  static void floor(
+      PrintStream out,
+      BenchRunner.VariantResult first,
+      StreamsFloor.Result f,
+      StreamsFloor.Result wide) {
     if (f == null || Double.isNaN(first.userPerSecond())) {
       return;
     }
@@ -184,6 +188,15 @@ public final class BenchReport {
     out.println(
         floorRow("kembed user path", userTotal, un, first.userCpu(), first.userPerSecond()));
     out.println(floorRow("Streams floor", floorTotal, n, f.cpu(), f.perSecond()));
+    if (wide != null) {
+      out.println(
+          floorRow(
+              "Streams floor, kembed's width (`--floor-width`)",
+              total(wide.traffic()),
+              Math.max(1, wide.traffic().events()),
+              wide.cpu(),
+              wide.perSecond()));
+    }
     out.println();
   }
 

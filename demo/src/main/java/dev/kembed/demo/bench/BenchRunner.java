@@ -82,7 +82,8 @@ public final class BenchRunner {
       long seed,
       Map<String, String> overrides,
       boolean backfill,
-      boolean floor) {}
+      boolean floor,
+      boolean floorWidth) {}
 
   /** A fixed open-loop rate pair, posts/s and exposures/s ({@code --rates P:E}). */
   public record Rate(double posts, double exposures) {
@@ -185,7 +186,8 @@ public final class BenchRunner {
       double aloneAfter,
       Map<String, Double> aloneCpu,
       List<VariantResult> variants,
-      StreamsFloor.Result floor) {
+      StreamsFloor.Result floor,
+      StreamsFloor.Result floorKembedWidth) {
     public double alone() {
       return (aloneBefore + aloneAfter) / 2;
     }
@@ -283,19 +285,31 @@ public final class BenchRunner {
                   burst.aloneJustBefore()));
         }
         StreamsFloor.Result floor = null;
+        StreamsFloor.Result floorWide = null;
         if (options.floor() && options.interactions() > 0) {
           out.printf(Locale.ROOT, "# the Streams floor of the user path's records ...%n");
-          floor = floor(bootstrap, stateDir, first, posts);
+          floor = floor(bootstrap, stateDir, first, posts, "-floor", false);
           out.printf(
               Locale.ROOT,
               "#   floor: %,.0f interactions/s (%d in %.1f s)%n",
               floor.perSecond(),
               options.interactions(),
               floor.seconds());
+          if (options.floorWidth()) {
+            out.printf(
+                Locale.ROOT, "# the Streams floor again, with kembed's topology width ...%n");
+            floorWide = floor(bootstrap, stateDir, first, posts, "-floor-wide", true);
+            out.printf(
+                Locale.ROOT,
+                "#   floor with kembed's width: %,.0f interactions/s (%d in %.1f s)%n",
+                floorWide.perSecond(),
+                options.interactions(),
+                floorWide.seconds());
+          }
         }
         double after = alone(embedder, texts, aloneBatch);
         out.printf(Locale.ROOT, "# embedder alone again: %,.0f texts/s%n", after);
-        return new Result(embedder.model().id(), before, after, cpu, results, floor);
+        return new Result(embedder.model().id(), before, after, cpu, results, floor, floorWide);
       }
     } finally {
       if (broker != null) {
@@ -308,8 +322,14 @@ public final class BenchRunner {
   // The user path's records with nothing else (StreamsFloor), on kembed's Streams settings for the
   // first variant, fed the same IMPRESSIONs as the user path.
   private StreamsFloor.Result floor(
-      String bootstrap, Path stateDir, Variant v, List<BenchTexts.Post> posts) throws Exception {
-    KembedConfig config = new KembedConfig(settings(bootstrap, stateDir, v.name() + "-floor", v));
+      String bootstrap,
+      Path stateDir,
+      Variant v,
+      List<BenchTexts.Post> posts,
+      String suffix,
+      boolean kembedWidth)
+      throws Exception {
+    KembedConfig config = new KembedConfig(settings(bootstrap, stateDir, v.name() + suffix, v));
     String prefix = config.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     String input = StreamsFloor.topic(prefix, "interactions");
     Map<String, Object> producerProps = new HashMap<>(AdminProps.producer(config));
@@ -329,7 +349,8 @@ public final class BenchRunner {
           options.interactions(),
           i -> sendUserPathImpression(producer, input, r, posts, base),
           producer::flush,
-          Duration.ofMillis(2 * config.getLong(WATERMARK_IDLE_MS) + 1_000));
+          Duration.ofMillis(2 * config.getLong(WATERMARK_IDLE_MS) + 1_000),
+          kembedWidth);
     }
   }
 

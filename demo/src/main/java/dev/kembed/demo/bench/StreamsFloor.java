@@ -50,6 +50,11 @@ final class StreamsFloor {
   private static final String[] TOPICS = {
     "interactions", "by-entity", "by-user", "by-author", "user-vectors", "features"
   };
+  // With kembed's width: the topics of the idle content-like and search-like sub-topologies and of
+  // the idle sources beside the join's and the user task's.
+  private static final String[] IDLE_TOPICS = {
+    "i-posts", "i-comments", "i-queries", "i-searches", "i-embeddings", "i-authored", "i-search-sig"
+  };
   private static final String ENTITIES = "floor-entities";
   private static final String TIMELINE = "floor-timeline";
   private static final String TILES = "floor-tiles";
@@ -77,11 +82,17 @@ final class StreamsFloor {
       int interactions,
       IntConsumer send,
       Runnable flush,
-      Duration quiet)
+      Duration quiet,
+      boolean kembedWidth)
       throws Exception {
     List<NewTopic> topics = new ArrayList<>();
     for (String t : TOPICS) {
       topics.add(new NewTopic(topic(prefix, t), partitions, replication));
+    }
+    if (kembedWidth) {
+      for (String t : IDLE_TOPICS) {
+        topics.add(new NewTopic(topic(prefix, t), partitions, replication));
+      }
     }
     admin.createTopics(topics).all().get();
     Properties p = new Properties();
@@ -90,7 +101,7 @@ final class StreamsFloor {
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     AtomicLong rows = new AtomicLong();
-    try (KafkaStreams app = new KafkaStreams(topology(prefix), p);
+    try (KafkaStreams app = new KafkaStreams(topology(prefix, kembedWidth), p);
         RowCounter counter = new RowCounter(consumerProps, topic(prefix, "features"), rows)) {
       app.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -128,6 +139,17 @@ final class StreamsFloor {
   }
 
   static Topology topology(String prefix) {
+    return topology(prefix, false);
+  }
+
+  /**
+   * The floor's topology; with {@code kembedWidth}, kembed's width as well: 5 sub-topologies over
+   * 11 source topics instead of 3 over 4. The extra ones are idle, as kembed's content and search
+   * tasks and its join's and user task's other sources are during the user path, and punctuate
+   * every 100 ms, sending a marker to each partition every second as kembed's watermark forwarders
+   * do when nothing changes. It measures what the width alone costs.
+   */
+  static Topology topology(String prefix, boolean kembedWidth) {
     var strings = Serdes.String();
     var bytes = Serdes.ByteArray();
     Topology t = new Topology();
@@ -175,7 +197,71 @@ final class StreamsFloor {
         "vectors");
     t.addSink(
         "to-features", topic(prefix, "features"), strings.serializer(), bytes.serializer(), "rows");
+    if (kembedWidth) {
+      addIdleWidth(t, prefix);
+    }
     return t;
+  }
+
+  private static void addIdleWidth(Topology t, String prefix) {
+    var strings = Serdes.String();
+    var bytes = Serdes.ByteArray();
+    var sd = strings.deserializer();
+    var bd = bytes.deserializer();
+    t.addSource(
+        "i-content-src",
+        sd,
+        bd,
+        topic(prefix, "i-posts"),
+        topic(prefix, "i-comments"),
+        topic(prefix, "i-queries"));
+    t.addProcessor("i-content", () -> new Idle(true), "i-content-src");
+    for (String o : new String[] {"i-embeddings", "i-authored", "i-search-sig"}) {
+      t.addSink("to-" + o, topic(prefix, o), strings.serializer(), bytes.serializer(), "i-content");
+    }
+    t.addSource("i-search-src", sd, bd, topic(prefix, "i-searches"));
+    t.addProcessor("i-search", () -> new Idle(true), "i-search-src");
+    t.addSink(
+        "to-i-queries",
+        topic(prefix, "i-queries"),
+        strings.serializer(),
+        bytes.serializer(),
+        "i-search");
+    // Idle sources in the join's and the user task's sub-topologies (sharing their stores).
+    t.addSource("i-join-src", sd, bd, topic(prefix, "i-embeddings"));
+    t.addProcessor("i-join", () -> new Idle(false), "i-join-src");
+    t.connectProcessorAndStateStores("i-join", ENTITIES);
+    t.addSource("i-user-src", sd, bd, topic(prefix, "i-authored"), topic(prefix, "i-search-sig"));
+    t.addProcessor("i-user", () -> new Idle(false), "i-user-src");
+    t.connectProcessorAndStateStores("i-user", TIMELINE);
+  }
+
+  // An idle task's punctuation every 100 ms and, if it marks, a marker to each partition every
+  // tenth (kembed's forwarders resend an unchanged watermark every ten intervals); it drops input.
+  private static final class Idle implements Processor<String, byte[], String, byte[]> {
+    private final boolean marks;
+    private long ticks;
+
+    Idle(boolean marks) {
+      this.marks = marks;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+      context.schedule(
+          Duration.ofMillis(100),
+          PunctuationType.WALL_CLOCK_TIME,
+          now -> {
+            if (marks && ++ticks % 10 == 0) {
+              for (int p = 0; p < 3; p++) {
+                context.forward(new Record<>("m" + p, new byte[16], now));
+              }
+            }
+          });
+    }
+
+    @Override
+    public void process(Record<String, byte[]> r) {}
   }
 
   // The input, parsed (every pipeline parses its input), re-keyed by entity: user and event time.

@@ -96,6 +96,61 @@ class StreamsFloorTest {
     }
   }
 
+  @Test
+  void kembedsWidthIsFiveSubTopologiesOverElevenSourcesAndChangesNoRecord() {
+    assertEquals(List.of(3, 4), shape(StreamsFloor.topology(PREFIX, false)));
+    assertEquals(List.of(5, 11), shape(StreamsFloor.topology(PREFIX, true)));
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "floor-wide-test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(StreamsFloor.topology(PREFIX, true), p, Instant.ofEpochMilli(0))) {
+      InteractionEvent e =
+          InteractionEvent.newBuilder()
+              .setUserId("u1")
+              .setTargetId("p1")
+              .setTargetType(EntityType.POST)
+              .setInteractionType(InteractionType.IMPRESSION)
+              .setSurface(Surface.FEED)
+              .setEventTime(Instant.ofEpochMilli(1_000))
+              .build();
+      driver
+          .createInputTopic(
+              StreamsFloor.topic(PREFIX, "interactions"),
+              Serdes.String().serializer(),
+              Serdes.ByteArray().serializer())
+          .pipeInput("u1", KembedSerdes.interactionEvent().serializer().serialize("", e), 1_000);
+      for (int tick = 0; tick < 10; tick++) {
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+      }
+      assertEquals(1, output(driver, "features").getQueueSize());
+      assertEquals(3, output(driver, "user-vectors").getQueueSize());
+      // The idle content-like task marked each partition once in its ten ticks.
+      assertEquals(3, output(driver, "i-authored").getQueueSize());
+    }
+  }
+
+  private static org.apache.kafka.streams.TestOutputTopic<String, byte[]> output(
+      TopologyTestDriver driver, String name) {
+    return driver.createOutputTopic(
+        StreamsFloor.topic(PREFIX, name),
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer());
+  }
+
+  // Sub-topologies and source topics.
+  private static List<Integer> shape(org.apache.kafka.streams.Topology t) {
+    var subs = t.describe().subtopologies();
+    long sources =
+        subs.stream()
+            .flatMap(s -> s.nodes().stream())
+            .filter(n -> n instanceof org.apache.kafka.streams.TopologyDescription.Source)
+            .mapToLong(
+                n -> ((org.apache.kafka.streams.TopologyDescription.Source) n).topicSet().size())
+            .sum();
+    return List.of(subs.size(), (int) sources);
+  }
+
   private static int count(KeyValueStore<?, ?> store) {
     int n = 0;
     try (var it = store.all()) {
