@@ -85,14 +85,13 @@ final class StreamsFloor {
       Duration quiet,
       boolean kembedWidth)
       throws Exception {
-    List<NewTopic> topics = new ArrayList<>();
-    for (String t : TOPICS) {
-      topics.add(new NewTopic(topic(prefix, t), partitions, replication));
-    }
+    List<String> names = new ArrayList<>(List.of(TOPICS));
     if (kembedWidth) {
-      for (String t : IDLE_TOPICS) {
-        topics.add(new NewTopic(topic(prefix, t), partitions, replication));
-      }
+      names.addAll(List.of(IDLE_TOPICS));
+    }
+    List<NewTopic> topics = new ArrayList<>();
+    for (String t : names) {
+      topics.add(new NewTopic(topic(prefix, t), partitions, replication));
     }
     admin.createTopics(topics).all().get();
     Properties p = new Properties();
