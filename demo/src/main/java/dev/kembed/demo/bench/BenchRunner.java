@@ -93,8 +93,12 @@ public final class BenchRunner {
         throw new IllegalArgumentException("a rate is POSTS:EXPOSURES, e.g. 90:580; got " + s);
       }
       Rate r = new Rate(Double.parseDouble(p[0].strip()), Double.parseDouble(p[1].strip()));
-      if (!(r.posts() >= 0 && r.exposures() >= 0 && r.posts() + r.exposures() > 0)) {
-        throw new IllegalArgumentException("rates are non-negative and not both 0; got " + s);
+      if (!(r.posts() >= 0
+          && r.exposures() >= 0
+          && r.posts() + r.exposures() > 0
+          && Double.isFinite(r.posts() + r.exposures()))) {
+        throw new IllegalArgumentException(
+            "rates are finite, non-negative and not both 0; got " + s);
       }
       return r;
     }

@@ -34,10 +34,10 @@ class BenchPureTest {
   }
 
   @Test
-  void ratesArePostsColonExposuresAndNeverNegative() {
+  void ratesArePostsColonExposuresFiniteAndNeverNegative() {
     assertEquals(new BenchRunner.Rate(90, 580.5), BenchRunner.Rate.parse(" 90 : 580.5"));
     assertEquals(new BenchRunner.Rate(0, 400), BenchRunner.Rate.parse("0:400"));
-    for (String bad : List.of("90", "90:580:1", "-1:580", "0:0", "NaN:5", "a:b")) {
+    for (String bad : List.of("90", "90:580:1", "-1:580", "0:0", "NaN:5", "Infinity:5", "a:b")) {
       assertThrows(IllegalArgumentException.class, () -> BenchRunner.Rate.parse(bad), bad);
     }
   }
