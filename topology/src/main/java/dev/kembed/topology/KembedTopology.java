@@ -717,6 +717,7 @@ public final class KembedTopology {
                       emitInterval,
                       interval,
                       config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
+                      config.getInt(USER_VECTOR_HELD_VECTORS),
                       featureSerde,
                       UserVectorProcessor.RELEASE_MAX_ITEMS),
               Named.as("user-vectors"),
@@ -758,6 +759,7 @@ public final class KembedTopology {
                           windows,
                           weights,
                           config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
+                          config.getInt(USER_VECTOR_HELD_VECTORS),
                           featureSerde),
                   Named.as("author-features"),
                   USER_STORES.all());

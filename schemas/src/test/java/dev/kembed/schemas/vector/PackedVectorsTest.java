@@ -82,4 +82,22 @@ class PackedVectorsTest {
             ByteBuffer.wrap(PackedVectors.pack(new double[] {0.1, -1.0 / 3}))));
     assertEquals(16, PackedVectors.pack(new double[] {0.1, 0.2}).length);
   }
+
+  @Test
+  void float64IsLittleEndianIeeeAndReadFromTheBuffersPosition() {
+    // 1.0 = 0x3FF0000000000000, -2.0 = 0xC000000000000000, least significant byte first.
+    byte[] b = PackedVectors.pack(new double[] {1.0, -2.0});
+    assertArrayEquals(
+        new byte[] {0, 0, 0, 0, 0, 0, (byte) 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, (byte) 0xc0}, b);
+    // A buffer that starts inside a larger array (as a decoded record's bytes field may), left
+    // where it was.
+    byte[] framed = new byte[3 + b.length];
+    System.arraycopy(b, 0, framed, 3, b.length);
+    ByteBuffer inside = ByteBuffer.wrap(framed, 3, b.length);
+    assertArrayEquals(new double[] {1.0, -2.0}, PackedVectors.unpackDoubles(inside));
+    assertEquals(3, inside.position());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PackedVectors.unpackDoubles(ByteBuffer.wrap(new byte[12])));
+  }
 }

@@ -84,6 +84,7 @@ public final class KembedConfig extends AbstractConfig {
   public static final String USER_VECTOR_LATENESS_MS = "user.vector.allowed.lateness.ms";
   public static final String USER_VECTOR_EMIT_INTERVAL_MS = "user.vector.emit.interval.ms";
   public static final String USER_VECTOR_WINDOW_CACHE_ENTRIES = "user.vector.window.cache.entries";
+  public static final String USER_VECTOR_HELD_VECTORS = "user.vector.held.vectors";
   public static final String WATERMARK_INTERVAL_MS = "watermark.interval.ms";
   public static final String WATERMARK_IDLE_MS = "watermark.idle.ms";
   public static final String WATERMARK_OUT_OF_ORDERNESS_MS = "watermark.out.of.orderness.ms";
@@ -638,6 +639,21 @@ public final class KembedConfig extends AbstractConfig {
               11,
               ConfigDef.Width.SHORT,
               USER_VECTOR_WINDOW_CACHE_ENTRIES)
+          .define(
+              USER_VECTOR_HELD_VECTORS,
+              Type.INT,
+              dev.kembed.topology.time.HeldWrites.DEFAULT_MAX_VECTORS,
+              Range.atLeast(0),
+              Importance.LOW,
+              "Signals held in the reorder buffer whose weight and vector are also kept in the"
+                  + " heap, per task that holds user vectors, so that a point-in-time read ahead of"
+                  + " the release adds them without a store read and a decode. About 4 x dimension"
+                  + " bytes each (1.6 KB at 384); held signals beyond it are read from the store. 0"
+                  + " reads every one from the store.",
+              USERS,
+              12,
+              ConfigDef.Width.SHORT,
+              USER_VECTOR_HELD_VECTORS)
           .define(
               SEARCH_QUERY_WEIGHT,
               Type.DOUBLE,

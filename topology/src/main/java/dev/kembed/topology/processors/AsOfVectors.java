@@ -42,13 +42,14 @@ final class AsOfVectors {
       WindowedVectorAggregator aggregator,
       WindowConfig windows,
       KeyValueStore<Bytes, byte[]> timeline,
+      int heldVectors,
       SignalWeights weights) {
     this.aggregator = aggregator;
     this.windows = windows;
     this.timeline = timeline;
-    this.held = new HeldWrites();
-    indexHeldWrites(timeline, held);
     this.weights = weights;
+    this.held = new HeldWrites(heldVectors);
+    indexHeldWrites(timeline, held, weights);
   }
 
   /** The task's instance, made by whichever of its processors initialises first. */
@@ -58,6 +59,7 @@ final class AsOfVectors {
       UserVectorProcessor.Stores stores,
       WindowConfig windows,
       int windowCacheEntries,
+      int heldVectors,
       SignalWeights weights) {
     var slot =
         ((TaskLocalStore<TaskLocalStore.Once<AsOfVectors>>) context.getStateStore(stores.shared()))
@@ -69,6 +71,7 @@ final class AsOfVectors {
                     context.getStateStore(stores.tiles()), windows, windowCacheEntries),
                 windows,
                 context.getStateStore(stores.timeline()),
+                heldVectors,
                 weights));
   }
 
@@ -92,8 +95,13 @@ final class AsOfVectors {
       return base;
     }
     List<PointInTime.Held> events = new ArrayList<>();
-    for (Bytes key : held.before(user, kindKey, t)) {
-      UserSignal h = SIGNAL_SERDE.deserializer().deserialize("", timeline.get(key));
+    for (HeldWrites.Write w : held.before(user, kindKey, t)) {
+      if (w.vector() != null) {
+        events.add(new PointInTime.Held(w.time(), w.weight(), w.vector()));
+        continue;
+      }
+      // Not kept in the index (it was full): read from the timeline.
+      UserSignal h = SIGNAL_SERDE.deserializer().deserialize("", timeline.get(w.timelineKey()));
       if (h.getEventTime() < t) {
         events.add(new PointInTime.Held(h.getEventTime(), weights.of(h), Signals.vector(h)));
       }
@@ -104,7 +112,8 @@ final class AsOfVectors {
   // The held-write index is derived from the timeline, so it is rebuilt from it whenever the task
   // initialises (Streams initialises processors after restoring their stores, and again when it
   // revives a task): one changelog record and one RocksDB write less per held write than a store.
-  private static void indexHeldWrites(KeyValueStore<Bytes, byte[]> timeline, HeldWrites index) {
+  private static void indexHeldWrites(
+      KeyValueStore<Bytes, byte[]> timeline, HeldWrites index, SignalWeights weights) {
     try (KeyValueIterator<Bytes, byte[]> it = timeline.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
@@ -116,7 +125,9 @@ final class AsOfVectors {
               UserVectorProcessor.kindKey(s.getKind(), s.getModelId()),
               k.time(),
               k.id(),
-              kv.key);
+              kv.key,
+              weights.of(s),
+              Signals.vector(s));
         }
       }
     }

@@ -50,6 +50,7 @@ public final class AuthorFeatureProcessor
   private TaskClock clock;
   private EventTimeMetrics metrics;
   private final int windowCacheEntries;
+  private final int heldVectors;
   private final SignalWeights weights;
 
   public AuthorFeatureProcessor(
@@ -57,8 +58,10 @@ public final class AuthorFeatureProcessor
       WindowConfig windows,
       SignalWeights weights,
       int windowCacheEntries,
+      int heldVectors,
       Serde<SimilarityFeatures> rowSerde) {
     this.stores = stores;
+    this.heldVectors = heldVectors;
     this.weights = weights;
     this.windowCacheEntries = windowCacheEntries;
     this.windows = windows;
@@ -69,7 +72,8 @@ public final class AuthorFeatureProcessor
   public void init(ProcessorContext<String, SimilarityFeatures> context) {
     this.context = context;
     this.timeline = context.getStateStore(stores.timeline());
-    this.vectors = AsOfVectors.of(context, stores, windows, windowCacheEntries, weights);
+    this.vectors =
+        AsOfVectors.of(context, stores, windows, windowCacheEntries, heldVectors, weights);
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
     this.metrics =
         new EventTimeMetrics(
@@ -120,9 +124,11 @@ public final class AuthorFeatureProcessor
             row.getEventTime().toEpochMilli(),
             withHeld);
     Map<String, Double> features = new HashMap<>(row.getFeatures());
+    // Windows whose means are equal share one packed mean: it is unpacked once.
+    Map<String, double[]> unpacked = new HashMap<>();
     for (int i = 0; i < windows.windows().size(); i++) {
       String name = windows.windows().get(i).name();
-      double[] viewer = viewerMean(partial, name);
+      double[] viewer = viewerMean(partial, name, unpacked);
       double[] authorMean =
           i < authorVectors.size() ? PointInTime.mean(authorVectors.get(i)) : null;
       var f = ExposureFeatures.viewerAuthor(name, viewer, authorMean);
@@ -137,10 +143,17 @@ public final class AuthorFeatureProcessor
    * record written before packing.
    */
   static double[] viewerMean(PartialFeatureRow partial, String window) {
+    return viewerMean(partial, window, new HashMap<>());
+  }
+
+  // The same, with the means unpacked so far by the name they were packed under.
+  private static double[] viewerMean(
+      PartialFeatureRow partial, String window, Map<String, double[]> unpacked) {
     String same = partial.getViewerMeanSameAs().get(window);
-    ByteBuffer packed = partial.getPackedViewerMeans().get(same == null ? window : same);
+    String name = same == null ? window : same;
+    ByteBuffer packed = partial.getPackedViewerMeans().get(name);
     if (packed != null) {
-      return PackedVectors.unpackDoubles(packed);
+      return unpacked.computeIfAbsent(name, n -> PackedVectors.unpackDoubles(packed));
     }
     List<Double> boxed = partial.getViewerMeans().get(window);
     return boxed == null ? null : boxed.stream().mapToDouble(Double::doubleValue).toArray();

@@ -128,6 +128,7 @@ public final class UserVectorProcessor
   private TaskClock clock;
   private EventTimeMetrics metrics;
   private final int windowCacheEntries;
+  private final int heldVectors;
   private final int maxItems;
 
   /** Most work one release punctuation does before it leaves the rest to the next. */
@@ -147,9 +148,11 @@ public final class UserVectorProcessor
       long emitIntervalMs,
       long intervalMs,
       int windowCacheEntries,
+      int heldVectors,
       Serde<SimilarityFeatures> rowSerde,
       int maxItems) {
     this.maxItems = maxItems;
+    this.heldVectors = heldVectors;
     this.stores = stores;
     this.windowCacheEntries = windowCacheEntries;
     this.windows = windows;
@@ -181,7 +184,8 @@ public final class UserVectorProcessor
   public void init(ProcessorContext<String, UserVectorOutput> context) {
     this.context = context;
     this.dlq = DlqMetrics.from(context.appConfigs());
-    this.vectors = AsOfVectors.of(context, stores, windows, windowCacheEntries, weights);
+    this.vectors =
+        AsOfVectors.of(context, stores, windows, windowCacheEntries, heldVectors, weights);
     this.aggregator = vectors.aggregator();
     this.held = vectors.held();
     this.emitState = context.getStateStore(stores.emits());
@@ -239,7 +243,14 @@ public final class UserVectorProcessor
       Item item = s.getExposure() && !readNow ? Item.EXPOSURE_WRITE : Item.WRITE;
       Bytes key = TimelineKeys.timeline(t, item, s.getUserId(), id);
       timeline.put(key, SIGNAL_SERDE.serializer().serialize("", s));
-      held.add(s.getUserId(), kindKey(s.getKind(), s.getModelId()), t, id, key);
+      held.add(
+          s.getUserId(),
+          kindKey(s.getKind(), s.getModelId()),
+          t,
+          id,
+          key,
+          weights.of(s),
+          Signals.vector(s));
     }
   }
 
@@ -395,7 +406,14 @@ public final class UserVectorProcessor
     Bytes key = TimelineKeys.timeline(s.getEventTime(), Item.WRITE, s.getUserId(), id);
     timeline.put(key, exposure.value);
     timeline.delete(exposure.key);
-    held.add(s.getUserId(), kindKey(s.getKind(), s.getModelId()), s.getEventTime(), id, key);
+    held.add(
+        s.getUserId(),
+        kindKey(s.getKind(), s.getModelId()),
+        s.getEventTime(),
+        id,
+        key,
+        weights.of(s),
+        Signals.vector(s));
   }
 
   // An exposure row that waited on its author's partition, completed from the author's vectors.

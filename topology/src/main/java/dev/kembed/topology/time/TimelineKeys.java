@@ -7,9 +7,9 @@ import org.apache.kafka.common.utils.Bytes;
 /**
  * Binary keys of the user-vector processor's reorder buffer. Timeline keys sort by event time, then
  * by kind of item (reads before writes, so a read at t never sees a write at t), then user and a
- * unique id; held-write keys sort by user, kind and event time, so "this user's held writes before
- * t" is one range scan. Longs have their sign bit flipped so unsigned byte order is numeric order;
- * strings are length-prefixed so no id can run into the next field.
+ * unique id ({@link HeldWrites} indexes the held writes by user). Longs have their sign bit flipped
+ * so unsigned byte order is numeric order; strings are length-prefixed so no id can run into the
+ * next field.
  */
 public final class TimelineKeys {
   /**
@@ -64,32 +64,6 @@ public final class TimelineKeys {
   /** The first timeline key after every key of event time {@code time}. */
   public static Bytes timelineAfter(long time) {
     return Bytes.wrap(ByteBuffer.allocate(8).putLong((time + 1) ^ Long.MIN_VALUE).array());
-  }
-
-  public static Bytes held(String user, String kind, long time, String id) {
-    ByteBuffer b = heldPrefix(user, kind, 8 + 4 + utf8(id).length);
-    byte[] i = utf8(id);
-    b.putLong(time ^ Long.MIN_VALUE).putInt(i.length).put(i);
-    return Bytes.wrap(b.array());
-  }
-
-  /** Range bounds [from, to] covering the held writes of (user, kind) with event time before t. */
-  public static Bytes[] heldBefore(String user, String kind, long t) {
-    ByteBuffer from = heldPrefix(user, kind, 8).putLong(Long.MIN_VALUE ^ Long.MIN_VALUE);
-    // A key of exactly prefix + t sorts before every real key at t (they are longer), so the
-    // inclusive upper bound admits only keys of earlier times.
-    ByteBuffer to = heldPrefix(user, kind, 8).putLong(t ^ Long.MIN_VALUE);
-    return new Bytes[] {Bytes.wrap(from.array()), Bytes.wrap(to.array())};
-  }
-
-  private static ByteBuffer heldPrefix(String user, String kind, int extra) {
-    byte[] u = utf8(user);
-    byte[] k = utf8(kind);
-    return ByteBuffer.allocate(4 + u.length + 4 + k.length + extra)
-        .putInt(u.length)
-        .put(u)
-        .putInt(k.length)
-        .put(k);
   }
 
   private static byte[] utf8(String s) {

@@ -99,7 +99,9 @@ class EventTimeOrderPropertyTest {
         // hours in a backfill must not hold one transaction open for all of it).
         int maxItems = order == 3 ? 3 : UserVectorProcessor.RELEASE_MAX_ITEMS;
         // The others cache 2 window sums, so most reads recompute from the tiles; the fifth
-        // caches them all, so a read through a cache that missed a write would show.
+        // caches them all, so a read through a cache that missed a write would show. The same
+        // number bounds the held writes whose vectors the index keeps: with 2, reads ahead mix
+        // kept vectors and ones read from the timeline; with 10,000 every one is kept.
         int cachedSums = order == 4 ? 10_000 : 2;
         rows +=
             runAndCheck(events, new Random(seed * 1000 + order), order == 0, maxItems, cachedSums);
@@ -290,7 +292,15 @@ class EventTimeOrderPropertyTest {
             .process(
                 () ->
                     new UserVectorProcessor(
-                        stores, windows, weights, 0, 100, cachedSums, featureSerde, maxItems),
+                        stores,
+                        windows,
+                        weights,
+                        0,
+                        100,
+                        cachedSums,
+                        cachedSums,
+                        featureSerde,
+                        maxItems),
                 Named.as("users"),
                 stores.all());
     users
@@ -321,7 +331,9 @@ class EventTimeOrderPropertyTest {
             Named.as("rows-in"),
             stores.clock())
         .process(
-            () -> new AuthorFeatureProcessor(stores, windows, weights, cachedSums, featureSerde),
+            () ->
+                new AuthorFeatureProcessor(
+                    stores, windows, weights, cachedSums, cachedSums, featureSerde),
             Named.as("authors"),
             stores.all())
         .to("rows", Produced.with(Serdes.String(), featureSerde));

@@ -194,7 +194,7 @@ class HeldWritesRestartTest {
       authorCtx.addStateStore(store);
     }
     AuthorFeatureProcessor authors =
-        new AuthorFeatureProcessor(KembedTopology.USER_STORES, P7D, WEIGHTS, 16, FEATURES);
+        new AuthorFeatureProcessor(KembedTopology.USER_STORES, P7D, WEIGHTS, 16, 16, FEATURES);
     authors.init(authorCtx);
     var second = start(clock, held);
 
@@ -322,7 +322,7 @@ class HeldWritesRestartTest {
     }
     UserVectorProcessor p =
         new UserVectorProcessor(
-            KembedTopology.USER_STORES, P7D, WEIGHTS, 0, 100, 16, FEATURES, maxItems);
+            KembedTopology.USER_STORES, P7D, WEIGHTS, 0, 100, 16, 16, FEATURES, maxItems);
     p.init(ctx);
     return new Started(p, ctx, clock.clock());
   }
