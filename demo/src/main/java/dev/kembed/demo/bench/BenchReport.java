@@ -133,6 +133,7 @@ public final class BenchReport {
             + " --bootstrap-servers):");
     out.println();
     List<String> roles = new ArrayList<>(first.cpu().keySet());
+    roles.remove(CpuSplit.STREAM_ALLOCATED_GB); // bytes, not CPU: in the floor table
     out.println("| phase | " + String.join(" | ", roles) + " |");
     out.println("|---|" + "---:|".repeat(roles.size()));
     out.println(cpuRow("embedder alone", r.aloneCpu(), roles));
@@ -182,9 +183,9 @@ public final class BenchReport {
         first.userPerSecond(),
         first.userPerSecond() / f.perSecond());
     out.println(
-        "| per interaction | offsets | bytes | stream-thread CPU ms | broker CPU ms |"
-            + " interactions/s |");
-    out.println("|---|---:|---:|---:|---:|---:|");
+        "| per interaction | offsets | bytes | stream-thread CPU ms | stream-thread allocation KB"
+            + " | broker CPU ms | interactions/s |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|");
     out.println(
         floorRow("kembed user path", userTotal, un, first.userCpu(), first.userPerSecond()));
     out.println(floorRow("Streams floor", floorTotal, n, f.cpu(), f.perSecond()));
@@ -216,11 +217,12 @@ public final class BenchReport {
       String name, long[] traffic, long n, Map<String, Double> cpu, double rate) {
     return String.format(
         Locale.ROOT,
-        "| %s | %.2f | %,.0f | %.3f | %.3f | %,.0f |",
+        "| %s | %.2f | %,.0f | %.3f | %,.1f | %.3f | %,.0f |",
         name,
         traffic[0] / (double) n,
         traffic[1] / (double) n,
         cpu.getOrDefault("stream threads", Double.NaN) * 1000 / n,
+        cpu.getOrDefault(CpuSplit.STREAM_ALLOCATED_GB, Double.NaN) * 1e6 / n,
         cpu.getOrDefault("broker", Double.NaN) * 1000 / n,
         rate);
   }

@@ -16,8 +16,16 @@ import java.util.Map;
  * that (threads that ended, native ONNX Runtime and RocksDB threads).
  */
 final class CpuSplit {
+  /**
+   * Not a role: the bytes the stream threads allocated in the phase, in GB, beside the CPU seconds
+   * ({@link #stop()}). Unlike CPU time it hardly moves with the machine's load, so a change to the
+   * per-record work shows in it where the CPU time's noise hides it.
+   */
+  static final String STREAM_ALLOCATED_GB = "stream threads allocated GB";
+
   private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
   private final Map<Long, Long> before = new HashMap<>();
+  private final Map<Long, Long> allocatedBefore = new HashMap<>();
   private final Map<Long, String> names = new HashMap<>();
   private long processBefore;
   private long wallBefore;
@@ -26,6 +34,7 @@ final class CpuSplit {
   static CpuSplit start() {
     CpuSplit s = new CpuSplit();
     s.snapshot(s.before);
+    s.allocated(s.allocatedBefore);
     s.jvmBefore = jvmThreads();
     s.processBefore = processCpu();
     s.wallBefore = System.nanoTime();
@@ -102,7 +111,32 @@ final class CpuSplit {
     byRole.put("unattributed (ended threads, native)", Math.max(0, process - javaThreads));
     byRole.put("process total", process);
     byRole.put("wall", (System.nanoTime() - wallBefore) / 1e9);
+    Map<Long, Long> allocatedAfter = new HashMap<>();
+    allocated(allocatedAfter);
+    long streamBytes = 0;
+    for (var e : allocatedAfter.entrySet()) {
+      String name = names.get(e.getKey());
+      if (name != null && "stream threads".equals(role(name))) {
+        streamBytes += Math.max(0, e.getValue() - allocatedBefore.getOrDefault(e.getKey(), 0L));
+      }
+    }
+    byRole.put(STREAM_ALLOCATED_GB, allocatedAfter.isEmpty() ? Double.NaN : streamBytes / 1e9);
     return byRole;
+  }
+
+  // Bytes allocated so far by each live thread; empty where the JVM does not count them.
+  private void allocated(Map<Long, Long> into) {
+    if (mx instanceof com.sun.management.ThreadMXBean sun
+        && sun.isThreadAllocatedMemorySupported()
+        && sun.isThreadAllocatedMemoryEnabled()) {
+      long[] ids = mx.getAllThreadIds();
+      long[] bytes = sun.getThreadAllocatedBytes(ids);
+      for (int i = 0; i < ids.length; i++) {
+        if (bytes[i] >= 0) {
+          into.put(ids[i], bytes[i]);
+        }
+      }
+    }
   }
 
   private void snapshot(Map<Long, Long> into) {

@@ -69,6 +69,43 @@ class BenchPureTest {
   }
 
   @Test
+  void streamThreadsAllocationIsCountedAndOtherThreadsAreNot() throws Exception {
+    CpuSplit split = CpuSplit.start();
+    java.util.concurrent.CountDownLatch allocated = new java.util.concurrent.CountDownLatch(2);
+    java.util.concurrent.CountDownLatch measured = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> threads = new java.util.ArrayList<>();
+    long[] sink = new long[1];
+    // 64 MB in a stream thread, 256 MB in another one; both alive when the split is read.
+    for (var t : List.of(Map.entry("app-StreamThread-1", 64), Map.entry("bench-other", 256))) {
+      Thread thread =
+          new Thread(
+              () -> {
+                for (int i = 0; i < t.getValue(); i++) {
+                  byte[] mb = new byte[1 << 20];
+                  sink[0] += mb.length;
+                }
+                allocated.countDown();
+                try {
+                  measured.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              t.getKey());
+      thread.start();
+      threads.add(thread);
+    }
+    allocated.await();
+    double gb = split.stop().get(CpuSplit.STREAM_ALLOCATED_GB);
+    measured.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    // 64 MiB = 0.067 GB, plus the thread's own few kilobytes; the other thread's 0.27 GB is not in.
+    assertTrue(gb >= 0.067 && gb < 0.1, gb + " GB");
+  }
+
+  @Test
   void textsAreSeededAndBetweenTenAnd65Words() {
     List<BenchTexts.Post> a = BenchTexts.posts(7, 200);
     assertEquals(a, BenchTexts.posts(7, 200));
