@@ -149,7 +149,7 @@ public final class WindowedVectorAggregator {
       for (TileStore.Tile t : leaving(user, kind, w, meta.asOf(), asOf)) {
         sum.subtract(t.sum());
       }
-      out.add(WindowVector.of(w, sum, asOf));
+      out.add(WindowVector.owning(w, sum, asOf)); // sum: the store's copy, changed only here
     }
     return out;
   }
@@ -243,7 +243,8 @@ public final class WindowedVectorAggregator {
         } else {
           store.putWindowSum(user, kind, w.lengthMs(), sums[i]);
         }
-        out.add(WindowVector.of(w, sums[i], asOf));
+        // Pending is dropped after this call and the store kept its own copy.
+        out.add(WindowVector.owning(w, sums[i], asOf));
       }
       return out;
     }
