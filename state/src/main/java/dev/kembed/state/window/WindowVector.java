@@ -33,9 +33,9 @@ public record WindowVector(
   }
 
   /**
-   * Like {@link #of}, but the vector takes {@code s}'s array instead of a copy: for a sum its caller
-   * made for this call and never changes or hands on afterwards (every {@link TileStore} copies on
-   * get and put), which saves a copy of 8 x dimension bytes per window read or changed.
+   * Like {@link #of}, but the vector takes {@code s}'s array instead of a copy: for a sum its
+   * caller made for this call and never changes or hands on afterwards (every {@link TileStore}
+   * copies on get and put), which saves a copy of 8 x dimension bytes per window read or changed.
    */
   static WindowVector owning(WindowSpec spec, VectorSum s, long asOf) {
     return new WindowVector(spec.name(), spec.lengthMs(), s.backing(), s.weight(), s.count(), asOf);
