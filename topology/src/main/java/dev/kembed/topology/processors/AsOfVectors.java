@@ -49,7 +49,7 @@ final class AsOfVectors {
     this.timeline = timeline;
     this.weights = weights;
     this.held = new HeldWrites(heldVectors);
-    indexHeldWrites(timeline, held, weights);
+    indexHeldWrites();
   }
 
   /** The task's instance, made by whichever of its processors initialises first. */
@@ -109,25 +109,31 @@ final class AsOfVectors {
     return PointInTime.plus(base, windows.windows(), t, events);
   }
 
+  /**
+   * Indexes the signal held at {@code key} in the timeline as a write of its user and kind; its
+   * vector is unpacked only if the index keeps it.
+   */
+  void hold(UserSignal s, String id, Bytes key) {
+    held.add(
+        s.getUserId(),
+        UserVectorProcessor.kindKey(s.getKind(), s.getModelId()),
+        s.getEventTime(),
+        id,
+        key,
+        weights.of(s),
+        () -> Signals.vector(s));
+  }
+
   // The held-write index is derived from the timeline, so it is rebuilt from it whenever the task
   // initialises (Streams initialises processors after restoring their stores, and again when it
   // revives a task): one changelog record and one RocksDB write less per held write than a store.
-  private static void indexHeldWrites(
-      KeyValueStore<Bytes, byte[]> timeline, HeldWrites index, SignalWeights weights) {
+  private void indexHeldWrites() {
     try (KeyValueIterator<Bytes, byte[]> it = timeline.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
         TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
         if (k.item() == Item.WRITE || k.item() == Item.EXPOSURE_WRITE) {
-          UserSignal s = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
-          index.add(
-              k.user(),
-              UserVectorProcessor.kindKey(s.getKind(), s.getModelId()),
-              k.time(),
-              k.id(),
-              kv.key,
-              weights.of(s),
-              Signals.vector(s));
+          hold(SIGNAL_SERDE.deserializer().deserialize("", kv.value), k.id(), kv.key);
         }
       }
     }

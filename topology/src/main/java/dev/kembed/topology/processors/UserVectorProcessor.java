@@ -243,14 +243,7 @@ public final class UserVectorProcessor
       Item item = s.getExposure() && !readNow ? Item.EXPOSURE_WRITE : Item.WRITE;
       Bytes key = TimelineKeys.timeline(t, item, s.getUserId(), id);
       timeline.put(key, SIGNAL_SERDE.serializer().serialize("", s));
-      held.add(
-          s.getUserId(),
-          kindKey(s.getKind(), s.getModelId()),
-          t,
-          id,
-          key,
-          weights.of(s),
-          Signals.vector(s));
+      vectors.hold(s, id, key);
     }
   }
 
@@ -406,14 +399,7 @@ public final class UserVectorProcessor
     Bytes key = TimelineKeys.timeline(s.getEventTime(), Item.WRITE, s.getUserId(), id);
     timeline.put(key, exposure.value);
     timeline.delete(exposure.key);
-    held.add(
-        s.getUserId(),
-        kindKey(s.getKind(), s.getModelId()),
-        s.getEventTime(),
-        id,
-        key,
-        weights.of(s),
-        Signals.vector(s));
+    vectors.hold(s, id, key);
   }
 
   // An exposure row that waited on its author's partition, completed from the author's vectors.

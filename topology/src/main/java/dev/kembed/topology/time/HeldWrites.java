@@ -1,6 +1,5 @@
 package dev.kembed.topology.time;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -76,10 +76,17 @@ public final class HeldWrites {
 
   /**
    * Indexes the write of (user, kind) at {@code time} with {@code id}, held at {@code key}, keeping
-   * its weight and vector while fewer than {@code maxVectors} entries do.
+   * its weight and vector while fewer than {@code maxVectors} entries do; {@code vector} is asked
+   * for only then (unpacking one is work a full index would throw away), and may give null.
    */
   public void add(
-      String user, String kind, long time, String id, Bytes timelineKey, double weight, float[] v) {
+      String user,
+      String kind,
+      long time,
+      String id,
+      Bytes timelineKey,
+      double weight,
+      Supplier<float[]> vector) {
     NavigableMap<At, Write> writes =
         byUser.computeIfAbsent(new UserKind(user, kind), k -> new TreeMap<>());
     At at = at(time, id);
@@ -90,8 +97,9 @@ public final class HeldWrites {
     } else if (old.vector() != null) {
       vectors--;
     }
-    boolean keep = v != null && vectors < maxVectors;
-    writes.put(at, new Write(time, timelineKey, keep ? weight : 0, keep ? v : null));
+    float[] v = vectors < maxVectors ? vector.get() : null;
+    boolean keep = v != null;
+    writes.put(at, new Write(time, timelineKey, keep ? weight : 0, v));
     if (keep) {
       vectors++;
     }
@@ -133,6 +141,6 @@ public final class HeldWrites {
   }
 
   private static At at(long time, String id) {
-    return new At(time, (id == null ? "" : id).getBytes(StandardCharsets.UTF_8));
+    return new At(time, TimelineKeys.utf8(id));
   }
 }

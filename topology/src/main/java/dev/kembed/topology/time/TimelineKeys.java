@@ -66,7 +66,7 @@ public final class TimelineKeys {
     return Bytes.wrap(ByteBuffer.allocate(8).putLong((time + 1) ^ Long.MIN_VALUE).array());
   }
 
-  private static byte[] utf8(String s) {
+  static byte[] utf8(String s) {
     return (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
   }
 

@@ -50,7 +50,7 @@ class HeldWritesTest {
                 "id" + step,
                 new float[] {step, -step});
         held.add(w);
-        index.add(w.user(), w.kind(), w.time(), w.id(), w.key(), 0.5, w.vector());
+        index.add(w.user(), w.kind(), w.time(), w.id(), w.key(), 0.5, w::vector);
       } else {
         Write w = held.remove(r.nextInt(held.size()));
         index.remove(w.user(), w.kind(), w.time(), w.id());
@@ -91,22 +91,22 @@ class HeldWritesTest {
   void aRemovedVectorFreesItsPlaceAndNoneIsKeptAtZero() {
     Bytes key = TimelineKeys.timeline(1, TimelineKeys.Item.WRITE, "u", "a");
     HeldWrites one = new HeldWrites(1);
-    one.add("u", "k", 1, "a", key, 2.0, new float[] {1});
-    one.add("u", "k", 2, "b", key, 2.0, new float[] {2});
+    one.add("u", "k", 1, "a", key, 2.0, () -> new float[] {1});
+    one.add("u", "k", 2, "b", key, 2.0, () -> new float[] {2});
     assertArrayEquals(new float[] {1}, one.before("u", "k", 3).get(0).vector());
     assertNull(one.before("u", "k", 3).get(1).vector());
     one.remove("u", "k", 1, "a");
     assertEquals(0, one.vectorsKept());
-    one.add("u", "k", 3, "c", key, 2.0, new float[] {3});
+    one.add("u", "k", 3, "c", key, 2.0, () -> new float[] {3});
     assertEquals(1, one.vectorsKept());
     assertArrayEquals(new float[] {3}, one.before("u", "k", 4).get(1).vector());
     // The same write indexed again replaces the entry: still one held, one vector.
-    one.add("u", "k", 3, "c", key, 2.0, new float[] {3});
+    one.add("u", "k", 3, "c", key, 2.0, () -> new float[] {3});
     assertEquals(2, one.size());
     assertEquals(1, one.vectorsKept());
 
     HeldWrites none = new HeldWrites(0);
-    none.add("u", "k", 1, "a", key, 2.0, new float[] {1});
+    none.add("u", "k", 1, "a", key, 2.0, () -> new float[] {1});
     assertNull(none.before("u", "k", 2).get(0).vector());
     assertThrows(IllegalArgumentException.class, () -> new HeldWrites(-1));
   }
