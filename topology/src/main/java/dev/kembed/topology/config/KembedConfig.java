@@ -645,10 +645,12 @@ public final class KembedConfig extends AbstractConfig {
               dev.kembed.topology.time.HeldWrites.DEFAULT_MAX_VECTORS,
               Range.atLeast(0),
               Importance.LOW,
-              "Signals held in the reorder buffer whose weight and vector are also kept in the"
+              "Distinct vectors of signals held in the reorder buffer that are also kept in the"
                   + " heap, per task that holds user vectors, so that a point-in-time read ahead of"
-                  + " the release adds them without a store read and a decode. About 4 x dimension"
-                  + " bytes each (1.6 KB at 384); held signals beyond it are read from the store. 0"
+                  + " the release adds those signals without a store read and a decode. Held"
+                  + " signals on one target with the same vector (the impressions of one post)"
+                  + " share one. About 4 x dimension bytes each (1.6 KB at 384); held signals"
+                  + " beyond it are read from the store (metric held-vectors at this value). 0"
                   + " reads every one from the store.",
               USERS,
               12,

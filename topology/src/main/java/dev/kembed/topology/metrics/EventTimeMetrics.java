@@ -19,6 +19,7 @@ public final class EventTimeMetrics {
   public static final String GROUP = "kembed-event-time";
   private final Sensor behind;
   private final Sensor held;
+  private final Sensor heldVectors;
   private final Sensor lag;
 
   public EventTimeMetrics(StreamsMetrics metrics, String threadId, TaskId task) {
@@ -38,6 +39,16 @@ public final class EventTimeMetrics {
         new MetricName(
             "held-items", GROUP, "Signals and feature rows waiting for the watermark", tags),
         new Value());
+    heldVectors = metrics.addSensor(prefix + "held-vectors", Sensor.RecordingLevel.INFO);
+    heldVectors.add(
+        new MetricName(
+            "held-vectors",
+            GROUP,
+            "Distinct vectors of held signals kept in the heap (at most user.vector.held.vectors;"
+                + " at that bound, reads ahead of the release read the other held signals from the"
+                + " store)",
+            tags),
+        new Value());
     lag = metrics.addSensor(prefix + "lag", Sensor.RecordingLevel.INFO);
     lag.add(
         new MetricName("watermark-lag-ms", GROUP, "Wall clock minus the released watermark", tags),
@@ -50,6 +61,10 @@ public final class EventTimeMetrics {
 
   public void held(long n) {
     held.record(n);
+  }
+
+  public void heldVectors(long n) {
+    heldVectors.record(n);
   }
 
   public void lag(long ms) {

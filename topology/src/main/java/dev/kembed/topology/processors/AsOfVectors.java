@@ -111,9 +111,10 @@ final class AsOfVectors {
 
   /**
    * Indexes the signal held at {@code key} in the timeline as a write of its user and kind; its
-   * vector is unpacked only if the index keeps it.
+   * vector is shared with the held writes on the same target, or unpacked if the index keeps it.
    */
   void hold(UserSignal s, String id, Bytes key) {
+    String target = s.getTargetId();
     held.add(
         s.getUserId(),
         UserVectorProcessor.kindKey(s.getKind(), s.getModelId()),
@@ -121,7 +122,8 @@ final class AsOfVectors {
         id,
         key,
         weights.of(s),
-        () -> Signals.vector(s));
+        target == null ? null : s.getTargetType() + "|" + s.getModelId() + "|" + target,
+        s.getPackedVector());
   }
 
   // The held-write index is derived from the timeline, so it is rebuilt from it whenever the task

@@ -237,7 +237,7 @@ public final class UserVectorProcessor
     }
     if (t <= released) {
       metrics.behind();
-      apply(s);
+      apply(s, null);
     } else {
       // An exposure whose read is still ahead is one item: read by the read-ahead, applied later.
       Item item = s.getExposure() && !readNow ? Item.EXPOSURE_WRITE : Item.WRITE;
@@ -302,6 +302,7 @@ public final class UserVectorProcessor
       }
     }
     metrics.held(timeline.approximateNumEntries());
+    metrics.heldVectors(held.vectorsKept());
     if (p != Long.MIN_VALUE) {
       metrics.lag(Math.max(0, now - clock.published(RELEASED)));
     }
@@ -325,8 +326,9 @@ public final class UserVectorProcessor
         case AUTHOR_READ -> authorRead(k, kv.value, false);
         case WRITE, EXPOSURE_WRITE -> {
           UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
-          held.remove(sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id());
-          apply(sig);
+          HeldWrites.Write w =
+              held.remove(sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id());
+          apply(sig, w == null ? null : w.vector());
         }
       }
       timeline.delete(kv.key);
@@ -440,7 +442,9 @@ public final class UserVectorProcessor
     return timeline.range(from, TimelineKeys.timelineAfter(upTo));
   }
 
-  private void apply(UserSignal s) {
+  // Applies the signal to the tiles; {@code kept} is its vector as the held-write index kept it
+  // (the same bits as the signal's), or null to unpack the signal's own.
+  private void apply(UserSignal s, float[] kept) {
     String user = s.getUserId();
     AddResult r =
         aggregator.add(
@@ -448,7 +452,7 @@ public final class UserVectorProcessor
             kindKey(s.getKind(), s.getModelId()),
             s.getEventTime(),
             weights.of(s),
-            Signals.vector(s));
+            kept != null ? kept : Signals.vector(s));
     switch (r.status()) {
       case APPLIED -> emit(s, r.changed());
       // Outside every window at the user's as-of: it would change no vector. Not late input.
