@@ -327,7 +327,8 @@ public final class UserVectorProcessor
         case WRITE, EXPOSURE_WRITE -> {
           UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
           HeldWrites.Write w =
-              held.remove(sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id());
+              held.remove(
+                  sig.getUserId(), kindKey(sig.getKind(), sig.getModelId()), k.time(), k.id());
           apply(sig, w == null ? null : w.vector());
         }
       }

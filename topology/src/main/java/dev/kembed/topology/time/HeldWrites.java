@@ -100,8 +100,8 @@ public final class HeldWrites {
    * Indexes the write of (user, kind) at {@code time} with {@code id}, held at {@code key}. Its
    * vector, {@code packed} as little-endian float32 (null or empty: not kept), is shared with the
    * other held writes of the same {@code vectorKey} (the target and model; null: not shared) when
-   * its bits are equal, and otherwise kept while fewer than {@code maxVectors} vectors are; a vector
-   * is unpacked only then.
+   * its bits are equal, and otherwise kept while fewer than {@code maxVectors} vectors are; a
+   * vector is unpacked only then.
    */
   public void add(
       String user,

@@ -11,11 +11,11 @@ import dev.kembed.schemas.vector.PackedVectors;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Test;
 
