@@ -116,11 +116,20 @@ public final class PackedVectors {
 
   /** A vector packed by {@link #pack(double[])}. */
   public static double[] unpackDoubles(ByteBuffer packed) {
+    return unpackDoubles(packed, null);
+  }
+
+  /**
+   * A vector packed by {@link #pack(double[])}, unpacked into {@code reuse} when that has its
+   * length (and returned), otherwise into a new array.
+   */
+  public static double[] unpackDoubles(ByteBuffer packed, double[] reuse) {
     ByteBuffer b = packed.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     if (b.remaining() % 8 != 0) {
       throw new IllegalArgumentException(b.remaining() + " bytes is not a float64 vector");
     }
-    double[] v = new double[b.remaining() / 8];
+    int n = b.remaining() / 8;
+    double[] v = reuse != null && reuse.length == n ? reuse : new double[n];
     b.asDoubleBuffer().get(v);
     return v;
   }

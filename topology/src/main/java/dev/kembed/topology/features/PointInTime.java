@@ -96,13 +96,6 @@ public final class PointInTime {
 
   /** The weighted mean of a window, or null when it is empty or weighs nothing. */
   public static double[] mean(WindowVector v) {
-    if (v == null || v.isEmpty() || v.totalWeight() == 0) {
-      return null;
-    }
-    double[] m = v.sum().clone();
-    for (int k = 0; k < m.length; k++) {
-      m[k] /= v.totalWeight();
-    }
-    return m;
+    return new MeanBuffers(1).mean(v, 0);
   }
 }

@@ -6,7 +6,7 @@ import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
 import dev.kembed.topology.content.Signals;
 import dev.kembed.topology.features.ExposureFeatures;
-import dev.kembed.topology.features.PointInTime;
+import dev.kembed.topology.features.MeanBuffers;
 import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.metrics.EventTimeMetrics;
@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
@@ -49,6 +50,7 @@ public final class AuthorFeatureProcessor
   private KeyValueStore<Bytes, byte[]> timeline;
   private TaskClock clock;
   private EventTimeMetrics metrics;
+  private MeanBuffers means;
   private final int windowCacheEntries;
   private final int heldVectors;
   private final SignalWeights weights;
@@ -75,6 +77,7 @@ public final class AuthorFeatureProcessor
     this.vectors =
         AsOfVectors.of(context, stores, windows, windowCacheEntries, heldVectors, weights);
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
+    this.means = new MeanBuffers(windows.windows().size() + 1);
     this.metrics =
         new EventTimeMetrics(
             context.metrics(), Thread.currentThread().getName() + ".author", context.taskId());
@@ -90,7 +93,8 @@ public final class AuthorFeatureProcessor
       if (behind) {
         metrics.behind();
       }
-      SimilarityFeatures row = complete(vectors, !behind, windows, author, partial, rowSerde);
+      SimilarityFeatures row =
+          complete(vectors, means, !behind, windows, author, partial, rowSerde);
       context.forward(new Record<>(rowKey(row), row, t));
       return;
     }
@@ -110,6 +114,7 @@ public final class AuthorFeatureProcessor
    */
   static SimilarityFeatures complete(
       AsOfVectors vectors,
+      MeanBuffers means,
       boolean withHeld,
       WindowConfig windows,
       String author,
@@ -124,13 +129,22 @@ public final class AuthorFeatureProcessor
             row.getEventTime().toEpochMilli(),
             withHeld);
     Map<String, Double> features = new HashMap<>(row.getFeatures());
-    // Windows whose means are equal share one packed mean: it is unpacked once.
+    // Windows whose means are equal share one packed mean: it is unpacked once, into the slot of
+    // the window it was packed under (slots 0..n-1); the author's mean takes slot n.
     Map<String, double[]> unpacked = new HashMap<>();
-    for (int i = 0; i < windows.windows().size(); i++) {
+    int n = windows.windows().size();
+    for (int i = 0; i < n; i++) {
       String name = windows.windows().get(i).name();
-      double[] viewer = viewerMean(partial, name, unpacked);
-      double[] authorMean =
-          i < authorVectors.size() ? PointInTime.mean(authorVectors.get(i)) : null;
+      double[] viewer =
+          viewerMean(
+              partial,
+              name,
+              unpacked,
+              (packedName, packed) -> {
+                int slot = slotOf(windows, packedName);
+                return slot < 0 ? PackedVectors.unpackDoubles(packed) : means.unpack(packed, slot);
+              });
+      double[] authorMean = i < authorVectors.size() ? means.mean(authorVectors.get(i), n) : null;
       var f = ExposureFeatures.viewerAuthor(name, viewer, authorMean);
       features.put(f.getKey(), f.getValue());
     }
@@ -143,19 +157,34 @@ public final class AuthorFeatureProcessor
    * record written before packing.
    */
   static double[] viewerMean(PartialFeatureRow partial, String window) {
-    return viewerMean(partial, window, new HashMap<>());
+    return viewerMean(
+        partial, window, new HashMap<>(), (name, packed) -> PackedVectors.unpackDoubles(packed));
   }
 
-  // The same, with the means unpacked so far by the name they were packed under.
+  // The same, with the means unpacked so far by the name they were packed under, and how to
+  // unpack one (into a reused buffer, or a new array).
   private static double[] viewerMean(
-      PartialFeatureRow partial, String window, Map<String, double[]> unpacked) {
+      PartialFeatureRow partial,
+      String window,
+      Map<String, double[]> unpacked,
+      BiFunction<String, ByteBuffer, double[]> unpack) {
     String same = partial.getViewerMeanSameAs().get(window);
     String name = same == null ? window : same;
     ByteBuffer packed = partial.getPackedViewerMeans().get(name);
     if (packed != null) {
-      return unpacked.computeIfAbsent(name, n -> PackedVectors.unpackDoubles(packed));
+      return unpacked.computeIfAbsent(name, n -> unpack.apply(n, packed));
     }
     List<Double> boxed = partial.getViewerMeans().get(window);
     return boxed == null ? null : boxed.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  // The position of the window named {@code name}, or -1 (a row packed under another config).
+  private static int slotOf(WindowConfig windows, String name) {
+    for (int i = 0; i < windows.windows().size(); i++) {
+      if (windows.windows().get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

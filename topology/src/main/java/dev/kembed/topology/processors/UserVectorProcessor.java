@@ -20,7 +20,7 @@ import dev.kembed.topology.errors.DeadLetter;
 import dev.kembed.topology.errors.DlqMetrics;
 import dev.kembed.topology.errors.DlqReason;
 import dev.kembed.topology.features.ExposureFeatures;
-import dev.kembed.topology.features.PointInTime;
+import dev.kembed.topology.features.MeanBuffers;
 import dev.kembed.topology.internal.InternalSerdes;
 import dev.kembed.topology.internal.PartialFeatureRow;
 import dev.kembed.topology.internal.UserSignal;
@@ -124,6 +124,7 @@ public final class UserVectorProcessor
   private KeyValueStore<Bytes, byte[]> timeline;
   private HeldWrites held;
   private AsOfVectors vectors;
+  private MeanBuffers means;
   private KeyValueStore<String, Long> releasedStore;
   private TaskClock clock;
   private EventTimeMetrics metrics;
@@ -188,6 +189,7 @@ public final class UserVectorProcessor
         AsOfVectors.of(context, stores, windows, windowCacheEntries, heldVectors, weights);
     this.aggregator = vectors.aggregator();
     this.held = vectors.held();
+    this.means = new MeanBuffers(windows.windows().size() + 1);
     this.emitState = context.getStateStore(stores.emits());
     this.timeline = context.getStateStore(stores.timeline());
     this.releasedStore = context.getStateStore(stores.released());
@@ -410,6 +412,7 @@ public final class UserVectorProcessor
     SimilarityFeatures row =
         AuthorFeatureProcessor.complete(
             vectors,
+            means,
             withHeld,
             windows,
             k.user(),
@@ -474,10 +477,12 @@ public final class UserVectorProcessor
     Map<String, ByteBuffer> viewerMeans = new HashMap<>();
     Map<String, String> sameAs = new HashMap<>();
     Map<String, double[]> sent = new LinkedHashMap<>();
-    for (int i = 0; i < windows.windows().size(); i++) {
+    int n = windows.windows().size();
+    for (int i = 0; i < n; i++) {
       String name = windows.windows().get(i).name();
-      double[] viewer = i < engagement.size() ? PointInTime.mean(engagement.get(i)) : null;
-      double[] intentMean = i < intent.size() ? PointInTime.mean(intent.get(i)) : null;
+      // Slots 0..n-1 hold the viewer's means (compared across windows below), n the intent's.
+      double[] viewer = i < engagement.size() ? means.mean(engagement.get(i), i) : null;
+      double[] intentMean = i < intent.size() ? means.mean(intent.get(i), n) : null;
       features.putAll(ExposureFeatures.viewerSide(name, viewer, intentMean, post));
       if (viewer != null) {
         String same = sameMean(sent, viewer);
