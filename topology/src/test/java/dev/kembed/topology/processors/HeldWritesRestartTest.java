@@ -87,6 +87,34 @@ class HeldWritesRestartTest {
   }
 
   @Test
+  void impressionsOfOnePostHoldOneVectorAndTheMetricsSaySo() {
+    var s = start();
+    for (int v = 0; v < 5; v++) {
+      s.processor.process(signal("v" + v, "IMPRESSION", true, T0 + HOUR + v, C, 30 + v, "post-c"));
+    }
+    s.processor.process(signal("v0", "CLICK", false, T0 + HOUR, A, 40, "post-a"));
+    // A watermark behind every event: nothing is read or released, all six wait.
+    s.watermarks(T0, null);
+    s.punctuate(100);
+    assertEquals(6.0, metric(s.context, "held-items"));
+    assertEquals(2.0, metric(s.context, "held-vectors"), "one vector per post");
+    // The impressions read ahead and released: every vector goes with its writes.
+    s.watermarks(T0 + 10 * HOUR, T0 + 10 * HOUR);
+    s.punctuate(200);
+    assertEquals(5, rows(s.context).size());
+    assertEquals(0.0, metric(s.context, "held-items"));
+    assertEquals(0.0, metric(s.context, "held-vectors"));
+  }
+
+  private static double metric(MockProcessorContext<?, ?> context, String name) {
+    return context.metrics().metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals(name))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name));
+  }
+
+  @Test
   void anExposureReadAheadIsNotReadAgainAfterARestart() {
     // An impression weighs in its viewer's vector, so it is one item: read ahead, applied later.
     var first = start();
@@ -344,23 +372,26 @@ class HeldWritesRestartTest {
 
   private static Record<String, UserSignal> signal(
       String user, String type, boolean exposure, long t, float[] vec, int offset) {
-    List<Float> v = new ArrayList<>();
-    for (float f : vec) {
-      v.add(f);
-    }
+    return signal(user, type, exposure, t, vec, offset, "p" + offset);
+  }
+
+  // Packed, as the entity join writes signals.
+  private static Record<String, UserSignal> signal(
+      String user, String type, boolean exposure, long t, float[] vec, int offset, String target) {
     UserSignal s =
         UserSignal.newBuilder()
             .setUserId(user)
             .setKind("ENGAGEMENT")
             .setEventType(type)
-            .setTargetId("p" + offset)
+            .setTargetId(target)
             .setTargetType("POST")
             .setTargetAuthorId(null)
             .setSurface("FEED")
             .setExposure(exposure)
             .setEventTime(t)
             .setModelId("m@1")
-            .setVector(v)
+            .setVector(List.of())
+            .setPackedVector(ByteBuffer.wrap(PackedVectors.pack(vec)))
             .setSourceTopic("in")
             .setSourcePartition(0)
             .setSourceOffset(offset)
