@@ -224,7 +224,18 @@ public final class DemoReport {
     p.println();
     p.println("End-to-end latency (input sent -> output visible to a read_committed consumer)");
     row(p, "content embedding", out.embeddingLatency());
+    row(p, "  second half", out.embeddingLatency().secondHalf());
     row(p, "exposure features", out.featureLatency());
+    row(p, "  second half", out.featureLatency().secondHalf());
+    p.println(
+        "  (second half: inputs sent in the second half of the run. The first seconds include the"
+            + " JVM's start-up,");
+    p.println(
+        "  whose compiler takes a core; exposure rows also wait for every input partition's"
+            + " watermark, and the");
+    p.println(
+        "  demo's sparse searches and comments hold it for up to 2 x watermark.idle.ms:"
+            + " docs/event-time.md)");
   }
 
   private static void row(PrintStream p, String what, Latencies l) {

@@ -188,7 +188,7 @@ public final class OutputCollector implements AutoCloseable {
   private void latency(Latencies into, String key, long now) {
     Long sent = sentAtNanos.get(key);
     if (sent != null) {
-      into.add((now - sent) / 1e6);
+      into.add(sent, (now - sent) / 1e6);
     }
   }
 
