@@ -8,8 +8,8 @@ import java.nio.ByteBuffer;
  * Reusable arrays for the weighted means a feature row is computed from. Every exposure takes six
  * means on the viewer's side and three on the author's (3 KB each at 384 dimensions), used only
  * while its row is built, so a processor keeps one array per slot instead of allocating each (each
- * element is sum / total weight, as {@link PointInTime#mean} gives it). A mean is valid until its
- * slot is used again. Not thread-safe: one per processor, which one stream thread runs.
+ * element is sum / total weight). A mean is valid until its slot is used again. Not thread-safe:
+ * one per processor, which one stream thread runs.
  */
 public final class MeanBuffers {
   private final double[][] slots;

@@ -93,9 +93,4 @@ public final class PointInTime {
       count++;
     }
   }
-
-  /** The weighted mean of a window, or null when it is empty or weighs nothing. */
-  public static double[] mean(WindowVector v) {
-    return new MeanBuffers(1).mean(v, 0);
-  }
 }
