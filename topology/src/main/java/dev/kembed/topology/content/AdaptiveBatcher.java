@@ -85,6 +85,14 @@ public final class AdaptiveBatcher {
     pump(true, nowMs);
   }
 
+  /**
+   * True while a batch is with the model or a text waits for one: only then has {@link #tick} work
+   * to do.
+   */
+  public boolean hasWork() {
+    return inFlight != null || buffer.hasWaiting();
+  }
+
   /** True while this buffer's batch is with the model. */
   public boolean inFlight() {
     return inFlight != null;

@@ -64,6 +64,11 @@ public final class BatchBuffer {
     return keysBySeq.tailMap(handedOutUpTo, false).size();
   }
 
+  /** Whether a request is not yet handed out (cheaper than {@code waiting() > 0}). */
+  public boolean hasWaiting() {
+    return keysBySeq.higherKey(handedOutUpTo) != null;
+  }
+
   /** Wall-clock enqueue time of the oldest request not yet handed out (Long.MAX_VALUE if none). */
   public long oldestWaitingSinceMs() {
     Map.Entry<Long, String> first = keysBySeq.higherEntry(handedOutUpTo);

@@ -17,7 +17,6 @@ import dev.kembed.topology.metrics.KembedMeters;
 import dev.kembed.topology.time.TaskClockStore;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -42,7 +41,10 @@ public final class EmbedBatchProcessor
     implements Processor<String, EmbedRequest, String, ContentChange> {
   private static final Logger log = LoggerFactory.getLogger(EmbedBatchProcessor.class);
 
-  /** How often the stream thread looks for finished batches when no record arrives. */
+  /**
+   * How often the stream thread looks for finished batches when no record arrives, while a batch is
+   * in flight or a text waits ({@link BatcherTick}).
+   */
   static final Duration TICK = Duration.ofMillis(2);
 
   private final Embedder embedder;
@@ -56,6 +58,7 @@ public final class EmbedBatchProcessor
   private ProcessorContext<String, ContentChange> context;
   private BatchBuffer buffer;
   private AdaptiveBatcher batcher;
+  private BatcherTick tick;
   private KeyValueStore<String, String> hashes;
   private EmbedMetrics metrics;
   private DlqMetrics dlq;
@@ -160,7 +163,8 @@ public final class EmbedBatchProcessor
           buffer.size());
     }
     metrics.queueDepth(buffer.size());
-    context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, batcher::tick);
+    this.tick = new BatcherTick(context, batcher, TICK);
+    tick.workMayHaveArrived();
   }
 
   @Override
@@ -206,6 +210,7 @@ public final class EmbedBatchProcessor
     buffer.put(key, r, context.currentSystemTimeMs());
     metrics.queueDepth(buffer.size());
     batcher.offered(context.currentSystemTimeMs());
+    tick.workMayHaveArrived();
   }
 
   // Each text's outputs go out on their own: one that fails is dead-lettered alone, and its hash is
@@ -279,6 +284,9 @@ public final class EmbedBatchProcessor
   public void close() {
     if (batcher != null) {
       batcher.close();
+    }
+    if (tick != null) {
+      tick.cancel();
     }
     if (metrics != null) {
       metrics.close(); // the task's queue-depth gauge goes with the task

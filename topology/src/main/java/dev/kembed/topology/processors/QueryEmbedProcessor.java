@@ -59,6 +59,7 @@ public final class QueryEmbedProcessor
   private ProcessorContext<String, QueryEmbedOutput> context;
   private BatchBuffer buffer;
   private AdaptiveBatcher batcher;
+  private BatcherTick tick;
   private KeyValueStore<String, byte[]> cache;
   private QueryCacheMetrics metrics;
   private DlqMetrics dlq;
@@ -112,7 +113,8 @@ public final class QueryEmbedProcessor
     this.batcher =
         new AdaptiveBatcher(
             buffer, embedder, workers, batchSize, minWaitMs, this::deliver, (n, ms) -> {});
-    context.schedule(EmbedBatchProcessor.TICK, PunctuationType.WALL_CLOCK_TIME, batcher::tick);
+    this.tick = new BatcherTick(context, batcher, EmbedBatchProcessor.TICK);
+    tick.workMayHaveArrived();
   }
 
   private String cacheKey(String query) {
@@ -161,12 +163,16 @@ public final class QueryEmbedProcessor
             request.getSourceOffset());
     buffer.put(key, request, context.currentSystemTimeMs());
     batcher.offered(context.currentSystemTimeMs());
+    tick.workMayHaveArrived();
   }
 
   @Override
   public void close() {
     if (batcher != null) {
       batcher.close();
+    }
+    if (tick != null) {
+      tick.cancel();
     }
   }
 

@@ -91,8 +91,9 @@ class EmbedBatchProcessorTest {
     LengthEmbedder model = new LengthEmbedder();
     EmbedBatchProcessor p = new EmbedBatchProcessor(model, "buffer", "hashes", 32);
     p.init(ctx);
+    assertEquals(1, livePunctuators(ctx).size(), "a restored buffer has work: it ticks");
 
-    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(10_000);
+    tickNow(ctx, 10_000);
     List<String> out = ctx.forwarded().stream().map(f -> (String) f.record().key()).toList();
     assertEquals(List.of("z", "a", "m"), out, "arrival order (seq), not key order");
     assertEquals(
@@ -103,7 +104,7 @@ class EmbedBatchProcessorTest {
     ctx.resetForwards();
     ctx.setCurrentSystemTimeMs(15_000);
     p.process(new Record<>("b", request("b", "after restart", 0), 2_000));
-    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(20_000);
+    tickNow(ctx, 20_000);
     assertEquals(
         List.of("b"), ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
     assertEquals(2, model.calls.size());
@@ -153,7 +154,7 @@ class EmbedBatchProcessorTest {
     p.process(new Record<>("x", request("x", "hello", 0), 1_000));
     p.process(new Record<>("y", request("y", "world!", 0), 1_000));
     assertEquals(0, ctx.forwarded().size(), "inline, records of one poll share a batch");
-    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(1_001);
+    tickNow(ctx, 1_001);
     assertEquals(List.of(List.of("hello", "world!")), model.calls);
     assertEquals(2, ctx.forwarded().size());
   }
@@ -208,8 +209,9 @@ class EmbedBatchProcessorTest {
       Embedder embedder,
       ManualExecutor executor,
       EmbedBatchProcessor processor) {
+    /** Runs the one tick that is scheduled; there is one only while the batcher has work. */
     void tick() {
-      ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+      tickNow(ctx, 0);
     }
 
     List<String> forwardedKeysAndKinds() {
@@ -217,6 +219,44 @@ class EmbedBatchProcessorTest {
           .map(f -> f.record().key() + "/" + ((ContentChange) f.record().value()).kind())
           .toList();
     }
+  }
+
+  /** Runs the one tick that is scheduled, as Streams would at {@code nowMs}. */
+  private static void tickNow(MockProcessorContext<?, ?> ctx, long nowMs) {
+    List<MockProcessorContext.CapturedPunctuator> live = livePunctuators(ctx);
+    assertEquals(1, live.size(), "one tick scheduled while there is work");
+    live.get(0).getPunctuator().punctuate(nowMs);
+  }
+
+  private static List<MockProcessorContext.CapturedPunctuator> livePunctuators(
+      MockProcessorContext<?, ?> ctx) {
+    return ctx.scheduledPunctuators().stream().filter(p -> !p.cancelled()).toList();
+  }
+
+  @Test
+  void theTickIsScheduledOnlyWhileATextWaitsOrABatchIsInFlight() {
+    Async a = async(32);
+    assertEquals(0, livePunctuators(a.ctx()).size(), "nothing to embed: no tick");
+    a.processor().process(new Record<>("a", request("a", "first", 0), 1));
+    assertEquals(1, livePunctuators(a.ctx()).size(), "a batch in flight: it ticks");
+    a.tick();
+    assertEquals(1, livePunctuators(a.ctx()).size(), "the model still runs: it ticks on");
+    a.processor().process(new Record<>("b", request("b", "second", 0), 2));
+    assertEquals(1, livePunctuators(a.ctx()).size(), "b waits: still one tick, not two");
+    a.executor().runNext();
+    a.tick(); // delivers a, starts b
+    a.executor().runNext();
+    a.tick(); // delivers b: nothing waits or runs
+    assertEquals(List.of("a/UPSERT", "b/UPSERT"), a.forwardedKeysAndKinds());
+    assertEquals(0, livePunctuators(a.ctx()).size(), "idle again: the tick is cancelled");
+    // A text already embedded, and a delete, give the model no work: still no tick.
+    a.processor().process(new Record<>("a", request("a", "first", 0), 3));
+    a.processor().process(new Record<>("b", deletion("b"), 4));
+    assertEquals(0, livePunctuators(a.ctx()).size());
+    a.processor().process(new Record<>("c", request("c", "third", 0), 5));
+    assertEquals(1, livePunctuators(a.ctx()).size(), "new work: ticking again");
+    assertEquals(
+        2, a.ctx().scheduledPunctuators().size(), "one schedule per busy spell (a and b, then c)");
   }
 
   private static Async async(int batchSize) {
@@ -284,7 +324,7 @@ class EmbedBatchProcessorTest {
     LengthEmbedder successorModel = new LengthEmbedder();
     EmbedBatchProcessor successor = new EmbedBatchProcessor(successorModel, "buffer", "hashes", 32);
     successor.init(a.ctx());
-    a.ctx().scheduledPunctuators().get(1).getPunctuator().punctuate(0);
+    tickNow(a.ctx(), 0); // the successor's: the closed task's tick was cancelled
     assertEquals(List.of(List.of("in flight")), successorModel.calls);
     a.executor().runNext(); // the old task's result arrives late and goes nowhere
     assertEquals(List.of("a/UPSERT"), a.forwardedKeysAndKinds());
@@ -336,7 +376,7 @@ class EmbedBatchProcessorTest {
       assertEquals(true, inBuffer <= 4, "buffer holds " + inBuffer);
       while (ctx.forwarded().size() < 9) {
         Thread.sleep(5);
-        ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+        tickNow(ctx, 0);
       }
     }
     assertEquals(
@@ -410,7 +450,7 @@ class EmbedBatchProcessorTest {
             "clock");
     p.init(ctx);
     var clock = clockStore.clock();
-    Runnable tick = () -> ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+    Runnable tick = () -> tickNow(ctx, 0);
 
     p.process(
         new Record<>(
@@ -494,9 +534,9 @@ class EmbedBatchProcessorTest {
     assertEquals(1, ctx.forwarded().size());
     assertEquals(2L, buffer.approximateNumEntries(), "b in flight, c waiting behind it");
     executor.runNext();
-    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+    tickNow(ctx, 0);
     executor.runNext(); // c's batch: answered from the cache by CachedEmbedder.embed
-    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+    tickNow(ctx, 0);
     assertEquals(
         List.of("a", "b", "c"),
         ctx.forwarded().stream().map(f -> (String) f.record().key()).toList());
@@ -508,7 +548,7 @@ class EmbedBatchProcessorTest {
     p.process(new Record<>("d", request("d", "wrong shape", 0), 4));
     assertEquals(1, executor.jobs.size());
     executor.runNext();
-    ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+    tickNow(ctx, 0);
     float[] d = ((ContentChange) ctx.forwarded().get(3).record().value()).vector();
     assertEquals(lengthVector("wrong shape")[0], d[0], 1e-6);
     assertEquals(List.of(List.of("unknown"), List.of("wrong shape")), model.calls);
