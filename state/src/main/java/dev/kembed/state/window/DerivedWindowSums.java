@@ -20,12 +20,13 @@ import java.util.Objects;
  * for bit. Not thread-safe, like the task that owns it; with {@code maxEntries} 0 every read
  * recomputes (interactive queries).
  *
- * <p>It also remembers, per (user, kind, tile size), a stretch of tile starts that its own reads
- * showed empty ({@link Gap}), kept true by the writes that pass through it, and answers a range
- * read inside that stretch without the store. Why: every point-in-time read asks for the tiles
- * leaving each window since the user's as-of, a range that is empty unless a tile of the user's
- * sits a full window back, and in RocksDB each such read opened an iterator and read the next tile
- * past the range (3 KB) to learn that: 7 % of the stream thread's CPU in a user-path profile.
+ * <p>It also remembers, per (user, kind, tile size), up to four stretches of tile starts that its
+ * own reads showed empty ({@link Gap}), kept true by the writes that pass through it, and answers a
+ * range read inside one without the store (under the same LRU bound as the sums). Why: every
+ * point-in-time read asks for the tiles leaving each window since the user's as-of, a range that is
+ * empty unless a tile of the user's sits a full window back, and in RocksDB each such read opened
+ * an iterator and read the next tile past the range (3 KB) to learn that: 7 % of the stream
+ * thread's CPU in a user-path profile.
  */
 public final class DerivedWindowSums implements TileStore {
   // A cached "this window is empty" (the aggregator deletes empty sums); never handed out.

@@ -633,8 +633,10 @@ public final class KembedConfig extends AbstractConfig {
               "Window sums kept in the heap per task that holds user vectors (the user-vector and"
                   + " author-feature tasks). Window sums are not stored: a miss recomputes one"
                   + " from the window's tiles (one range read). Each entry is about 8 x dimension"
-                  + " bytes (3.1 KB at 384); three per active user and kind. 0 recomputes on every"
-                  + " read.",
+                  + " bytes (3.1 KB at 384); three per active user and kind. The same bound holds"
+                  + " the stretches of tile starts known to be empty, which spare a range read per"
+                  + " window when a user's as-of moves (a few dozen bytes each). 0 recomputes on"
+                  + " every read.",
               USERS,
               11,
               ConfigDef.Width.SHORT,
