@@ -3,6 +3,10 @@ package dev.kembed.state.window;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,7 +32,7 @@ class DerivedWindowSumsGapsTest {
       Random rnd = new Random(0xCA9L + seq);
       CountingStore inner = new CountingStore();
       DerivedWindowSums store =
-          new DerivedWindowSums(inner, WindowConfig.defaults(), seq % 5 == 0 ? 1 : 64);
+          new DerivedWindowSums(inner.store, WindowConfig.defaults(), seq % 5 == 0 ? 1 : 64);
       // user index, size index -> tile starts (in units of the size) the test wrote
       List<List<TreeMap<Long, Integer>>> expected = new ArrayList<>();
       for (int u = 0; u < USERS.length; u++) {
@@ -73,7 +77,7 @@ class DerivedWindowSumsGapsTest {
   @Test
   void aLeavingRangeInsideTheStretchTheMissReadIsAnsweredWithoutTheStore() {
     CountingStore inner = new CountingStore();
-    DerivedWindowSums store = new DerivedWindowSums(inner, WindowConfig.defaults(), 16);
+    DerivedWindowSums store = new DerivedWindowSums(inner.store, WindowConfig.defaults(), 16);
     long day = 24 * HOUR;
     long now = 100 * day;
     VectorSum one = VectorSum.empty(2);
@@ -93,55 +97,27 @@ class DerivedWindowSumsGapsTest {
   }
 
   /** An in-memory tile store that counts its range reads. */
-  private static final class CountingStore implements TileStore {
-    private final InMemoryTileStore inner = new InMemoryTileStore();
+  private static final class CountingStore {
     int rangeReads;
+    final TileStore store =
+        (TileStore)
+            Proxy.newProxyInstance(
+                TileStore.class.getClassLoader(),
+                new Class<?>[] {TileStore.class},
+                new InvocationHandler() {
+                  private final InMemoryTileStore inner = new InMemoryTileStore();
 
-    @Override
-    public VectorSum getTile(String user, String kind, long tileMs, long tileStart) {
-      return inner.getTile(user, kind, tileMs, tileStart);
-    }
-
-    @Override
-    public void putTile(String user, String kind, long tileMs, long tileStart, VectorSum tile) {
-      inner.putTile(user, kind, tileMs, tileStart, tile);
-    }
-
-    @Override
-    public void deleteTile(String user, String kind, long tileMs, long tileStart) {
-      inner.deleteTile(user, kind, tileMs, tileStart);
-    }
-
-    @Override
-    public List<Tile> tiles(
-        String user, String kind, long tileMs, long fromInclusive, long toExclusive) {
-      rangeReads++;
-      return inner.tiles(user, kind, tileMs, fromInclusive, toExclusive);
-    }
-
-    @Override
-    public VectorSum getWindowSum(String user, String kind, long windowMs) {
-      return inner.getWindowSum(user, kind, windowMs);
-    }
-
-    @Override
-    public void putWindowSum(String user, String kind, long windowMs, VectorSum sum) {
-      inner.putWindowSum(user, kind, windowMs, sum);
-    }
-
-    @Override
-    public void deleteWindowSum(String user, String kind, long windowMs) {
-      inner.deleteWindowSum(user, kind, windowMs);
-    }
-
-    @Override
-    public Meta getMeta(String user, String kind) {
-      return inner.getMeta(user, kind);
-    }
-
-    @Override
-    public void putMeta(String user, String kind, Meta meta) {
-      inner.putMeta(user, kind, meta);
-    }
+                  @Override
+                  public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+                    if (m.getName().equals("tiles")) {
+                      rangeReads++;
+                    }
+                    try {
+                      return m.invoke(inner, args);
+                    } catch (InvocationTargetException e) {
+                      throw e.getCause();
+                    }
+                  }
+                });
   }
 }
