@@ -49,6 +49,10 @@ public final class DerivedWindowSums implements TileStore {
       return fromInclusive >= from && toExclusive <= to;
     }
 
+    boolean holds(long start) {
+      return start >= from && start < to;
+    }
+
     boolean meets(Gap o) {
       return o.from <= to && from <= o.to;
     }
@@ -149,7 +153,7 @@ public final class DerivedWindowSums implements TileStore {
     // change).
     for (int i = known.size() - 1; i >= 0; i--) {
       Gap g = known.get(i);
-      if (tileStart >= g.from() && tileStart < g.to()) {
+      if (g.holds(tileStart)) {
         if (tileStart > g.from()) {
           known.set(i, new Gap(g.from(), tileStart));
         } else {

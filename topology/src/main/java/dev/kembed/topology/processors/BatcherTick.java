@@ -29,16 +29,17 @@ final class BatcherTick {
     this.interval = interval;
   }
 
-  /** After the batcher may have gained work (a text offered, a buffer restored): tick if it has. */
+  /** Offers the batcher the texts just buffered, and ticks from now on if that gave it work. */
+  void offered(long nowMs) {
+    batcher.offered(nowMs);
+    workMayHaveArrived();
+  }
+
+  /** After the batcher may have gained work (a buffer restored at init): tick if it has. */
   void workMayHaveArrived() {
     if (scheduled == null && batcher.hasWork()) {
       scheduled = context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
-  }
-
-  /** Whether the punctuation is scheduled (for tests). */
-  boolean scheduled() {
-    return scheduled != null;
   }
 
   private void tick(long nowMs) {

@@ -209,8 +209,7 @@ public final class EmbedBatchProcessor
     }
     buffer.put(key, r, context.currentSystemTimeMs());
     metrics.queueDepth(buffer.size());
-    batcher.offered(context.currentSystemTimeMs());
-    tick.workMayHaveArrived();
+    tick.offered(context.currentSystemTimeMs());
   }
 
   // Each text's outputs go out on their own: one that fails is dead-lettered alone, and its hash is

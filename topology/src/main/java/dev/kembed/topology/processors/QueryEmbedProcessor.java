@@ -162,8 +162,7 @@ public final class QueryEmbedProcessor
             request.getSourcePartition(),
             request.getSourceOffset());
     buffer.put(key, request, context.currentSystemTimeMs());
-    batcher.offered(context.currentSystemTimeMs());
-    tick.workMayHaveArrived();
+    tick.offered(context.currentSystemTimeMs());
   }
 
   @Override
