@@ -49,6 +49,7 @@ import dev.kembed.topology.processors.EmbedBatchProcessor;
 import dev.kembed.topology.processors.EntityJoinOutput;
 import dev.kembed.topology.processors.EntityJoinProcessor;
 import dev.kembed.topology.processors.EventTimeGate;
+import dev.kembed.topology.processors.HeapBounds;
 import dev.kembed.topology.processors.QueryEmbedOutput;
 import dev.kembed.topology.processors.QueryEmbedProcessor;
 import dev.kembed.topology.processors.SignalWeights;
@@ -707,6 +708,11 @@ public final class KembedTopology {
               InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS)),
               config.getDouble(SEARCH_QUERY_WEIGHT));
       long emitInterval = config.getLong(USER_VECTOR_EMIT_INTERVAL_MS);
+      HeapBounds bounds =
+          new HeapBounds(
+              config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
+              config.getInt(USER_VECTOR_HELD_VECTORS),
+              config.getLong(USER_VECTOR_HELD_BYTES));
       KStream<String, UserVectorOutput> processed =
           signals.process(
               () ->
@@ -716,8 +722,7 @@ public final class KembedTopology {
                       weights,
                       emitInterval,
                       interval,
-                      config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
-                      config.getInt(USER_VECTOR_HELD_VECTORS),
+                      bounds,
                       featureSerde,
                       UserVectorProcessor.RELEASE_MAX_ITEMS),
               Named.as("user-vectors"),
@@ -755,12 +760,7 @@ public final class KembedTopology {
               .process(
                   () ->
                       new AuthorFeatureProcessor(
-                          USER_STORES,
-                          windows,
-                          weights,
-                          config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
-                          config.getInt(USER_VECTOR_HELD_VECTORS),
-                          featureSerde),
+                          USER_STORES, windows, weights, bounds, featureSerde),
                   Named.as("author-features"),
                   USER_STORES.all());
       toFeatures(rows, "exposure");
