@@ -49,7 +49,6 @@ import dev.kembed.topology.processors.EmbedBatchProcessor;
 import dev.kembed.topology.processors.EntityJoinOutput;
 import dev.kembed.topology.processors.EntityJoinProcessor;
 import dev.kembed.topology.processors.EventTimeGate;
-import dev.kembed.topology.processors.HeapBounds;
 import dev.kembed.topology.processors.QueryEmbedOutput;
 import dev.kembed.topology.processors.QueryEmbedProcessor;
 import dev.kembed.topology.processors.SignalWeights;
@@ -708,11 +707,6 @@ public final class KembedTopology {
               InteractionWeights.parse(config.getString(USER_VECTOR_WEIGHTS)),
               config.getDouble(SEARCH_QUERY_WEIGHT));
       long emitInterval = config.getLong(USER_VECTOR_EMIT_INTERVAL_MS);
-      HeapBounds bounds =
-          new HeapBounds(
-              config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
-              config.getInt(USER_VECTOR_HELD_VECTORS),
-              config.getLong(USER_VECTOR_HELD_BYTES));
       KStream<String, UserVectorOutput> processed =
           signals.process(
               () ->
@@ -722,7 +716,8 @@ public final class KembedTopology {
                       weights,
                       emitInterval,
                       interval,
-                      bounds,
+                      config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
+                      config.getInt(USER_VECTOR_HELD_VECTORS),
                       featureSerde,
                       UserVectorProcessor.RELEASE_MAX_ITEMS),
               Named.as("user-vectors"),
@@ -760,7 +755,12 @@ public final class KembedTopology {
               .process(
                   () ->
                       new AuthorFeatureProcessor(
-                          USER_STORES, windows, weights, bounds, featureSerde),
+                          USER_STORES,
+                          windows,
+                          weights,
+                          config.getInt(USER_VECTOR_WINDOW_CACHE_ENTRIES),
+                          config.getInt(USER_VECTOR_HELD_VECTORS),
+                          featureSerde),
                   Named.as("author-features"),
                   USER_STORES.all());
       toFeatures(rows, "exposure");

@@ -85,7 +85,6 @@ public final class KembedConfig extends AbstractConfig {
   public static final String USER_VECTOR_EMIT_INTERVAL_MS = "user.vector.emit.interval.ms";
   public static final String USER_VECTOR_WINDOW_CACHE_ENTRIES = "user.vector.window.cache.entries";
   public static final String USER_VECTOR_HELD_VECTORS = "user.vector.held.vectors";
-  public static final String USER_VECTOR_HELD_BYTES = "user.vector.held.bytes";
   public static final String WATERMARK_INTERVAL_MS = "watermark.interval.ms";
   public static final String WATERMARK_IDLE_MS = "watermark.idle.ms";
   public static final String WATERMARK_OUT_OF_ORDERNESS_MS = "watermark.out.of.orderness.ms";
@@ -659,22 +658,6 @@ public final class KembedConfig extends AbstractConfig {
               12,
               ConfigDef.Width.SHORT,
               USER_VECTOR_HELD_VECTORS)
-          .define(
-              USER_VECTOR_HELD_BYTES,
-              Type.LONG,
-              16L << 20,
-              Range.atLeast(0),
-              Importance.LOW,
-              "Bytes of the reorder buffer's items (held signals, 1.6-4.8 KB each, and rows"
-                  + " waiting on their author) also kept in the heap, per task that holds user"
-                  + " vectors, so that the read-ahead and the release do not read them back from"
-                  + " RocksDB. The keys of all held items are in the heap regardless (about 200"
-                  + " bytes each). Items beyond it are read from the store (metric held-bytes at"
-                  + " this value). Default 16 MiB; 0 reads every one from the store.",
-              USERS,
-              13,
-              ConfigDef.Width.SHORT,
-              USER_VECTOR_HELD_BYTES)
           .define(
               SEARCH_QUERY_WEIGHT,
               Type.DOUBLE,

@@ -20,7 +20,6 @@ public final class EventTimeMetrics {
   private final Sensor behind;
   private final Sensor held;
   private final Sensor heldVectors;
-  private final Sensor heldBytes;
   private final Sensor lag;
 
   public EventTimeMetrics(StreamsMetrics metrics, String threadId, TaskId task) {
@@ -50,15 +49,6 @@ public final class EventTimeMetrics {
                 + " store)",
             tags),
         new Value());
-    heldBytes = metrics.addSensor(prefix + "held-bytes", Sensor.RecordingLevel.INFO);
-    heldBytes.add(
-        new MetricName(
-            "held-bytes",
-            GROUP,
-            "Bytes of held signals and rows kept in the heap (at most user.vector.held.bytes;"
-                + " at that bound, the read-ahead and the release read the others from the store)",
-            tags),
-        new Value());
     lag = metrics.addSensor(prefix + "lag", Sensor.RecordingLevel.INFO);
     lag.add(
         new MetricName("watermark-lag-ms", GROUP, "Wall clock minus the released watermark", tags),
@@ -75,10 +65,6 @@ public final class EventTimeMetrics {
 
   public void heldVectors(long n) {
     heldVectors.record(n);
-  }
-
-  public void heldBytes(long n) {
-    heldBytes.record(n);
   }
 
   public void lag(long ms) {

@@ -1,6 +1,5 @@
 package dev.kembed.topology.processors;
 
-import dev.kembed.state.kv.MirroredStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
 import dev.kembed.state.window.WindowedVectorAggregator;
@@ -16,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -33,25 +34,22 @@ final class AsOfVectors {
 
   private final WindowedVectorAggregator aggregator;
   private final WindowConfig windows;
-  private final MirroredStore timeline;
+  private final KeyValueStore<Bytes, byte[]> timeline;
   private final HeldWrites held;
   private final SignalWeights weights;
 
-  // The held-write index and the timeline's heap copy are derived from the timeline, so both are
-  // made from it, in one pass, whenever the task initialises (Streams initialises processors after
-  // restoring their stores, and again when it revives a task): one changelog record and one
-  // RocksDB write less per held write than a store.
   private AsOfVectors(
       WindowedVectorAggregator aggregator,
       WindowConfig windows,
       KeyValueStore<Bytes, byte[]> timeline,
-      HeapBounds bounds,
+      int heldVectors,
       SignalWeights weights) {
     this.aggregator = aggregator;
     this.windows = windows;
+    this.timeline = timeline;
     this.weights = weights;
-    this.held = new HeldWrites(bounds.heldVectors());
-    this.timeline = MirroredStore.load(timeline, bounds.heldBytes(), this::indexIfWrite);
+    this.held = new HeldWrites(heldVectors);
+    indexHeldWrites();
   }
 
   /** The task's instance, made by whichever of its processors initialises first. */
@@ -60,7 +58,8 @@ final class AsOfVectors {
       ProcessorContext<?, ?> context,
       UserVectorProcessor.Stores stores,
       WindowConfig windows,
-      HeapBounds bounds,
+      int windowCacheEntries,
+      int heldVectors,
       SignalWeights weights) {
     var slot =
         ((TaskLocalStore<TaskLocalStore.Once<AsOfVectors>>) context.getStateStore(stores.shared()))
@@ -69,24 +68,16 @@ final class AsOfVectors {
         () ->
             new AsOfVectors(
                 UserVectorProcessor.aggregator(
-                    context.getStateStore(stores.tiles()), windows, bounds.windowCacheEntries()),
+                    context.getStateStore(stores.tiles()), windows, windowCacheEntries),
                 windows,
                 context.getStateStore(stores.timeline()),
-                bounds,
+                heldVectors,
                 weights));
   }
 
   /** The aggregator over the task's tiles, through which writes are applied. */
   WindowedVectorAggregator aggregator() {
     return aggregator;
-  }
-
-  /**
-   * The task's timeline (the reorder buffer), through its heap copy: every write to it goes through
-   * here, so that the copy stays whole.
-   */
-  MirroredStore timeline() {
-    return timeline;
   }
 
   /** The task's index of held writes. */
@@ -135,10 +126,18 @@ final class AsOfVectors {
         s.getPackedVector());
   }
 
-  private void indexIfWrite(Bytes key, byte[] value) {
-    TimelineKeys.Timeline k = TimelineKeys.parseTimeline(key);
-    if (k.item() == Item.WRITE || k.item() == Item.EXPOSURE_WRITE) {
-      hold(SIGNAL_SERDE.deserializer().deserialize("", value), k.id(), key);
+  // The held-write index is derived from the timeline, so it is rebuilt from it whenever the task
+  // initialises (Streams initialises processors after restoring their stores, and again when it
+  // revives a task): one changelog record and one RocksDB write less per held write than a store.
+  private void indexHeldWrites() {
+    try (KeyValueIterator<Bytes, byte[]> it = timeline.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
+        if (k.item() == Item.WRITE || k.item() == Item.EXPOSURE_WRITE) {
+          hold(SIGNAL_SERDE.deserializer().deserialize("", kv.value), k.id(), kv.key);
+        }
+      }
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.kembed.topology.processors;
 
 import dev.kembed.schemas.SimilarityFeatures;
 import dev.kembed.schemas.vector.PackedVectors;
-import dev.kembed.state.kv.MirroredStore;
 import dev.kembed.state.window.WindowConfig;
 import dev.kembed.state.window.WindowVector;
 import dev.kembed.topology.content.Signals;
@@ -20,10 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Completes a similarity-feature row on the author's partition: {@code cos_viewer_author_<w>}, the
@@ -46,22 +47,25 @@ public final class AuthorFeatureProcessor
   private final Serde<SimilarityFeatures> rowSerde;
   private ProcessorContext<String, SimilarityFeatures> context;
   private AsOfVectors vectors;
-  private MirroredStore timeline;
+  private KeyValueStore<Bytes, byte[]> timeline;
   private TaskClock clock;
   private EventTimeMetrics metrics;
   private MeanBuffers means;
-  private final HeapBounds bounds;
+  private final int windowCacheEntries;
+  private final int heldVectors;
   private final SignalWeights weights;
 
   public AuthorFeatureProcessor(
       UserVectorProcessor.Stores stores,
       WindowConfig windows,
       SignalWeights weights,
-      HeapBounds bounds,
+      int windowCacheEntries,
+      int heldVectors,
       Serde<SimilarityFeatures> rowSerde) {
     this.stores = stores;
-    this.bounds = bounds;
+    this.heldVectors = heldVectors;
     this.weights = weights;
+    this.windowCacheEntries = windowCacheEntries;
     this.windows = windows;
     this.rowSerde = rowSerde;
   }
@@ -69,8 +73,9 @@ public final class AuthorFeatureProcessor
   @Override
   public void init(ProcessorContext<String, SimilarityFeatures> context) {
     this.context = context;
-    this.vectors = AsOfVectors.of(context, stores, windows, bounds, weights);
-    this.timeline = vectors.timeline();
+    this.timeline = context.getStateStore(stores.timeline());
+    this.vectors =
+        AsOfVectors.of(context, stores, windows, windowCacheEntries, heldVectors, weights);
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
     this.means = new MeanBuffers(windows.windows().size() + 1);
     this.metrics =

@@ -7,7 +7,6 @@ import dev.kembed.schemas.Surface;
 import dev.kembed.schemas.UserVector;
 import dev.kembed.schemas.VectorKind;
 import dev.kembed.schemas.vector.PackedVectors;
-import dev.kembed.state.kv.MirroredStore;
 import dev.kembed.state.window.AddResult;
 import dev.kembed.state.window.DerivedWindowSums;
 import dev.kembed.state.window.KeyValueTileStore;
@@ -41,7 +40,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
@@ -123,14 +121,15 @@ public final class UserVectorProcessor
   private ProcessorContext<String, UserVectorOutput> context;
   private WindowedVectorAggregator aggregator;
   private KeyValueStore<String, Long> emitState;
-  private MirroredStore timeline;
+  private KeyValueStore<Bytes, byte[]> timeline;
   private HeldWrites held;
   private AsOfVectors vectors;
   private MeanBuffers means;
   private KeyValueStore<String, Long> releasedStore;
   private TaskClock clock;
   private EventTimeMetrics metrics;
-  private final HeapBounds bounds;
+  private final int windowCacheEntries;
+  private final int heldVectors;
   private final int maxItems;
 
   /** Most work one release punctuation does before it leaves the rest to the next. */
@@ -149,12 +148,14 @@ public final class UserVectorProcessor
       SignalWeights weights,
       long emitIntervalMs,
       long intervalMs,
-      HeapBounds bounds,
+      int windowCacheEntries,
+      int heldVectors,
       Serde<SimilarityFeatures> rowSerde,
       int maxItems) {
     this.maxItems = maxItems;
-    this.bounds = bounds;
+    this.heldVectors = heldVectors;
     this.stores = stores;
+    this.windowCacheEntries = windowCacheEntries;
     this.windows = windows;
     this.weights = weights;
     this.emitIntervalMs = emitIntervalMs;
@@ -184,12 +185,13 @@ public final class UserVectorProcessor
   public void init(ProcessorContext<String, UserVectorOutput> context) {
     this.context = context;
     this.dlq = DlqMetrics.from(context.appConfigs());
-    this.vectors = AsOfVectors.of(context, stores, windows, bounds, weights);
+    this.vectors =
+        AsOfVectors.of(context, stores, windows, windowCacheEntries, heldVectors, weights);
     this.aggregator = vectors.aggregator();
     this.held = vectors.held();
     this.means = new MeanBuffers(windows.windows().size() + 1);
     this.emitState = context.getStateStore(stores.emits());
-    this.timeline = vectors.timeline();
+    this.timeline = context.getStateStore(stores.timeline());
     this.releasedStore = context.getStateStore(stores.released());
     this.clock = ((TaskClockStore) context.getStateStore(stores.clock())).clock();
     this.metrics =
@@ -301,8 +303,7 @@ public final class UserVectorProcessor
         releasedStore.put(RELEASED, upTo);
       }
     }
-    metrics.held(timeline.size());
-    metrics.heldBytes(timeline.keptBytes());
+    metrics.held(timeline.approximateNumEntries());
     metrics.heldVectors(held.vectorsKept());
     if (p != Long.MIN_VALUE) {
       metrics.lag(Math.max(0, now - clock.published(RELEASED)));
@@ -349,18 +350,20 @@ public final class UserVectorProcessor
   private long readAhead(long from, long s, long deadline) {
     List<KeyValue<Bytes, byte[]>> reads = new ArrayList<>();
     long scanned = s;
-    int seen = 0;
-    for (Bytes key : range(from, s)) {
-      long t = TimelineKeys.parseTime(key);
-      // Out of time, it stops only past the first event time, so that it always moves on.
-      if (reads.size() >= maxItems
-          || (++seen % 256 == 0 && System.nanoTime() > deadline && justBefore(t) > from)) {
-        scanned = Math.max(from, justBefore(t));
-        break;
-      }
-      // Only the reads' values are wanted: the walk over the keys reads no write's.
-      if (TimelineKeys.parseItem(key) != Item.WRITE) {
-        reads.add(KeyValue.pair(key, timeline.get(key)));
+    try (KeyValueIterator<Bytes, byte[]> it = range(from, s)) {
+      int seen = 0;
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        long t = TimelineKeys.parseTime(kv.key);
+        // Out of time, it stops only past the first event time, so that it always moves on.
+        if (reads.size() >= maxItems
+            || (++seen % 256 == 0 && System.nanoTime() > deadline && justBefore(t) > from)) {
+          scanned = Math.max(from, justBefore(t));
+          break;
+        }
+        if (TimelineKeys.parseItem(kv.key) != Item.WRITE) {
+          reads.add(kv);
+        }
       }
     }
     long upTo = scanned;
@@ -427,21 +430,20 @@ public final class UserVectorProcessor
   // is changed.
   private List<KeyValue<Bytes, byte[]>> between(long after, long upTo) {
     List<KeyValue<Bytes, byte[]>> items = new ArrayList<>();
-    for (Bytes key : range(after, upTo)) {
-      if (items.size() >= maxItems) {
-        break;
+    try (KeyValueIterator<Bytes, byte[]> it = range(after, upTo)) {
+      while (it.hasNext() && items.size() < maxItems) {
+        items.add(it.next());
       }
-      items.add(KeyValue.pair(key, timeline.get(key)));
     }
     return items;
   }
 
-  // The timeline's keys from event time after (exclusive) to upTo (inclusive), walked in the heap.
-  // timelineAfter(t) is the bare 8-byte time t+1: every real key at t+1 is longer and sorts after
-  // it, so as an inclusive bound it admits exactly the keys of times up to t.
-  private NavigableSet<Bytes> range(long after, long upTo) {
+  // The timeline from event time after (exclusive) to upTo (inclusive). timelineAfter(t) is the
+  // bare 8-byte time t+1: every real key at t+1 is longer and sorts after it, so as an inclusive
+  // bound it admits exactly the keys of times up to t.
+  private KeyValueIterator<Bytes, byte[]> range(long after, long upTo) {
     Bytes from = after == Long.MIN_VALUE ? null : TimelineKeys.timelineAfter(after);
-    return timeline.keys(from, TimelineKeys.timelineAfter(upTo));
+    return timeline.range(from, TimelineKeys.timelineAfter(upTo));
   }
 
   // Applies the signal to the tiles; {@code kept} is its vector as the held-write index kept it

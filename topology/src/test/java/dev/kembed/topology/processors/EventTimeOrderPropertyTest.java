@@ -101,8 +101,7 @@ class EventTimeOrderPropertyTest {
         // The others cache 2 window sums, so most reads recompute from the tiles; the fifth
         // caches them all, so a read through a cache that missed a write would show. The same
         // number bounds the held writes whose vectors the index keeps: with 2, reads ahead mix
-        // kept vectors and ones read from the timeline; with 10,000 every one is kept. So for the
-        // timeline's heap copy: 2 keeps about one item's bytes, the rest read from RocksDB.
+        // kept vectors and ones read from the timeline; with 10,000 every one is kept.
         int cachedSums = order == 4 ? 10_000 : 2;
         rows +=
             runAndCheck(events, new Random(seed * 1000 + order), order == 0, maxItems, cachedSums);
@@ -298,7 +297,8 @@ class EventTimeOrderPropertyTest {
                         weights,
                         0,
                         100,
-                        bounds(cachedSums),
+                        cachedSums,
+                        cachedSums,
                         featureSerde,
                         maxItems),
                 Named.as("users"),
@@ -333,15 +333,11 @@ class EventTimeOrderPropertyTest {
         .process(
             () ->
                 new AuthorFeatureProcessor(
-                    stores, windows, weights, bounds(cachedSums), featureSerde),
+                    stores, windows, weights, cachedSums, cachedSums, featureSerde),
             Named.as("authors"),
             stores.all())
         .to("rows", Produced.with(Serdes.String(), featureSerde));
     return b.build();
-  }
-
-  private static HeapBounds bounds(int cachedSums) {
-    return new HeapBounds(cachedSums, cachedSums, cachedSums * 2_000L);
   }
 
   private Properties props() {
