@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -70,6 +71,7 @@ class KafkaIndexFeedTest {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kembed-test");
+    warmUpTransactions(p);
     try (KafkaProducer<String, ContentEmbedding> producer =
         new KafkaProducer<>(
             p, new StringSerializer(), KembedSerdes.of(ContentEmbedding.class).serializer())) {
@@ -92,6 +94,31 @@ class KafkaIndexFeedTest {
       producer.send(
           new ProducerRecord<>(TOPIC, 1, "p1", embedding("p1", EntityType.POST, "m@1", 0, 0, 1)));
       producer.commitTransaction();
+    }
+  }
+
+  // The test asserts exact offsets, so its own transactions cannot be retried. On a broker just
+  // started, the first commit of a transactional id once failed in CI as fatal (the coordinator
+  // saw the transaction EMPTY: "InvalidTxnStateException"); a committed transaction on another
+  // topic under the same id takes that first commit, retried if it fails (the next producer's
+  // initTransactions fences the failed one and aborts whatever it left open).
+  private static void warmUpTransactions(Properties p) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(TOPIC + "-warm-up", 1, (short) 1))).all().get();
+    }
+    for (int attempt = 1; ; attempt++) {
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        producer.initTransactions();
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(TOPIC + "-warm-up", "warm", "up"));
+        producer.commitTransaction();
+        return;
+      } catch (KafkaException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
   }
 
