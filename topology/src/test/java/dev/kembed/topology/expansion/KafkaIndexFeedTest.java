@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaIndexFeedTest {
   private static final ModelInfo MODEL = new ModelInfo("m@1", 3, 64, true);
   private static final String TOPIC = "content-embeddings";
+  private static final String WARM_UP_TOPIC = TOPIC + "-warm-up";
   private static KafkaClusterTestKit cluster;
 
   @TempDir Path stateDir;
@@ -64,7 +65,8 @@ class KafkaIndexFeedTest {
           .createTopics(
               List.of(
                   new NewTopic(TOPIC, 2, (short) 1)
-                      .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"))))
+                      .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")),
+                  new NewTopic(WARM_UP_TOPIC, 1, (short) 1)))
           .all()
           .get();
     }
@@ -102,16 +104,13 @@ class KafkaIndexFeedTest {
   // saw the transaction EMPTY: "InvalidTxnStateException"); a committed transaction on another
   // topic under the same id takes that first commit, retried if it fails (the next producer's
   // initTransactions fences the failed one and aborts whatever it left open).
-  private static void warmUpTransactions(Properties p) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(TOPIC + "-warm-up", 1, (short) 1))).all().get();
-    }
+  private static void warmUpTransactions(Properties p) {
     for (int attempt = 1; ; attempt++) {
       try (KafkaProducer<String, String> producer =
           new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
         producer.initTransactions();
         producer.beginTransaction();
-        producer.send(new ProducerRecord<>(TOPIC + "-warm-up", "warm", "up"));
+        producer.send(new ProducerRecord<>(WARM_UP_TOPIC, "warm", "up"));
         producer.commitTransaction();
         return;
       } catch (KafkaException e) {
