@@ -58,7 +58,8 @@ public final class KeyValueTileStore implements TileStore {
 
   @Override
   public void deleteTile(String user, String kind, long tileMs, long tileStart) {
-    writable().delete(Bytes.wrap(StateKeyCodec.tileKey(user, kind, tileMs, tileStart)));
+    // A null put deletes without reading the old value, which delete() fetches only to return it.
+    writable().put(Bytes.wrap(StateKeyCodec.tileKey(user, kind, tileMs, tileStart)), null);
   }
 
   @Override
@@ -97,7 +98,7 @@ public final class KeyValueTileStore implements TileStore {
 
   @Override
   public void deleteWindowSum(String user, String kind, long windowMs) {
-    writable().delete(Bytes.wrap(StateKeyCodec.windowSumKey(user, kind, windowMs)));
+    writable().put(Bytes.wrap(StateKeyCodec.windowSumKey(user, kind, windowMs)), null);
   }
 
   @Override

@@ -101,7 +101,8 @@ public final class BatchBuffer {
     }
     keysBySeq.remove(old.getSeq());
     countEventTime(old.getEventTime(), -1);
-    store.delete(key);
+    // A null put deletes without reading and decoding the old value, which delete() returns.
+    store.put(key, null);
     return true;
   }
 

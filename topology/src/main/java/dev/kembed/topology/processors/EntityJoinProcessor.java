@@ -140,6 +140,8 @@ public final class EntityJoinProcessor
       deleted.delete(id);
     }
     // Release what waited for this entity: interactions in event-time order (their keys sort so).
+    // Waiting records are dropped with a null put: delete() would read and decode each old value
+    // only to return it.
     for (KeyValue<String, PendingInteraction> kv : prefix(pendingInteractions, id)) {
       PendingInteraction p = kv.value;
       InteractionEvent i =
@@ -153,12 +155,12 @@ public final class EntityJoinProcessor
           p.getSourcePartition(),
           p.getSourceOffset(),
           Utils.toArray(p.getInteraction()));
-      pendingInteractions.delete(kv.key);
+      pendingInteractions.put(kv.key, null);
     }
     if (embedding.getEntityType() == EntityType.POST) {
       for (KeyValue<String, ContentEmbedding> kv : prefix(pendingComments, id)) {
         if (emitCommentPost(kv.value, embedding)) {
-          pendingComments.delete(kv.key);
+          pendingComments.put(kv.key, null);
         }
       }
     }
@@ -168,11 +170,11 @@ public final class EntityJoinProcessor
     vectors.delete(id);
     deleted.put(id, time);
     for (KeyValue<String, PendingInteraction> kv : prefix(pendingInteractions, id)) {
-      pendingInteractions.delete(kv.key);
+      pendingInteractions.put(kv.key, null);
       dlq.dropped(DlqReason.DELETED_TARGET);
     }
     for (KeyValue<String, ContentEmbedding> kv : prefix(pendingComments, id)) {
-      pendingComments.delete(kv.key);
+      pendingComments.put(kv.key, null);
       dlq.dropped(DlqReason.DELETED_TARGET);
     }
   }
@@ -299,7 +301,7 @@ public final class EntityJoinProcessor
                         Utils.toArray(p.getInteraction()))),
                 streamTime,
                 headers));
-        pendingInteractions.delete(kv.key);
+        pendingInteractions.put(kv.key, null);
         timedOut++;
       }
     }
@@ -314,7 +316,7 @@ public final class EntityJoinProcessor
     }
     oldComments.forEach(
         k -> {
-          pendingComments.delete(k);
+          pendingComments.put(k, null);
           dlq.dropped(DlqReason.JOIN_TIMEOUT);
         });
     List<String> forgotten = new ArrayList<>();
