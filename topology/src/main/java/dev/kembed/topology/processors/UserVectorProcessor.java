@@ -348,12 +348,12 @@ public final class UserVectorProcessor
   // Reads ahead the reads of (from, s] until the deadline (at least one) and at most maxItems of
   // them; returns the event time up to which every read is done. Plain writes are passed over: they
   // stay for the release, and however many share one event time they never fill the read. Reads
-  // are handled as the iterator reaches them (see releaseUpTo): in a burst the backlog is far
-  // longer than one punctuation's budget, and collecting up to maxItems first copied every waiting
-  // item out of RocksDB at every punctuation, to handle a tenth of them. A read item is deleted
-  // once read, except an exposure's, which stays to be applied; one that was read past the time
-  // returned (when the read stopped inside an event time, as a batch job stamping a day's events
-  // alike makes it) becomes a plain write, so it is not read again.
+  // are handled as the iterator reaches them (see releaseUpTo): collecting up to maxItems first
+  // copied out items that a punctuation stopped by its budget never reached, and the next
+  // punctuation copied them again. A read item is deleted once read, except an exposure's, which
+  // stays to be applied; one that was read past the time returned (when the read stopped inside an
+  // event time, as a batch job stamping a day's events alike makes it) becomes a plain write, so it
+  // is not read again.
   private long readAhead(long from, long s, long deadline) {
     List<KeyValue<KeyValue<Bytes, byte[]>, UserSignal>> exposuresRead = new ArrayList<>();
     long upTo = s;
