@@ -362,20 +362,22 @@ public final class UserVectorProcessor
       int seen = 0;
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
-        TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
-        boolean read = k.item() != Item.WRITE;
+        // Plain writes are only passed over: their keys' user and id are not decoded.
+        boolean read = TimelineKeys.parseItem(kv.key) != Item.WRITE;
+        long t = TimelineKeys.parseTime(kv.key);
         // Out of time among writes, it stops only past the first event time, so that it moves on.
         boolean stop =
             read
                 ? done >= maxItems || (done > 0 && System.nanoTime() > deadline)
-                : ++seen % 256 == 0 && System.nanoTime() > deadline && justBefore(k.time()) > from;
+                : ++seen % 256 == 0 && System.nanoTime() > deadline && justBefore(t) > from;
         if (stop) {
-          upTo = Math.max(from, justBefore(k.time()));
+          upTo = Math.max(from, justBefore(t));
           break;
         }
         if (!read) {
           continue;
         }
+        TimelineKeys.Timeline k = TimelineKeys.parseTimeline(kv.key);
         switch (k.item()) {
           case VIEWER_READ, EXPOSURE_WRITE -> {
             UserSignal sig = SIGNAL_SERDE.deserializer().deserialize("", kv.value);
