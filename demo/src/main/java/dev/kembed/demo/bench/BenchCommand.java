@@ -157,12 +157,15 @@ public final class BenchCommand implements Callable<Integer> {
             !noFloor,
             floorWidth);
     long t0 = System.nanoTime();
+    // Before anything else allocates: 32 MB three times, about a second where pages are slow.
+    String memory = MemoryProbe.describe(MemoryProbe.pageCost(32, 3));
+    System.out.println("# memory: " + memory);
     BenchRunner.Result result = new BenchRunner(o, System.out).run();
     // This is the top-level command of its own main, so originalArgs() are its options only.
     String command =
         "kembed bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     System.out.println();
-    BenchReport.print(result, command.strip(), System.out);
+    BenchReport.print(result, command.strip(), memory, System.out);
     Files.writeString(
         plot, BenchReport.svg(result, command.strip() + " — " + java.time.LocalDate.now()));
     System.out.printf("Plot: %s (run took %.0f s)%n", plot, (System.nanoTime() - t0) / 1e9);

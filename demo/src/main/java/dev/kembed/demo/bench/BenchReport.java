@@ -15,15 +15,20 @@ import java.util.TreeSet;
 public final class BenchReport {
   private BenchReport() {}
 
-  public static void print(BenchRunner.Result r, String command, PrintStream out) {
+  /**
+   * Prints the report; {@code memory} is {@link MemoryProbe#describe}'s line for the machine, so
+   * that figures from two machines are compared knowing what memory costs on each.
+   */
+  public static void print(BenchRunner.Result r, String command, String memory, PrintStream out) {
     out.printf(
         Locale.ROOT,
-        "`%s` — model %s, Java %s, %d cores, load average at the end %.1f%n%n",
+        "`%s` — model %s, Java %s, %d cores, load average at the end %.1f; %s%n%n",
         command,
         r.modelId(),
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(),
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        memory);
     out.printf(
         Locale.ROOT,
         "Embedder alone (same texts, batches of embed.batch.size): %,.0f texts/s before the stream"

@@ -169,4 +169,24 @@ class BenchPureTest {
             "| **all** | 3.00 | 120 | 1.00 | 20 |"),
         rows);
   }
+
+  @Test
+  void heapLineSaysFixedOrGrowingAndWhetherTouched() {
+    assertEquals(
+        "heap 3,072 MB fixed, pre-touched", MemoryProbe.describeHeap(3L << 30, 3L << 30, true));
+    assertEquals(
+        "heap 384 MB initial, 6,144 MB max, not pre-touched",
+        MemoryProbe.describeHeap(384L << 20, 6L << 30, false));
+  }
+
+  @Test
+  void pageCostsAreMeasuredPerPage() {
+    // 4 MB once: 1,024 pages; each figure is a time per page, so it is positive and finite.
+    MemoryProbe.PageCost c = MemoryProbe.pageCost(4, 1);
+    assertTrue(c.firstTouchMicros() > 0 && Double.isFinite(c.firstTouchMicros()), c.toString());
+    assertTrue(c.touchedMicros() > 0 && Double.isFinite(c.touchedMicros()), c.toString());
+    String line = MemoryProbe.describe(c);
+    assertTrue(line.startsWith("heap "), line);
+    assertTrue(line.contains("µs to write first"), line);
+  }
 }
