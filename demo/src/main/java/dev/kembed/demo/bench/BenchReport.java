@@ -135,7 +135,9 @@ public final class BenchReport {
     }
     out.println(
         "CPU seconds by thread role (ThreadMXBean; the broker runs in this JVM unless"
-            + " --bootstrap-servers):");
+            + " --bootstrap-servers); the last column counts the process's minor page faults in"
+            + " the phase, in thousands (first writes to fresh pages; the report's first line says"
+            + " what one costs here):");
     out.println();
     List<String> roles = new ArrayList<>(first.cpu().keySet());
     roles.remove(CpuSplit.STREAM_ALLOCATED_GB); // bytes, not CPU: in the floor table
@@ -325,7 +327,8 @@ public final class BenchReport {
   private static String cpuRow(String phase, Map<String, Double> cpu, List<String> roles) {
     StringBuilder b = new StringBuilder("| " + phase + " |");
     for (String role : roles) {
-      b.append(String.format(Locale.ROOT, " %.1f |", cpu.getOrDefault(role, 0.0)));
+      double v = cpu.getOrDefault(role, 0.0);
+      b.append(Double.isNaN(v) ? " – |" : String.format(Locale.ROOT, " %.1f |", v));
     }
     return b.toString();
   }

@@ -23,11 +23,20 @@ final class CpuSplit {
    */
   static final String STREAM_ALLOCATED_GB = "stream threads allocated GB";
 
+  /**
+   * Not a role either: the process's minor page faults in the phase, in thousands (NaN off Linux).
+   * Each is a first write to a page the process had not touched (a heap growing, RocksDB memtables,
+   * new buffers); on a virtual machine that can cost tens of microseconds apiece ({@link
+   * MemoryProbe}), so a phase with many of them is slower for a reason that is not kembed's code.
+   */
+  static final String PAGE_FAULTS_K = "minor page faults, thousands";
+
   private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
   private final Map<Long, Long> before = new HashMap<>();
   private final Map<Long, Long> allocatedBefore = new HashMap<>();
   private final Map<Long, String> names = new HashMap<>();
   private long processBefore;
+  private long faultsBefore;
   private long wallBefore;
   private Map<String, Long> jvmBefore = Map.of();
 
@@ -37,6 +46,7 @@ final class CpuSplit {
     s.allocated(s.allocatedBefore);
     s.jvmBefore = jvmThreads();
     s.processBefore = processCpu();
+    s.faultsBefore = minorFaults();
     s.wallBefore = System.nanoTime();
     return s;
   }
@@ -111,6 +121,8 @@ final class CpuSplit {
     byRole.put("unattributed (ended threads, native)", Math.max(0, process - javaThreads));
     byRole.put("process total", process);
     byRole.put("wall", (System.nanoTime() - wallBefore) / 1e9);
+    long faults = minorFaults();
+    byRole.put(PAGE_FAULTS_K, faults < 0 ? Double.NaN : (faults - faultsBefore) / 1e3);
     Map<Long, Long> allocatedAfter = new HashMap<>();
     allocated(allocatedAfter);
     long streamBytes = 0;
@@ -209,6 +221,22 @@ final class CpuSplit {
       return "GC";
     }
     return null;
+  }
+
+  /** The process's minor page faults so far (/proc/self/stat's tenth field); -1 without /proc. */
+  static long minorFaults() {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+      return parseMinorFaults(stat);
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  // Fields after the command name, which may hold spaces and parentheses: state is the third.
+  static long parseMinorFaults(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[7]);
   }
 
   private static long processCpu() {

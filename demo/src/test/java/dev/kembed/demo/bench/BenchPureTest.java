@@ -189,4 +189,32 @@ class BenchPureTest {
     assertTrue(line.startsWith("heap "), line);
     assertTrue(line.contains("µs to write first"), line);
   }
+
+  @Test
+  void minorFaultsAreTheTenthFieldOfProcStatWhateverTheCommandName() throws Exception {
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt ...: a name with
+    // spaces and a ')' of its own must not shift the fields.
+    String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 123456 7 3 0 900 80 0 0 20 0";
+    assertEquals(123456, CpuSplit.parseMinorFaults(stat));
+    if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/stat"))) {
+      // A fresh file mapping, written a byte per 4 KB page: every first write is a fault, whatever
+      // the allocator keeps (a heap or malloc buffer could be memory already touched).
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("faults", ".bin");
+      try (var ch =
+          java.nio.channels.FileChannel.open(
+              file,
+              java.nio.file.StandardOpenOption.READ,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        var map = ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, 1 << 20);
+        long before = CpuSplit.minorFaults();
+        for (int at = 0; at < 1 << 20; at += 4096) {
+          map.put(at, (byte) 1);
+        }
+        long after = CpuSplit.minorFaults();
+        assertTrue(after - before >= 64, before + " -> " + after + " for 256 fresh pages");
+      } finally {
+        java.nio.file.Files.delete(file);
+      }
+    }
+  }
 }
