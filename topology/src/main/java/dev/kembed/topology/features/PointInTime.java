@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * A user's windows as of t when some of the user's events before t are still held back (waiting for
  * the watermark) rather than applied to the tiles: the tiles' read at t plus each held event that
- * the window covers at t, by the same tile rule the aggregator applies. Pure.
+ * the window covers at t, by the same tile rule the aggregator applies. Pure, except {@link
+ * #plusOwned}, which adds into sums its caller hands over.
  */
 public final class PointInTime {
   /** An event not yet applied to the tiles. */
@@ -26,6 +27,22 @@ public final class PointInTime {
    */
   public static List<WindowVector> plus(
       List<WindowVector> base, List<WindowSpec> windows, long t, List<Held> held) {
+    return plus(base, windows, t, held, false);
+  }
+
+  /**
+   * Like {@link #plus}, but adds into the arrays of {@code base}'s sums instead of copies: for a
+   * caller that owns them (read for this call and handed to no one else), to whom they are lost. It
+   * saves a copy of each window's sum per read, 3 KB a window at 384 dimensions, on the path every
+   * exposure read ahead of the release takes. The results are bit for bit those of {@link #plus}.
+   */
+  public static List<WindowVector> plusOwned(
+      List<WindowVector> base, List<WindowSpec> windows, long t, List<Held> held) {
+    return plus(base, windows, t, held, true);
+  }
+
+  private static List<WindowVector> plus(
+      List<WindowVector> base, List<WindowSpec> windows, long t, List<Held> held, boolean owned) {
     if (held.isEmpty()) {
       return base;
     }
@@ -60,7 +77,7 @@ public final class PointInTime {
         double[] add = g.getValue().sum;
         if (sum.length == 0) {
           sum = new double[add.length];
-        } else if (sum == b.sum()) {
+        } else if (sum == b.sum() && !owned) {
           sum = sum.clone();
         }
         for (int k = 0; k < sum.length && k < add.length; k++) {

@@ -106,7 +106,9 @@ final class AsOfVectors {
         events.add(new PointInTime.Held(h.getEventTime(), weights.of(h), Signals.vector(h)));
       }
     }
-    return PointInTime.plus(base, windows.windows(), t, events);
+    // The snapshot's sums are this call's own copies (every tile store copies on get), so the
+    // held writes are added into them rather than into copies of them.
+    return PointInTime.plusOwned(base, windows.windows(), t, events);
   }
 
   /**

@@ -105,6 +105,13 @@ class PointInTimeTest {
         held.add(new Held(t - (long) (r.nextDouble() * 12 * DAY), r.nextDouble() * 3, v));
       }
       List<WindowVector> got = PointInTime.plus(base(sums, weights, counts, t), WINDOWS, t, held);
+      // The owning variant, on its own copy of the same base: the same bits, in the base's arrays.
+      double[][] mine = new double[3][];
+      for (int i = 0; i < 3; i++) {
+        mine[i] = sums[i].clone();
+      }
+      List<WindowVector> owned =
+          PointInTime.plusOwned(base(mine, weights, counts, t), WINDOWS, t, held);
       for (int i = 0; i < 3; i++) {
         // By the window rule written out: an event counts when its tile starts at or after the
         // window's first tile at t.
@@ -125,6 +132,10 @@ class PointInTimeTest {
         assertArrayEquals(want, got.get(i).sum(), 1e-9, "round " + round + " window " + i);
         assertEquals(weight, got.get(i).totalWeight(), 1e-9);
         assertEquals(count, got.get(i).count());
+        assertArrayEquals(got.get(i).sum(), owned.get(i).sum(), 0.0);
+        assertEquals(got.get(i).totalWeight(), owned.get(i).totalWeight(), 0.0);
+        assertEquals(got.get(i).count(), owned.get(i).count());
+        assertSame(mine[i], owned.get(i).sum(), "added in place, not copied");
       }
     }
   }
