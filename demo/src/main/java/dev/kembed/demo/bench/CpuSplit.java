@@ -178,7 +178,7 @@ final class CpuSplit {
       try {
         String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = fieldsAfterName(stat);
         String role = jvmRole(name);
         if (role != null) {
           ticks.merge(role, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
@@ -233,10 +233,14 @@ final class CpuSplit {
     }
   }
 
-  // Fields after the command name, which may hold spaces and parentheses: state is the third.
   static long parseMinorFaults(String stat) {
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[7]);
+    return Long.parseLong(fieldsAfterName(stat)[7]);
+  }
+
+  // A /proc stat line's fields after the command name (which may hold spaces and parentheses),
+  // from the third, the state: minflt is [7], utime and stime [11] and [12].
+  private static String[] fieldsAfterName(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
   }
 
   private static long processCpu() {
