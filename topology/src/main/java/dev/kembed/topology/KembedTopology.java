@@ -60,6 +60,7 @@ import dev.kembed.topology.processors.ValidateSearchProcessor;
 import dev.kembed.topology.processors.WatermarkForwarder;
 import dev.kembed.topology.processors.WatermarkReceiver;
 import dev.kembed.topology.text.TextCleaner;
+import dev.kembed.topology.time.MarkerCadence;
 import dev.kembed.topology.time.MulticastPartitioner;
 import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.time.TaskLocalStore;
@@ -223,6 +224,8 @@ public final class KembedTopology {
     private final int partitions;
     private final int contentTasks;
     private final long interval;
+    // One per topology, so per instance: idle tasks repeat their markers faster while it is busy.
+    private final MarkerCadence cadence;
     private final long lateness;
     private final OutputSerdes outputs;
     // Branches of processors' sealed outputs not yet taken (see byVariant).
@@ -254,6 +257,7 @@ public final class KembedTopology {
       // partition of the widest of them.
       this.contentTasks = Math.max(partitions, Math.max(inputs.posts(), inputs.comments()));
       this.interval = config.getLong(WATERMARK_INTERVAL_MS);
+      this.cadence = new MarkerCadence(interval);
       this.lateness = config.getLong(USER_VECTOR_LATENESS_MS);
     }
 
@@ -405,7 +409,9 @@ public final class KembedTopology {
         String published) {
       return stream
           .process(
-              () -> new WatermarkForwarder<V>(fromClock, topic, producers, interval, published),
+              () ->
+                  new WatermarkForwarder<V>(
+                      fromClock, topic, producers, interval, published, cadence),
               Named.as(topic + "-watermarks-out"),
               fromClock)
           .repartition(

@@ -1,5 +1,6 @@
 package dev.kembed.topology.processors;
 
+import dev.kembed.topology.time.MarkerCadence;
 import dev.kembed.topology.time.TaskClock;
 import dev.kembed.topology.time.TaskClockStore;
 import dev.kembed.topology.time.Watermarks;
@@ -12,10 +13,11 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Last processor before a repartition sink: passes records on and, every {@code
  * watermark.interval.ms} of wall-clock time, sends the task's watermark as a marker to every
- * partition of the topic (when it changed, and at least every ten intervals so a restarted
- * downstream task re-learns it). The marker follows every record the task forwarded before it, so
- * it is a promise about them. By default the watermark is the task's output ({@link
- * TaskClock#output}); a forwarder can instead send a value a processor published.
+ * partition of the topic when it changed, and repeated as {@link MarkerCadence} says when it did
+ * not (every ten intervals, or every interval for an idle task shortly after a task of its instance
+ * turned busy or idle). The marker follows every record the task forwarded before it, so it is a
+ * promise about them. By default the watermark is the task's output ({@link TaskClock#output}); a
+ * forwarder can instead send a value a processor published.
  */
 public final class WatermarkForwarder<V> implements Processor<String, V, String, V> {
   private final String clockStore;
@@ -23,11 +25,13 @@ public final class WatermarkForwarder<V> implements Processor<String, V, String,
   private final int producers;
   private final long intervalMs;
   private final String publishedName;
+  private final MarkerCadence cadence;
   private ProcessorContext<String, V> context;
   private TaskClock clock;
   private long lastWatermark = Long.MIN_VALUE;
   private boolean lastIdle;
   private long lastSentMs = Long.MIN_VALUE;
+  private Boolean lastTaskIdle;
 
   /**
    * @param publishedName null to send the task's output watermark, else the name of a value
@@ -35,6 +39,22 @@ public final class WatermarkForwarder<V> implements Processor<String, V, String,
    */
   public WatermarkForwarder(
       String clockStore, String edge, int producers, long intervalMs, String publishedName) {
+    this(clockStore, edge, producers, intervalMs, publishedName, new MarkerCadence(intervalMs));
+  }
+
+  /**
+   * @param publishedName null to send the task's output watermark, else the name of a value
+   *     published on the clock
+   * @param cadence shared by every forwarder of the instance's topology
+   */
+  public WatermarkForwarder(
+      String clockStore,
+      String edge,
+      int producers,
+      long intervalMs,
+      String publishedName,
+      MarkerCadence cadence) {
+    this.cadence = cadence;
     this.clockStore = clockStore;
     this.edge = edge;
     this.producers = producers;
@@ -51,8 +71,15 @@ public final class WatermarkForwarder<V> implements Processor<String, V, String,
 
   private void tick(long now) {
     long wm = publishedName == null ? clock.output(now) : clock.published(publishedName);
-    boolean idle = publishedName == null && clock.idle(now);
-    if (wm == lastWatermark && idle == lastIdle && now - lastSentMs < 10 * intervalMs) {
+    boolean taskIdle = clock.idle(now);
+    if (lastTaskIdle == null || lastTaskIdle != taskIdle) {
+      cadence.changed(now);
+      lastTaskIdle = taskIdle;
+    }
+    boolean idle = publishedName == null && taskIdle;
+    if (wm == lastWatermark
+        && idle == lastIdle
+        && now - lastSentMs < cadence.repeatAfterMs(idle, now)) {
       return;
     }
     var marker = new Watermarks.Marker(edge, context.taskId().partition(), producers, wm, idle);
