@@ -462,4 +462,31 @@ class UserFeaturesTopologyTest {
         EPS,
         "the throttled clicks are emitted once the interval has passed");
   }
+
+  /**
+   * A burst that wakes the interactions while the posts stay quiet waits on the posts' idle task
+   * for a few ticks, not seconds: that task repeats its idle marker every tick after the change
+   * (MarkerCadence, shared by the topology's tasks), and the entity join and the user-vector task
+   * each pass it over after two more of them. The row comes 5 ticks after the burst here; with
+   * markers repeated once a second whatever happened (the window set to zero ticks), 22.
+   */
+  @Test
+  void aBurstAfterAQuietSpellWaitsTicksNotSecondsOnTheQuietPosts() {
+    start(Map.of("watermark.idle.ms", "300"));
+    post("pA", "alice", "alpha", 0);
+    interact("u", "pA", InteractionType.IMPRESSION, 1);
+    assertEquals(1, settled(features).readRecordsToList().size());
+    // Everything quiet for a minute of wall clock: markers at one a second again.
+    for (int i = 0; i < 600; i++) {
+      driver.advanceWallClockTime(Duration.ofMillis(100));
+    }
+    interact("v", "pA", InteractionType.IMPRESSION, 2);
+    int ticks = 0;
+    while (features.isEmpty() && ticks < 200) {
+      driver.advanceWallClockTime(Duration.ofMillis(100));
+      ticks++;
+    }
+    assertEquals("v", features.readValue().getViewerId());
+    assertTrue(ticks <= 8, "the row came " + ticks + " ticks after the burst");
+  }
 }
