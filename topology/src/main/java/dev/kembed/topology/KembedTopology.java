@@ -224,7 +224,8 @@ public final class KembedTopology {
     private final int partitions;
     private final int contentTasks;
     private final long interval;
-    // One per topology, so per instance: idle tasks repeat their markers faster while it is busy.
+    // One per topology, so per instance: after any of its tasks turns busy or idle, its idle tasks
+    // repeat their markers every tick (MarkerCadence).
     private final MarkerCadence cadence;
     private final long lateness;
     private final OutputSerdes outputs;
